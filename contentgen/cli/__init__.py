@@ -1,0 +1,98 @@
+"""The thin command line: every command is one call on the Python API.
+
+Commands live in small modules loaded only when used, so `contentgen --help` stays fast and never
+imports torch. Errors become exit codes here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+from contentgen.errors import ContentgenError
+
+# name -> "module:attribute"; each module stays cheap to import.
+COMMANDS: dict[str, str] = {
+    "generate": "contentgen.cli.generate:generate",
+    "rate": "contentgen.cli.ratings:rate",
+    "compare": "contentgen.cli.ratings:compare",
+    "show": "contentgen.cli.browse:show",
+    "list": "contentgen.cli.browse:list_outputs",
+    "stats": "contentgen.cli.browse:stats",
+    "export": "contentgen.cli.browse:export",
+    "templates": "contentgen.cli.info:templates",
+    "generators": "contentgen.cli.info:generators",
+    "plugins": "contentgen.cli.info:plugins",
+    "db": "contentgen.cli.db:db",
+    "demo": "contentgen.cli.demo:demo",
+}
+
+HELP: dict[str, str] = {
+    "generate": "Generate marketing copy, summaries, replies or images.",
+    "rate": "Rate an output: score, thumb, comment or edited final text.",
+    "compare": "Record a pairwise preference between two outputs.",
+    "show": "Show one output with provenance, evaluations and ratings.",
+    "list": "List stored outputs.",
+    "stats": "Ratings and rejection counts grouped by template, generator, task or channel.",
+    "export": "Export outputs with ratings to CSV or JSONL.",
+    "templates": "List the template library.",
+    "generators": "List registered generators.",
+    "plugins": "List plugins, their versions, generators and errors.",
+    "db": "Database commands (upgrade, current).",
+    "demo": "Run the main job: ad copy for the example catalogue.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Path to contentgen.toml.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="contentgen")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """contentgen: generate business content with your own models, and learn from ratings."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"config_path": config_path}
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the console script; turns ContentgenError into exit codes."""
+    try:
+        return cli.main(args=argv, prog_name="contentgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ContentgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

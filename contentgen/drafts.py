@@ -1,0 +1,123 @@
+"""Turning raw candidates into checked drafts: channel parsing, evaluator verdicts, shortening."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from contentgen.channels import CHANNELS, ChannelSpec
+from contentgen.evaluation import EvalInput, Evaluator, run_evaluators
+from contentgen.types import Candidate, Evaluation, Task
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A candidate after parsing and checking; `reason` is None when it may be published."""
+
+    text: str | None
+    fields: Mapping[str, str]
+    image_png: bytes | None
+    meta: Mapping[str, Any]
+    seed: int
+    evaluations: tuple[Evaluation, ...] = ()
+    problems: tuple[str, ...] = ()
+    repaired: str | None = None
+    generate_s: float = 0.0
+    evaluate_s: float = 0.0
+
+    @property
+    def reason(self) -> str | None:
+        """Why the draft is rejected (None when it passed every check)."""
+        return "; ".join(self.problems) if self.problems else None
+
+    @property
+    def length_only(self) -> bool:
+        """True when every problem is a length limit that shortening can fix."""
+        return bool(self.problems) and all("the limit is" in p for p in self.problems)
+
+
+@dataclass
+class DraftContext:
+    """What checking a request's drafts needs: task, channel, facts and the rendered prompt."""
+
+    task: Task
+    channel: str | None
+    facts: Mapping[str, Any]
+    prompt: str
+    evaluators: Sequence[Evaluator] = field(default_factory=list)
+
+    @property
+    def spec(self) -> ChannelSpec | None:
+        """The channel spec when the request is marketing copy."""
+        return CHANNELS.get(self.channel) if self.channel else None
+
+
+def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate_s: float) -> Draft:
+    """Parse a raw candidate into fields and check them against the channel spec."""
+    if candidate.image_png is not None:
+        meta = dict(candidate.meta)
+        fields = {k: str(v) for k, v in meta.items() if k in ("class_name", "mapped_by", "flagged")}
+        return Draft(None, fields, candidate.image_png, meta, seed, generate_s=generate_s)
+    raw = (candidate.text or "").strip()
+    spec = ctx.spec
+    if spec is None:
+        problems = () if raw else ("the generator returned empty text",)
+        return Draft(raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
+    fields = spec.parse(raw)
+    problems = tuple(f"channel: {p}" for p in spec.problems(fields))
+    return Draft(spec.render(fields), fields, None, dict(candidate.meta), seed, problems=problems,
+                 generate_s=generate_s)
+
+
+def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
+    """Run the evaluators over a request's drafts; failed gates become rejection reasons."""
+    import time
+
+    texts = [d.text for d in drafts]
+    items = [
+        EvalInput(
+            task=ctx.task,
+            text=d.text or "",
+            fields=d.fields,
+            channel=ctx.channel,
+            facts=ctx.facts,
+            siblings=tuple(t for j, t in enumerate(texts) if j != i and t),
+            prompt=ctx.prompt,
+        )
+        for i, d in enumerate(drafts)
+    ]
+    text_indices = [i for i, d in enumerate(drafts) if d.text is not None]
+    if not text_indices or not ctx.evaluators:
+        return list(drafts)
+    started = time.perf_counter()
+    verdicts = run_evaluators(ctx.evaluators, [items[i] for i in text_indices])
+    share = (time.perf_counter() - started) / len(text_indices)
+    gates = {e.name: e.gate for e in ctx.evaluators}
+    out = list(drafts)
+    for i, evaluations in zip(text_indices, verdicts, strict=True):
+        failed = [
+            f"{e.name}: {_explain(e)}" for e in evaluations if not e.passed and gates.get(e.name)
+        ]
+        problems = tuple(dict.fromkeys([*drafts[i].problems, *failed]))
+        out[i] = replace(drafts[i], evaluations=tuple(evaluations), problems=problems, evaluate_s=share)
+    return out
+
+
+def _explain(evaluation: Evaluation) -> str:
+    for key in ("reason", "problems", "issues", "found"):
+        value = evaluation.detail.get(key)
+        if value:
+            return value if isinstance(value, str) else ", ".join(map(str, value))
+    return "failed"
+
+
+def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
+    """Bring over-long channel fields under their limits; re-check the spec."""
+    spec = ctx.spec
+    if spec is None:
+        return draft
+    fields = spec.shorten(draft.fields)
+    problems = tuple(f"channel: {p}" for p in spec.problems(fields))
+    return replace(draft, fields=fields, text=spec.render(fields), problems=problems,
+                   repaired="shortened", evaluations=())

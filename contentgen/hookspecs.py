@@ -1,0 +1,40 @@
+"""The hook specifications plugins implement; each one is documented and tested."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+PROJECT = "contentgen"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def register_generators(register: Callable[[type[Any]], None]) -> None:
+    """Register generator classes: call `register(MyGenerator)` once per Generator subclass.
+
+    Each class needs a unique `id` of the form "<plugin>:<name>"; two plugins claiming the same id
+    fail start-up naming both. Import heavy libraries inside `load()`, never here.
+    """
+
+
+@hookspec
+def register_template_dirs(register: Callable[[Path], None]) -> None:
+    """Register folders of templates laid out as `<task>/<name>.j2`.
+
+    Plugin folders rank above the built-in library and below the user's own template folders.
+    """
+
+
+@hookspec
+def register_evaluators(register: Callable[[Any], None]) -> None:
+    """Register evaluators: objects with a `name`, the `tasks` they apply to and
+    `evaluate(outputs, context) -> list[Evaluation]`, run on every output and stored beside it.
+    """
+
+
+HOOK_NAMES: tuple[str, ...] = ("register_generators", "register_template_dirs", "register_evaluators")

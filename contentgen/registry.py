@@ -1,0 +1,78 @@
+"""The generator registry: built once from the plugins; lookup by id and by task; lazy instances."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from contentgen.errors import UnknownNameError, ValidationError
+from contentgen.generator import Generator, GeneratorSpec
+from contentgen.types import Task
+
+
+class GeneratorRegistry:
+    """Maps generator ids to specs and builds each generator once, with its configured options."""
+
+    def __init__(
+        self, specs: Mapping[str, GeneratorSpec], options: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
+        self._specs = dict(specs)
+        self._options = {k: dict(v) for k, v in (options or {}).items()}
+        self._instances: dict[str, Generator] = {}
+        self._lock = threading.Lock()
+
+    def ids(self) -> list[str]:
+        """All registered generator ids, sorted."""
+        return sorted(self._specs)
+
+    def spec(self, generator_id: str) -> GeneratorSpec:
+        """The spec registered under `generator_id`, or an error listing the known ids."""
+        try:
+            return self._specs[generator_id]
+        except KeyError:
+            raise UnknownNameError("generator", generator_id, self._specs) from None
+
+    def specs(self) -> list[GeneratorSpec]:
+        """All specs, sorted by id."""
+        return [self._specs[i] for i in self.ids()]
+
+    def for_task(self, task: Task) -> list[GeneratorSpec]:
+        """The generators that declare support for `task`."""
+        return [s for s in self.specs() if task in s.tasks]
+
+    def check_supports(self, generator_id: str, task: Task) -> GeneratorSpec:
+        """The spec, after checking the generator handles `task`."""
+        spec = self.spec(generator_id)
+        if task not in spec.tasks:
+            raise ValidationError(
+                "generator",
+                f"{generator_id!r} does not handle task {task.value!r}",
+                [s.id for s in self.for_task(task)],
+            )
+        return spec
+
+    def get(self, generator_id: str) -> Generator:
+        """The (not yet loaded) generator instance for `generator_id`, built once."""
+        with self._lock:
+            instance = self._instances.get(generator_id)
+            if instance is None:
+                spec = self.spec(generator_id)
+                instance = spec.factory(**self._options.get(generator_id, {}))
+                self._instances[generator_id] = instance
+            return instance
+
+    def add(self, spec: GeneratorSpec, options: Mapping[str, Any] | None = None) -> None:
+        """Register one more generator at run time (e.g. a freshly tuned model)."""
+        with self._lock:
+            self._specs[spec.id] = spec
+            if options is not None:
+                self._options[spec.id] = dict(options)
+            self._instances.pop(spec.id, None)
+
+    def close(self) -> None:
+        """Close every generator that was built."""
+        with self._lock:
+            for instance in self._instances.values():
+                instance.close()
+            self._instances.clear()

@@ -1,0 +1,49 @@
+"""Alembic migrations, run programmatically from the copy shipped inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from contentgen.storage.database import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "_migrations"
+
+
+def alembic_config(db: Database) -> Config:
+    """An Alembic config pointing at the shipped migrations and this database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    config.attributes["database"] = db
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration id shipped with this version."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    """The migration id the database is at (None when empty)."""
+    with db.write_engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database, revision: str = "head") -> str:
+    """Bring the database to `revision` (default: newest); returns the revision reached."""
+    command.upgrade(alembic_config(db), revision)
+    return current_revision(db) or ""
+
+
+def ensure_current(db: Database) -> None:
+    """Upgrade when the database is behind the shipped migrations (cheap when it is not)."""
+    if current_revision(db) != head_revision():
+        upgrade(db)

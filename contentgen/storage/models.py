@@ -1,0 +1,168 @@
+"""SQLAlchemy 2 typed models; rows never leave contentgen.storage (the store maps them to dataclasses)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the only clock the storage layer uses."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; naming conventions keep Alembic migrations stable across databases."""
+
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+Base.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class JobRow(Base):
+    """A batch job: a named run over an input file."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    task: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    total_rows: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class JobItemRow(Base):
+    """One input row of a batch job, with its idempotency key and status."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (
+        UniqueConstraint("job_id", "idempotency_key"),
+        Index("ix_job_items_job_status", "job_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    row_index: Mapped[int] = mapped_column(Integer)
+    row_key: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    request_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RequestRow(Base):
+    """A validated request as it was received (personal data already redacted)."""
+
+    __tablename__ = "requests"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    task: Mapped[str] = mapped_column(String(32), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outputs: Mapped[list[OutputRow]] = relationship(back_populates="request", order_by="OutputRow.idx")
+
+
+class ArtifactRow(Base):
+    """A content-addressed file (an image) in the artifact store."""
+
+    __tablename__ = "artifacts"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(String(400))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutputRow(Base):
+    """One generated output with its full provenance."""
+
+    __tablename__ = "outputs"
+    __table_args__ = (UniqueConstraint("request_id", "idx"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    idx: Mapped[int] = mapped_column(Integer)
+    task: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    channel: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    artifact_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("artifacts.sha256"), nullable=True
+    )
+    generator_id: Mapped[str] = mapped_column(String(200), index=True)
+    generator_version: Mapped[str] = mapped_column(String(64))
+    model_id: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    model_revision: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    template_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    template_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fallback_from: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    request: Mapped[RequestRow] = relationship(back_populates="outputs")
+    artifact: Mapped[ArtifactRow | None] = relationship()
+    evaluations: Mapped[list[EvaluationRow]] = relationship(
+        back_populates="output", order_by="EvaluationRow.name", cascade="all, delete-orphan"
+    )
+
+
+class EvaluationRow(Base):
+    """One automatic evaluator's verdict on one output."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("output_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    output_id: Mapped[str] = mapped_column(ForeignKey("outputs.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    output: Mapped[OutputRow] = relationship(back_populates="evaluations")
+
+
+class RatingRow(Base):
+    """A human rating: score, thumb, comment, edited final text or pairwise preference."""
+
+    __tablename__ = "ratings"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    output_id: Mapped[str] = mapped_column(ForeignKey("outputs.id", ondelete="CASCADE"), index=True)
+    rater: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    thumb: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    edited_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    other_output_id: Mapped[str | None] = mapped_column(
+        ForeignKey("outputs.id", ondelete="CASCADE"), nullable=True
+    )
+    preferred_output_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), default="api")
+    import_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

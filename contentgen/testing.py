@@ -1,0 +1,181 @@
+"""Test kit for plugin authors: a contract suite to subclass, and fast deterministic generators.
+
+    from contentgen.testing import GeneratorContract
+
+    class TestMyGenerator(GeneratorContract):
+        @pytest.fixture
+        def generator(self):
+            return MyGenerator(model="tiny")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import zlib
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import pytest
+
+from contentgen.channels import CHANNELS
+from contentgen.errors import ValidationError
+from contentgen.generator import Generator, GeneratorSpec
+from contentgen.types import Candidate, ModelInfo, Prompt, Task
+
+TEXT_TASKS = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+_OPENERS = ("Meet", "Discover", "Try", "Say hello to", "Get", "Enjoy", "Choose", "Love")
+
+
+def _pick(seed: int | None, i: int, options: Sequence[str]) -> str:
+    digest = hashlib.sha256(f"{seed}:{i}".encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+class EchoGenerator(Generator):
+    """Fast, deterministic text generator that writes well-formed copy from the prompt's data."""
+
+    id: ClassVar[str] = "testing:echo"
+    version: ClassVar[str] = "1.0"
+    tasks: ClassVar[frozenset[Task]] = TEXT_TASKS
+    options: ClassVar[dict[str, Any]] = {"batch_size": 64, "fail_on": None}
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        """One candidate per variant, built from the product name / article / message."""
+        return [[self._one(p, i) for i in range(p.n)] for p in prompts]
+
+    def _one(self, prompt: Prompt, i: int) -> Candidate:
+        data = prompt.data
+        fail_on = self.config["fail_on"]
+        if fail_on and fail_on in prompt.text:
+            raise RuntimeError(f"echo generator told to fail on {fail_on!r}")
+        opener = _pick(prompt.seed, i, _OPENERS)
+        if prompt.task is Task.MARKETING:
+            product = data.get("product", {})
+            name = str(product.get("name") or product.get("title") or "it")
+            spec = CHANNELS[str(data.get("channel", "search_ad"))]
+            lines = []
+            for f in spec.fields:
+                base = f"{opener} {name}. Made for {data.get('audience', 'you')}, ready when you are."
+                while len(base) < f.min_chars:
+                    base += " Order today."
+                lines.append(f"{f.title}: {base[: f.max_chars].rsplit(' ', 1)[0] if len(base) > f.max_chars else base}")
+            text = "\n".join(lines) if len(spec.fields) > 1 else lines[0].split(": ", 1)[1]
+        elif prompt.task is Task.NEWS_SUMMARY:
+            text = str(data.get("article", "")).split(".")[0].strip() + "."
+        else:
+            text = (
+                "Thank you for your message, we are sorry about the trouble.\n\n"
+                f"{opener} a quick fix: we will look into it right away.\n\n"
+                "We will email you as soon as it is resolved."
+            )
+        return Candidate(text=text, meta={"new_tokens": len(text.split()), "finish_reason": "stop"})
+
+    def model_info(self) -> ModelInfo:
+        """No model: rule-based."""
+        return ModelInfo(model_id="echo", backend="rules")
+
+
+def _png(width: int, height: int, gray: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    raw = b"".join(b"\x00" + gray[r * width : (r + 1) * width] for r in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+class NoiseImageGenerator(Generator):
+    """Fast, seeded grayscale-noise image generator (no torch) for tests of the image path."""
+
+    id: ClassVar[str] = "testing:noise"
+    version: ClassVar[str] = "1.0"
+    modality = "image"
+    tasks: ClassVar[frozenset[Task]] = frozenset({Task.IMAGE})
+    options: ClassVar[dict[str, Any]] = {"size": 8}
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        """`prompt.n` seeded noise PNGs per prompt."""
+        size = int(self.config["size"])
+        out = []
+        for p in prompts:
+            images = []
+            for i in range(p.n):
+                stream = io.BytesIO()
+                counter = 0
+                while stream.tell() < size * size:
+                    stream.write(hashlib.sha256(f"{p.seed}:{i}:{counter}".encode()).digest())
+                    counter += 1
+                images.append(Candidate(image_png=_png(size, size, stream.getvalue()[: size * size]),
+                                        meta={"seed": (p.seed or 0) + i, "class_name": "noise"}))
+            out.append(images)
+        return out
+
+
+class GeneratorContract:
+    """Subclass in your tests and provide a `generator` fixture; every test must pass."""
+
+    @pytest.fixture
+    def generator(self) -> Generator:
+        """Override: return an instance of your generator (tiny config)."""
+        raise NotImplementedError("define a `generator` fixture returning your generator")
+
+    def _prompt(self, generator: Generator, text: str, n: int = 1, seed: int = 1) -> Prompt:
+        task = sorted(generator.tasks, key=lambda t: t.value)[0]
+        data: dict[str, Any] = {
+            Task.MARKETING: {"product": {"name": text}, "channel": "search_ad", "audience": "all"},
+            Task.NEWS_SUMMARY: {"article": f"{text}. More text.", "target_words": 20, "style": "brief"},
+            Task.CUSTOMER_SERVICE: {"message": text, "context": {}, "policy": ""},
+            Task.IMAGE: {"prompt": text, "class_name": ""},
+        }[task]
+        return Prompt(task=task, text=text, n=n, seed=seed, max_new_tokens=8, data=data)
+
+    def test_id_names_plugin_and_generator(self, generator: Generator) -> None:
+        """Ids look like '<plugin>:<name>' and the class describes itself."""
+        spec = GeneratorSpec.from_class(type(generator), "contract")
+        assert spec.id.count(":") == 1 and all(spec.id.split(":"))
+        assert spec.tasks, "declare at least one task"
+        assert generator.modality in ("text", "image")
+
+    def test_load_is_idempotent(self, generator: Generator) -> None:
+        """Calling load() twice is safe and leaves the generator loaded."""
+        generator.load()
+        generator.load()
+        assert generator.loaded
+
+    def test_empty_batch_gives_empty_result(self, generator: Generator) -> None:
+        """No prompts, no candidates."""
+        generator.load()
+        assert generator.generate([]) == []
+
+    def test_one_list_of_n_candidates_per_prompt_in_order(self, generator: Generator) -> None:
+        """Each prompt gets exactly its own n candidates, in input order."""
+        generator.load()
+        prompts = [self._prompt(generator, "alpha", n=2), self._prompt(generator, "beta", n=1)]
+        result = generator.generate(prompts)
+        assert [len(c) for c in result] == [2, 1]
+        for candidates in result:
+            for candidate in candidates:
+                assert isinstance(candidate, Candidate)
+                if generator.modality == "text":
+                    assert isinstance(candidate.text, str)
+                else:
+                    assert candidate.image_png and candidate.image_png.startswith(b"\x89PNG")
+
+    def test_same_seed_same_output(self, generator: Generator) -> None:
+        """A seed makes generation reproducible."""
+        generator.load()
+        first = generator.generate([self._prompt(generator, "gamma", seed=7)])
+        second = generator.generate([self._prompt(generator, "gamma", seed=7)])
+        assert first == second
+
+    def test_model_info_for_provenance(self, generator: Generator) -> None:
+        """model_info() names the model for provenance."""
+        info = generator.model_info()
+        assert isinstance(info, ModelInfo) and info.model_id
+
+    def test_unknown_option_is_a_clear_error(self, generator: Generator) -> None:
+        """A misspelt option names the valid ones."""
+        with pytest.raises(ValidationError, match="not an option"):
+            type(generator)(no_such_option_xyz=1)

@@ -1,0 +1,1 @@
+"""Example contentgen plugin: seasonal campaign copy from a phrasebook."""

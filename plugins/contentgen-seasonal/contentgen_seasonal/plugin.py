@@ -1,0 +1,66 @@
+"""Hook implementations: one generator and one template folder."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from contentgen import Candidate, Generator, ModelInfo, Prompt, Task, hookimpl
+from contentgen.channels import CHANNELS
+
+PHRASES = {
+    "winter": ("Cosy up with", "Warm days ahead with", "Winter-ready:"),
+    "spring": ("Fresh for spring:", "Step into spring with", "New season, new"),
+    "summer": ("Summer essential:", "Sun's out, time for", "Made for long days:"),
+    "autumn": ("Autumn favourite:", "Layer up with", "Crisp days call for"),
+}
+
+
+class PhrasebookGenerator(Generator):
+    """Seasonal campaign copy from a curated phrasebook: fast, on-brand, no model needed."""
+
+    id: ClassVar[str] = "seasonal:phrasebook"
+    version: ClassVar[str] = "0.2.0"
+    tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
+    options: ClassVar[dict[str, Any]] = {"season": "winter", "batch_size": 128}
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        """One phrase per variant, picked by seed, fitted to the channel's fields."""
+        return [[self._one(p, i) for i in range(p.n)] for p in prompts]
+
+    def _one(self, prompt: Prompt, index: int) -> Candidate:
+        season = str(prompt.params.get("season", self.config["season"]))
+        if season not in PHRASES:
+            from contentgen import ValidationError
+
+            raise ValidationError("params.season", f"unknown season {season!r}", PHRASES)
+        phrases = PHRASES[season]
+        pick = hashlib.sha256(f"{prompt.seed}:{index}".encode()).digest()[0] % len(phrases)
+        product = prompt.data.get("product", {})
+        name = str(product.get("name", "our bestseller"))
+        price = product.get("price_eur") or product.get("price")
+        line = f"{phrases[pick]} {name}" + (f", now {price} EUR." if price else ".")
+        spec = CHANNELS[str(prompt.data.get("channel", "sms"))]
+        if len(spec.fields) == 1:
+            text = line
+        else:
+            text = "\n".join(f"{f.title}: {line[: f.max_chars]}" for f in spec.fields)
+        return Candidate(text=text, meta={"season": season})
+
+    def model_info(self) -> ModelInfo:
+        """A phrasebook, versioned with the plugin."""
+        return ModelInfo(model_id="seasonal-phrasebook", revision=self.version, backend="rules")
+
+
+@hookimpl
+def register_generators(register: Callable[[type[Generator]], None]) -> None:
+    """Add the phrasebook generator."""
+    register(PhrasebookGenerator)
+
+
+@hookimpl
+def register_template_dirs(register: Callable[[Path], None]) -> None:
+    """Add this plugin's templates (marketing/seasonal_sms)."""
+    register(Path(__file__).parent / "templates")

@@ -1,0 +1,170 @@
+"""The engine end to end on SQLite with fast generators: routing, repair, fallback, storage, ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import pytest
+
+from contentgen import (
+    Engine,
+    ImageRequest,
+    MarketingRequest,
+    UnknownNameError,
+    ValidationError,
+)
+from contentgen.config import Route, Settings
+from contentgen.errors import GeneratorError
+from contentgen.generator import Generator
+from contentgen.plugins import load_plugins, plugin_module
+from contentgen.types import Candidate, Prompt, Task
+from tests.conftest import FAST_ROUTES, testing_plugin
+
+PRODUCT = {"name": "Trail Runner X", "price_eur": "89.99", "category": "shoes"}
+
+
+class _Broken(Generator):
+    id: ClassVar[str] = "flaky:broken"
+    tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
+
+    def _load(self) -> None:
+        raise OSError("weights missing")
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        raise AssertionError("never called")
+
+
+class _Scripted(Generator):
+    """Returns scripted answers in order, to drive the repair loop."""
+
+    id: ClassVar[str] = "flaky:scripted"
+    tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
+    options: ClassVar[dict[str, object]] = {"answers": ()}
+    calls: ClassVar[list[int]] = []
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        answers = list(self.config["answers"])
+        out = []
+        for p in prompts:
+            out.append([Candidate(text=answers.pop(0) if answers else "") for _ in range(p.n)])
+        self.config["answers"] = tuple(answers)
+        _Scripted.calls.append(len(prompts))
+        return out
+
+
+def _engine(settings: Settings, **options: object) -> Engine:
+    flaky = plugin_module("flaky", register_generators=lambda register: (register(_Broken), register(_Scripted)))
+    plugins = load_plugins(use_entry_points=False, extra=[("testing", testing_plugin()), ("flaky", flaky)])
+    return Engine(settings.with_overrides(generators={"flaky:scripted": options}), plugins, evaluators=[])
+
+
+def test_marketing_request_gives_variants_with_full_provenance(engine: Engine) -> None:
+    result = engine.generate(MarketingRequest(product=PRODUCT, variants=3, seed=11))
+    assert len(result.outputs) == 3 and not result.rejected
+    for output in result.outputs:
+        stored = engine.get_output(output.id)
+        assert stored.text == output.text and "Trail Runner X" in stored.fields["headline"]
+        p = stored.provenance
+        assert (p.generator_id, p.template_id, p.seed) == ("testing:echo", "marketing/search_ad", 11)
+        assert p.template_hash == engine.templates.get("marketing/search_ad").sha256
+        assert p.model_id == "echo" and "generate_s" in p.timings
+    assert len({o.id for o in result.outputs}) == 3
+
+
+def test_the_same_seed_reproduces_the_same_copy(engine: Engine) -> None:
+    first = engine.generate(MarketingRequest(product=PRODUCT, seed=5)).texts
+    second = engine.generate(MarketingRequest(product=PRODUCT, seed=5)).texts
+    assert first == second
+
+
+def test_many_requests_keep_their_own_outputs(engine: Engine) -> None:
+    names = [f"Product {i}" for i in range(20)]
+    results = engine.generate_many([MarketingRequest(product={"name": n}, variants=2, seed=1) for n in names])
+    for name, result in zip(names, results, strict=True):
+        assert len(result.outputs) == 2 and all(name in t for t in result.texts)
+    assert engine.store.count("requests") == 20
+
+
+def test_unknown_generator_and_wrong_template_fail_before_any_loading(engine: Engine) -> None:
+    with pytest.raises(UnknownNameError, match="testing:echo"):
+        engine.generate(MarketingRequest(product=PRODUCT, generator="testing:nope"))
+    with pytest.raises(ValidationError, match="news_summary template"):
+        engine.generate(MarketingRequest(product=PRODUCT, template="news_summary/brief"))
+    with pytest.raises(ValidationError, match="writes for channel 'search_ad', not 'sms'"):
+        engine.generate(MarketingRequest(product=PRODUCT, channel="sms", template="marketing/search_ad"))
+    with pytest.raises(ValidationError, match="does not handle task 'marketing'"):
+        engine.generate(MarketingRequest(product=PRODUCT, generator="testing:noise"))
+    assert engine.store.count("requests") == 0
+
+
+def test_a_generator_that_fails_to_load_falls_back_and_says_so(settings: Settings) -> None:
+    routes = {**FAST_ROUTES, Task.MARKETING: Route("flaky:broken", fallback="testing:echo")}
+    with _engine(settings.with_overrides(routes=routes)) as engine:
+        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1))
+        assert result.outputs[0].provenance.fallback_from == "flaky:broken"
+        assert result.outputs[0].provenance.generator_id == "testing:echo"
+
+
+def test_without_a_fallback_a_load_failure_is_a_clear_error(settings: Settings) -> None:
+    with _engine(settings) as engine, pytest.raises(GeneratorError, match="flaky:broken failed to load.*weights missing"):
+        engine.generate(MarketingRequest(product=PRODUCT, generator="flaky:broken"))
+
+
+def test_overlong_copy_is_regenerated_then_shortened(settings: Settings) -> None:
+    long_headline = "Headline: The lightest trail running shoe you will ever own\nDescription: Recycled mesh, grippy outsole, all day comfort."
+    with _engine(settings, answers=(long_headline, long_headline, long_headline)) as engine:
+        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+    (output,) = result.outputs
+    assert len(output.fields["headline"]) <= 30
+    assert output.provenance.params["repaired"] == "shortened"
+
+
+def test_copy_that_cannot_be_repaired_is_stored_as_rejected_never_returned(settings: Settings) -> None:
+    with _engine(settings, answers=("no format at all",) * 3) as engine:
+        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+        assert result.outputs == ()
+        assert len(result.rejected) == 3 and "headline is missing" in (result.rejected[0].reason or "")
+        assert engine.stats(by="status")[0].key == "rejected"
+
+
+def test_a_good_second_attempt_is_accepted(settings: Settings) -> None:
+    good = "Headline: Trail Runner X\nDescription: Grippy, light and made from recycled mesh for every trail."
+    with _engine(settings, answers=("rambling", good)) as engine:
+        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+    assert result.outputs[0].fields["headline"] == "Trail Runner X" and len(result.rejected) == 1
+
+
+def test_images_are_stored_as_png_artifacts(engine: Engine) -> None:
+    result = engine.generate(ImageRequest(prompt="white sneaker", count=3, seed=3))
+    paths = [engine.store.artifacts.path(o.image_path) for o in result.outputs]
+    assert len(paths) == 3 and all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
+    assert len({o.image_sha256 for o in result.outputs}) == 3
+
+
+def test_ratings_and_preferences_flow_into_stats(engine: Engine) -> None:
+    a, b, _ = engine.generate(MarketingRequest(product=PRODUCT, variants=3)).outputs
+    engine.rate(a.id, rater="anna", score=4, thumb="up", comment="Good")
+    engine.rate(b.id, rater="ben", score=2, edited_text="Headline: Better\nDescription: Much better copy.")
+    engine.compare(a.id, b.id, preferred=a.id, rater="anna")
+    (row,) = engine.stats(by="template")
+    assert (row.rated, row.mean_score, row.thumbs_up) == (2, 3.0, 1)
+    kinds = {r.kind for r in engine.ratings(a.id)}
+    assert kinds == {"score", "thumb", "comment", "preference"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"score": 6}, "score: must be a whole number from 1 to 5"), ({"thumb": "sideways"}, "thumb"),
+     ({}, "give at least one of"), ({"score": 3, "rater": ""}, "rater")],
+)
+def test_bad_ratings_are_rejected_with_the_valid_choices(engine: Engine, kwargs: dict, message: str) -> None:
+    (output,) = engine.generate(MarketingRequest(product=PRODUCT, variants=1)).outputs
+    with pytest.raises(ValidationError, match=message):
+        engine.rate(output.id, **{"rater": "anna", **kwargs})
+    assert engine.ratings(output.id) == []
+
+
+def test_rating_an_unknown_output_names_it(engine: Engine) -> None:
+    with pytest.raises(UnknownNameError, match="unknown output 'deadbeef'"):
+        engine.rate("deadbeef", rater="anna", score=3)

@@ -1,0 +1,43 @@
+"""Channel specs parse a model's answer into fields, find violations and shorten cleanly."""
+
+from __future__ import annotations
+
+from contentgen.channels import CHANNELS, shorten_text
+
+
+def test_search_ad_answer_is_split_into_headline_and_description() -> None:
+    answer = '**Headline:** "Run Further, Feel Lighter"\nDescription: Grippy trail shoes in recycled mesh for every path.\n'
+    fields = CHANNELS["search_ad"].parse(answer)
+    assert fields == {
+        "headline": "Run Further, Feel Lighter",
+        "description": "Grippy trail shoes in recycled mesh for every path.",
+    }
+    assert CHANNELS["search_ad"].problems(fields) == []
+
+
+def test_a_second_variant_in_the_answer_is_ignored() -> None:
+    answer = "Headline: One\nDescription: First description that is long enough.\nHeadline: Two\nDescription: x"
+    assert CHANNELS["search_ad"].parse(answer)["headline"] == "One"
+
+
+def test_problems_name_the_field_and_the_limit() -> None:
+    problems = CHANNELS["search_ad"].problems({"headline": "x" * 31, "description": ""})
+    assert problems == ["headline is 31 characters; the limit is 30", "description is missing"]
+
+
+def test_shorten_cuts_at_a_word_boundary_under_the_limit() -> None:
+    text = "Lightweight trail runner with grippy outsole and recycled mesh upper for long days"
+    short = shorten_text(text, 40)
+    assert len(short) <= 40 and text.startswith(short) and not short.endswith(" ")
+    assert short.split()[-1] in text.split()
+
+
+def test_single_field_channels_take_the_whole_answer() -> None:
+    assert CHANNELS["sms"].parse("SMS: Cosy socks, 20% off today.") == {"text": "Cosy socks, 20% off today."}
+    assert CHANNELS["social_post"].parse('"Fresh kicks for spring! #run"') == {"post": "Fresh kicks for spring! #run"}
+
+
+def test_every_channel_renders_its_fields_back_to_text() -> None:
+    spec = CHANNELS["email"]
+    fields = {"subject": "Hi", "preheader": "There", "body": "Body text"}
+    assert spec.parse(spec.render(fields)) == fields
