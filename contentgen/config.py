@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from contentgen.errors import ConfigError
+from contentgen.feedback.arms import BanditArm, parse_bandit
 from contentgen.types import Task
 
 CONFIG_FILE = "contentgen.toml"
@@ -69,6 +70,11 @@ class Settings:
     generator_retries: int = 2
     untrusted_generators: tuple[str, ...] = ()
     use_entry_points: bool = True
+    # Feedback loop (contentgen/feedback): best-of-n reranking and bandit routing, both opt-in.
+    rerank: bool = False
+    rerank_best_of: int = 4
+    bandit: bool = False
+    bandit_arms: tuple[BanditArm, ...] = ()
 
     @property
     def db_url(self) -> str:
@@ -97,6 +103,7 @@ _TOP_KEYS = {
     "data_dir", "cache_dir", "database_url", "template_dirs", "routes", "generators",
     "blocked_plugins", "torch_threads", "device", "brand_kit", "repair_attempts",
     "generator_timeout_s", "generator_retries", "untrusted_generators",
+    "rerank", "rerank_best_of", "bandit",
 }
 _ROUTE_KEYS = {"generator", "template", "params", "fallback"}
 _DEVICES = ("cpu", "cuda", "mps", "auto")
@@ -160,6 +167,12 @@ def _from_mapping(raw: Mapping[str, Any], base: Settings, origin: Path) -> Setti
             task = _task_key(task_name)
             routes[task] = _parse_route(task_name, route_raw, base.route(task))
         changes["routes"] = MappingProxyType(routes)
+    if "rerank" in raw:
+        changes["rerank"] = bool(raw["rerank"])
+    if "rerank_best_of" in raw:
+        changes["rerank_best_of"] = int(raw["rerank_best_of"])
+    if "bandit" in raw:
+        changes["bandit"], changes["bandit_arms"] = parse_bandit(raw["bandit"], str(origin))
     if "generators" in raw:
         generators = {k: dict(v) for k, v in base.generators.items()}
         for gid, opts in dict(raw["generators"]).items():

@@ -66,8 +66,9 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
         return Draft(raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
     fields = spec.parse(raw)
     problems = tuple(f"channel: {p}" for p in spec.problems(fields))
-    return Draft(spec.render(fields), fields, None, dict(candidate.meta), seed, problems=problems,
-                 generate_s=generate_s)
+    # A rejected answer keeps the model's raw words, so reviewers see what went wrong.
+    text = raw if problems else spec.render(fields)
+    return Draft(text, fields, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
 
 
 def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
@@ -96,8 +97,11 @@ def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
     gates = {e.name: e.gate for e in ctx.evaluators}
     out = list(drafts)
     for i, evaluations in zip(text_indices, verdicts, strict=True):
+        already = {p.split(":", 1)[0] for p in drafts[i].problems}
         failed = [
-            f"{e.name}: {_explain(e)}" for e in evaluations if not e.passed and gates.get(e.name)
+            f"{e.name}: {_explain(e)}"
+            for e in evaluations
+            if not e.passed and gates.get(e.name) and e.name not in already
         ]
         problems = tuple(dict.fromkeys([*drafts[i].problems, *failed]))
         out[i] = replace(drafts[i], evaluations=tuple(evaluations), problems=problems, evaluate_s=share)

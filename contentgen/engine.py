@@ -94,7 +94,9 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.plugins = plugins
-        self.registry = GeneratorRegistry(plugins.generators, self._generator_options())
+        self.registry = GeneratorRegistry(
+            plugins.generators, self._generator_options(), untrusted=set(settings.untrusted_generators)
+        )
         self.templates = TemplateLibrary.with_builtins(settings.template_dirs, plugins.template_dirs)
         self._store = store
         self.evaluators: list[Evaluator] = list(
@@ -179,6 +181,27 @@ class Engine:
         if len(results) == 1 and results[0].notes and not results[0].outputs and not results[0].rejected:
             raise GeneratorError(results[0].notes[0])
         return results
+
+    def batch(
+        self,
+        rows: Any,
+        *,
+        task: str | Task,
+        template: str | None = None,
+        mapping: Mapping[str, str] | Sequence[str] | None = None,
+        variants: int | None = None,
+        job_name: str | None = None,
+        **options: Any,
+    ) -> BatchRun:
+        """A resumable batch job over rows (dicts) or a CSV/JSONL/Parquet path; iterate it for results.
+
+        Options: key, channel, generator, params, retry_failed, out, input_format, max_field_chars,
+        window, backend ("local" | "ray"), workers, engine_factory (see contentgen.batch.run_batch).
+        """
+        from contentgen.batch import run_batch
+
+        return run_batch(self, rows, task=task, template=template, mapping=mapping, variants=variants,
+                         job_name=job_name, **options)
 
     def prepare(self, request: BaseRequest) -> Work:
         """Validate routing and render the prompt: every input error surfaces here, before loading."""
@@ -302,6 +325,7 @@ class Engine:
             text=rendered.text if rendered else str(work.variables.get("prompt", "")),
             n=work.needed,
             system=rendered.system if rendered else None,
+            examples=rendered.examples if rendered else (),
             stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
             seed=work.plan.seed + attempt * 7919,
             data=work.variables,

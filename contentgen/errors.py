@@ -88,3 +88,7 @@ class BatchError(ContentgenError):
 
 class TrainingError(ContentgenError):
     """Training diverged or cannot start; the last good checkpoint is kept."""
+
+
+class DatasetNotAvailableError(ContentgenError):
+    """A sample data set is not on this machine and could not be fetched from its package."""

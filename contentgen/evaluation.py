@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from contentgen.types import Evaluation, Task
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,11 +52,18 @@ def run_evaluators(
         indices = [i for i, item in enumerate(items) if item.task in evaluator.tasks]
         if not indices:
             continue
-        results = evaluator.evaluate([items[i] for i in indices])
-        if len(results) != len(indices):
-            raise RuntimeError(
-                f"evaluator {evaluator.name!r} returned {len(results)} verdicts for {len(indices)} items"
-            )
+        try:
+            results = evaluator.evaluate([items[i] for i in indices])
+            if len(results) != len(indices):
+                raise RuntimeError(f"returned {len(results)} verdicts for {len(indices)} items")
+        except Exception as exc:  # a broken evaluator must not take the request down
+            log.warning("evaluator %s failed: %s", evaluator.name, exc)
+            # Gates fail closed: an unchecked output is not published.
+            reason = f"evaluator failed: {type(exc).__name__}: {exc}"
+            results = [
+                Evaluation(name=evaluator.name, passed=not evaluator.gate, detail={"reason": reason})
+                for _ in indices
+            ]
         for i, verdict in zip(indices, results, strict=True):
             verdicts[i].append(verdict)
     return verdicts

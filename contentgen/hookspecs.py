@@ -32,8 +32,11 @@ def register_template_dirs(register: Callable[[Path], None]) -> None:
 
 @hookspec
 def register_evaluators(register: Callable[[Any], None]) -> None:
-    """Register evaluators: objects with a `name`, the `tasks` they apply to and
-    `evaluate(outputs, context) -> list[Evaluation]`, run on every output and stored beside it.
+    """Register evaluators: objects with a `name`, the `tasks` they apply to, a `gate` flag and
+    `evaluate(items: Sequence[EvalInput]) -> list[Evaluation]` (one verdict per item, in order).
+
+    Every output is evaluated and the verdicts are stored beside it; a failed verdict of a gating
+    evaluator rejects the output. See contentgen.evaluation.Evaluator.
     """
 
 

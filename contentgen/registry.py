@@ -15,9 +15,14 @@ class GeneratorRegistry:
     """Maps generator ids to specs and builds each generator once, with its configured options."""
 
     def __init__(
-        self, specs: Mapping[str, GeneratorSpec], options: Mapping[str, Mapping[str, Any]] | None = None
+        self,
+        specs: Mapping[str, GeneratorSpec],
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        untrusted: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         self._specs = dict(specs)
+        self._untrusted = frozenset(untrusted)
         self._options = {k: dict(v) for k, v in (options or {}).items()}
         self._instances: dict[str, Generator] = {}
         self._lock = threading.Lock()
@@ -58,7 +63,12 @@ class GeneratorRegistry:
             instance = self._instances.get(generator_id)
             if instance is None:
                 spec = self.spec(generator_id)
-                instance = spec.factory(**self._options.get(generator_id, {}))
+                factory = spec.factory
+                if generator_id in self._untrusted and isinstance(factory, type):
+                    from contentgen.isolation import isolated_class
+
+                    factory = isolated_class(factory)  # runs in a child process it can crash
+                instance = factory(**self._options.get(generator_id, {}))
                 self._instances[generator_id] = instance
             return instance
 

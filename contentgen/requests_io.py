@@ -20,10 +20,11 @@ def prompt_variables(request: BaseRequest) -> dict[str, Any]:
 
     variables = clean_value(request.variables())
     if isinstance(request, CustomerServiceRequest):
-        from contentgen.safety.pii import redact_mapping
+        from contentgen.safety.pii import PiiRedactor, redact_mapping
 
+        redactor = PiiRedactor()  # one numbering: [EMAIL_1] means the same address everywhere
         for key in ("message", "context", "policy"):
-            variables[key] = redact_mapping(variables[key])
+            variables[key] = redact_mapping(variables[key], redactor)
     return variables
 
 
@@ -45,7 +46,9 @@ def request_from_dict(task: str | Task, data: Mapping[str, Any]) -> BaseRequest:
     task = Task.parse(task)
     cls = REQUEST_TYPES[task]
     names = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - names - {"task"})
+    if not isinstance(data, Mapping):
+        raise ValidationError("request", f"must be a mapping of field names, got {type(data).__name__}")
+    unknown = sorted(str(k) for k in set(data) - names - {"task"})
     if unknown:
         raise ValidationError(unknown[0], f"is not a field of a {task.value} request", sorted(names))
     try:

@@ -9,6 +9,7 @@ product description comes out literally.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -18,16 +19,19 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from contentgen.errors import TemplateError, UnknownNameError, ValidationError
+from contentgen.safety.sandbox import LimitedSandbox, RenderLimits, render_limited
+from contentgen.safety.untrusted import data_filter, delimiter_instructions
 from contentgen.types import Task
 
+logger = logging.getLogger(__name__)
 BUILTIN_DIR = Path(__file__).parent / "_templates"
 SUFFIXES = (".html.j2", ".j2")
 _FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
 _ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9_\-]*$")
-_META_KEYS = {"description", "channel", "system", "stop", "max_new_tokens", "output", "style"}
+_META_KEYS = {"description", "channel", "system", "stop", "max_new_tokens", "output", "style", "examples"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class RenderedPrompt:
     system: str | None
     template: TemplateInfo
     stop: tuple[str, ...] = field(default_factory=tuple)
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 def template_id_parts(template_id: str) -> tuple[Task, str]:
@@ -76,31 +81,38 @@ def template_id_parts(template_id: str) -> tuple[Task, str]:
     return Task.parse(task_name), name
 
 
-def _environment(autoescape: bool, loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def _environment(
+    autoescape: bool, loader: jinja2.BaseLoader, limits: RenderLimits | None = None
+) -> LimitedSandbox:
+    env = LimitedSandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        limits=limits,
     )
+    # `{{ x | data }}` cleans untrusted text inline; `{{ x | data('facts') }}` delimits a block.
+    env.filters["data"] = env.guard_filter("data", data_filter)
+    env.globals["data_instructions"] = delimiter_instructions()
     return env
 
 
 class TemplateLibrary:
     """All templates from a list of folders; earlier folders override later ones."""
 
-    def __init__(self, dirs: Sequence[Path]) -> None:
+    def __init__(self, dirs: Sequence[Path], *, limits: RenderLimits | None = None) -> None:
         self.dirs = tuple(Path(d) for d in dirs)
+        self.limits = limits or RenderLimits()
         self._infos: dict[str, TemplateInfo] = {}
         for folder in reversed(self.dirs):
             for info in self._scan(folder):
                 self._infos[info.id] = info
         loader = jinja2.FunctionLoader(self._load_for_include)
-        self._text_env = _environment(False, loader)
-        self._html_env = _environment(True, loader)
-        self._compiled: dict[str, jinja2.Template] = {}
+        self._text_env = _environment(False, loader, self.limits)
+        self._html_env = _environment(True, loader, self.limits)
+        self._compiled_cache: dict[str, jinja2.Template] = {}
 
     @classmethod
     def with_builtins(cls, user_dirs: Sequence[Path] = (), plugin_dirs: Sequence[Path] = ()) -> TemplateLibrary:
@@ -120,6 +132,11 @@ class TemplateLibrary:
                 if suffix is None or not path.is_file():
                     continue
                 name = path.name[: -len(suffix)]
+                if not _ID.match(f"{task.value}/{name}"):
+                    # A file name is never compiled into code, but odd names (quotes, braces) are
+                    # refused outright rather than trusted to every later code path.
+                    logger.warning("skipping template %s: names are lower-case [a-z0-9_-]", path)
+                    continue
                 found.append(self._read(task, name, path, html=suffix == ".html.j2"))
         return found
 
@@ -147,8 +164,11 @@ class TemplateLibrary:
             variables = set(jinja_meta.find_undeclared_variables(env.parse(body)))
             if meta.get("system"):
                 variables |= jinja_meta.find_undeclared_variables(env.parse(str(meta["system"])))
+            variables -= set(env.globals)  # range, lipsum, data_instructions: not request data
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{template_id} ({path}, line {exc.lineno}): {exc.message}") from None
+        except (RecursionError, MemoryError) as exc:
+            raise TemplateError(f"{template_id} ({path}): too deeply nested ({exc})") from None
         return TemplateInfo(
             id=template_id,
             task=task,
@@ -189,16 +209,20 @@ class TemplateLibrary:
         """True when the library has this id."""
         return template_id in self._infos
 
-    def _compiled_template(self, info: TemplateInfo) -> jinja2.Template:
-        compiled = self._compiled.get(info.id)
+    def _compiled(self, key: str, source: str, html: bool) -> jinja2.Template:
+        compiled = self._compiled_cache.get(key)
         if compiled is None:
-            env = self._html_env if info.html else self._text_env
-            compiled = env.from_string(info.source)
-            self._compiled[info.id] = compiled
+            env = self._html_env if html else self._text_env
+            compiled = env.from_string(source)
+            self._compiled_cache[key] = compiled
         return compiled
 
     def render(self, template_id: str, variables: Mapping[str, Any]) -> RenderedPrompt:
-        """Render a template with request data; a missing variable names what is missing."""
+        """Render a template with request data; a missing variable names what is missing.
+
+        Rendering runs in a budgeted sandbox (see contentgen.safety.sandbox.RenderLimits): a
+        template that tries to escape, runs too long or produces too much raises TemplateError.
+        """
         info = self.get(template_id)
         missing = sorted(info.variables - set(variables))
         if missing:
@@ -206,10 +230,14 @@ class TemplateLibrary:
                 f"{template_id} needs {', '.join(missing)}; the request provides "
                 f"{', '.join(sorted(variables)) or 'nothing'}"
             )
-        env = self._html_env if info.html else self._text_env
         try:
-            text = self._compiled_template(info).render(**variables)
-            system = env.from_string(str(info.meta["system"])).render(**variables) if info.meta.get("system") else None
+            template = self._compiled(info.id, info.source, info.html)
+            text = render_limited(template, variables, self.limits)
+            system = None
+            if info.meta.get("system"):
+                template = self._compiled(f"{info.id}#system", str(info.meta["system"]), info.html)
+                system = render_limited(template, variables, self.limits)
+            examples = self._render_examples(info, variables)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"{template_id}: {exc.message}") from None
         except SecurityError as exc:
@@ -218,10 +246,31 @@ class TemplateLibrary:
             raise
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{template_id}: {exc}") from None
+        except RecursionError:
+            raise TemplateError(f"{template_id}: blocked by the sandbox: recursion") from None
+        except Exception as exc:  # any runtime failure inside a template is the template's error
+            raise TemplateError(f"{template_id}: {type(exc).__name__}: {exc}") from None
         stop = info.meta.get("stop", ())
         return RenderedPrompt(
             text=text.strip(),
             system=system.strip() if system else None,
             template=info,
             stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
+            examples=examples,
         )
+
+    def _render_examples(self, info: TemplateInfo, variables: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """Few-shot turns: the template rendered with each example's data, paired with its answer.
+
+        Small instruct models follow a format far more reliably when shown one worked example as
+        a previous chat turn than when the format is only described.
+        """
+        examples = info.meta.get("examples", [])
+        if not isinstance(examples, list) or not all(isinstance(e, dict) and "answer" in e for e in examples):
+            raise TemplateError(f"{info.id}: examples must be a list of tables, each with an 'answer'")
+        template = self._compiled(info.id, info.source, info.html)
+        turns = []
+        for example in examples:
+            merged = {**variables, **{k: v for k, v in example.items() if k != "answer"}}
+            turns.append((render_limited(template, merged, self.limits).strip(), str(example["answer"]).strip()))
+        return tuple(turns)

@@ -15,7 +15,8 @@ import io
 import struct
 import zlib
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
@@ -23,6 +24,9 @@ from contentgen.channels import CHANNELS
 from contentgen.errors import ValidationError
 from contentgen.generator import Generator, GeneratorSpec
 from contentgen.types import Candidate, ModelInfo, Prompt, Task
+
+if TYPE_CHECKING:
+    from contentgen.engine import Engine
 
 TEXT_TASKS = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
 _OPENERS = ("Meet", "Discover", "Try", "Say hello to", "Get", "Enjoy", "Choose", "Love")
@@ -39,10 +43,14 @@ class EchoGenerator(Generator):
     id: ClassVar[str] = "testing:echo"
     version: ClassVar[str] = "1.0"
     tasks: ClassVar[frozenset[Task]] = TEXT_TASKS
-    options: ClassVar[dict[str, Any]] = {"batch_size": 64, "fail_on": None}
+    options: ClassVar[dict[str, Any]] = {"batch_size": 64, "fail_on": None, "delay_s": 0.0}
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """One candidate per variant, built from the product name / article / message."""
+        if self.config["delay_s"]:
+            import time
+
+            time.sleep(float(self.config["delay_s"]))  # stands in for a model's latency per batch
         return [[self._one(p, i) for i in range(p.n)] for p in prompts]
 
     def _one(self, prompt: Prompt, i: int) -> Candidate:
@@ -111,6 +119,45 @@ class NoiseImageGenerator(Generator):
                                         meta={"seed": (p.seed or 0) + i, "class_name": "noise"}))
             out.append(images)
         return out
+
+
+
+def echo_plugin() -> object:
+    """An in-memory plugin registering EchoGenerator and NoiseImageGenerator (no entry point)."""
+    from contentgen.plugins import plugin_module
+
+    def register_generators(register):  # type: ignore[no-untyped-def]
+        register(EchoGenerator)
+        register(NoiseImageGenerator)
+
+    return plugin_module("testing", register_generators=register_generators)
+
+
+def echo_engine(
+    data_dir: str | Path,
+    *,
+    database_url: str | None = None,
+    generators: dict[str, dict[str, Any]] | None = None,
+) -> Engine:
+    """An Engine routing text tasks to EchoGenerator and images to noise, with no evaluators.
+
+    Module-level and picklable by reference, so `functools.partial(echo_engine, dir)` also
+    serves as the engine factory of Ray workers and subprocesses in tests and benchmarks.
+    """
+    from contentgen.config import Route, Settings
+    from contentgen.engine import Engine
+    from contentgen.plugins import load_plugins
+
+    routes = {
+        Task.MARKETING: Route("testing:echo"),
+        Task.NEWS_SUMMARY: Route("testing:echo", fallback="builtin:extractive"),
+        Task.CUSTOMER_SERVICE: Route("testing:echo", template="customer_service/reply"),
+        Task.IMAGE: Route("testing:noise"),
+    }
+    settings = Settings(data_dir=Path(data_dir), database_url=database_url, routes=routes,
+                        generators=generators or {}, use_entry_points=False, torch_threads=1)
+    plugins = load_plugins((), use_entry_points=False, extra=[("testing", echo_plugin())])
+    return Engine(settings, plugins, evaluators=[])
 
 
 class GeneratorContract:

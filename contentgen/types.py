@@ -140,7 +140,7 @@ class MarketingRequest(BaseRequest):
             raise ValidationError("product", "needs a 'name' (or 'title') fact", sorted(self.product))
         from contentgen.channels import CHANNELS
 
-        if self.channel not in CHANNELS:
+        if not isinstance(self.channel, str) or self.channel not in CHANNELS:
             raise ValidationError("channel", f"unknown channel {self.channel!r}", CHANNELS)
         if self.tone not in TONES:
             raise ValidationError("tone", f"unknown tone {self.tone!r}", TONES)
@@ -255,6 +255,9 @@ class ImageRequest(BaseRequest):
             _require_text(self.prompt, "prompt", max_chars=2_000)
         if self.class_name is not None:
             _require_text(self.class_name, "class_name", max_chars=200)
+        if self.negative_prompt is not None and not isinstance(self.negative_prompt, str):
+            kind = type(self.negative_prompt).__name__
+            raise ValidationError("negative_prompt", f"must be text, got {kind}")
         _require_int(self.count, "count", 1, MAX_IMAGES)
         for name in ("width", "height"):
             value = getattr(self, name)
@@ -296,6 +299,7 @@ class Prompt:
     text: str
     n: int = 1
     system: str | None = None
+    examples: tuple[tuple[str, str], ...] = ()
     max_new_tokens: int = 96
     temperature: float = 0.8
     top_p: float = 0.95

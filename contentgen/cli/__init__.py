@@ -29,6 +29,16 @@ COMMANDS: dict[str, str] = {
     "plugins": "contentgen.cli.info:plugins",
     "db": "contentgen.cli.db:db",
     "demo": "contentgen.cli.demo:demo",
+    "batch": "contentgen.cli.batch:batch",
+    "jobs": "contentgen.cli.batch:jobs",
+    "train": "contentgen.cli.train:train",
+    "serve": "contentgen.cli.serve:serve",
+    "models": "contentgen.cli.models:models",
+    "review": "contentgen.cli.feedback:review",
+    "report": "contentgen.cli.feedback:report",
+    "tune": "contentgen.cli.feedback:tune",
+    "feedback": "contentgen.cli.feedback:feedback",
+    "bandit": "contentgen.cli.feedback:bandit",
 }
 
 HELP: dict[str, str] = {
@@ -44,6 +54,16 @@ HELP: dict[str, str] = {
     "plugins": "List plugins, their versions, generators and errors.",
     "db": "Database commands (upgrade, current).",
     "demo": "Run the main job: ad copy for the example catalogue.",
+    "batch": "Generate for every row of a CSV/JSONL/Parquet file (resumable, exactly once).",
+    "jobs": "List batch jobs with done/failed/pending counts; `jobs show ID`, `jobs export ID`.",
+    "models": "Local model cache: list cached models, convert one for CTranslate2.",
+    "serve": "Start the review web app (queue, ratings, comparisons, edits, jobs, report).",
+    "train": "Train a class-conditional VAE or GAN (or the metric classifier) on Fashion-MNIST or your images.",
+    "review": "Review sheets: `review export` outputs (or pairs) to CSV/XLSX, `review import` the filled sheet.",
+    "report": "Feedback report: ratings with 95% intervals, evaluator pass rates, bandit beliefs (--out HTML).",
+    "tune": "LoRA fine-tune the text model (SFT or DPO) on ratings; registers a generator version.",
+    "feedback": "Feedback loop: `simulate`, `train-reranker`, `export-preferences` (TRL JSONL), `versions`.",
+    "bandit": "`bandit show`: the routing bandit's arms and posteriors.",
 }
 
 
@@ -77,6 +97,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """contentgen: generate business content with your own models, and learn from ratings."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    from contentgen.safety.pii import install_log_redaction
+
+    install_log_redaction()
     ctx.obj = {"config_path": config_path}
 
 

@@ -166,3 +166,33 @@ class RatingRow(Base):
     source: Mapped[str] = mapped_column(String(32), default="api")
     import_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class BanditArmRow(Base):
+    """The persisted posterior of one bandit arm for one task and channel context."""
+
+    __tablename__ = "bandit_arms"
+    __table_args__ = (UniqueConstraint("task", "context", "arm"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task: Mapped[str] = mapped_column(String(32))
+    context: Mapped[str] = mapped_column(String(64))
+    arm: Mapped[str] = mapped_column(String(200))
+    successes: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    pulls: Mapped[int] = mapped_column(Integer, default=0)
+    mean_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GeneratorVersionRow(Base):
+    """A tuned model registered as a named version of a generator (options point at its files)."""
+
+    __tablename__ = "generator_versions"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    generator_id: Mapped[str] = mapped_column(String(200), index=True)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    base_model: Mapped[str] = mapped_column(String(400))
+    method: Mapped[str] = mapped_column(String(16))
+    card: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

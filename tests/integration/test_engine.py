@@ -168,3 +168,39 @@ def test_bad_ratings_are_rejected_with_the_valid_choices(engine: Engine, kwargs:
 def test_rating_an_unknown_output_names_it(engine: Engine) -> None:
     with pytest.raises(UnknownNameError, match="unknown output 'deadbeef'"):
         engine.rate("deadbeef", rater="anna", score=3)
+
+
+class _Exploding:
+    name = "exploding"
+    tasks = frozenset({Task.MARKETING})
+    gate = True
+
+    def evaluate(self, items):  # type: ignore[no-untyped-def]
+        raise RuntimeError("lexicon missing")
+
+
+class _Grumpy:
+    name = "grumpy"
+    tasks = frozenset({Task.MARKETING})
+    gate = False
+
+    def evaluate(self, items):  # type: ignore[no-untyped-def]
+        from contentgen.types import Evaluation
+
+        return [Evaluation(name=self.name, passed=False, score=0.1) for _ in items]
+
+
+def test_a_failing_gate_evaluator_rejects_instead_of_crashing(settings: Settings) -> None:
+    plugins = load_plugins(use_entry_points=False, extra=[("testing", fast_plugin())])
+    with Engine(settings, plugins, evaluators=[_Exploding()]) as engine:
+        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, seed=1))
+    assert result.outputs == ()
+    assert "exploding: evaluator failed: RuntimeError: lexicon missing" in (result.rejected[0].reason or "")
+
+
+def test_non_gating_verdicts_are_stored_without_rejecting(settings: Settings) -> None:
+    plugins = load_plugins(use_entry_points=False, extra=[("testing", fast_plugin())])
+    with Engine(settings, plugins, evaluators=[_Grumpy()]) as engine:
+        (output,) = engine.generate(MarketingRequest(product=PRODUCT, variants=1)).outputs
+        (verdict,) = engine.get_output(output.id).evaluations
+    assert (verdict.name, verdict.passed, verdict.score) == ("grumpy", False, 0.1)

@@ -1,0 +1,200 @@
+"""The Ray Data path: the same job on many machines, one Engine (one loaded model) per actor.
+
+The driver reads the input, skips rows the database already has, and hands the rest to
+`ray.data.from_items(...).map_batches(BatchWorker, concurrency=N)`. Each actor builds its own
+Engine with `engine_factory` and commits every model batch through the same idempotent
+transaction as the local runner, so results land in the database exactly once and a killed
+job resumes with either runner. Workers need the same database: the SQLite file on one
+machine, PostgreSQL (CONTENTGEN_DATABASE_URL) across machines.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from contentgen.batch.jobs import JobPlan
+from contentgen.batch.readers import InputRow, RowSource
+from contentgen.batch.runner import (
+    BatchStats,
+    PendingRow,
+    RowResult,
+    process,
+    select_pending,
+    windows,
+)
+from contentgen.storage.jobs import ExportRow
+
+if TYPE_CHECKING:
+    from contentgen.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+def _encode_pending(item: PendingRow) -> str:
+    row = item.row
+    return json.dumps(
+        {
+            "index": row.index,
+            "line": row.line,
+            "values": row.values,
+            "error": row.error,
+            "row_key": item.row_key,
+            "key": item.key,
+            "item_error": item.error,
+        },
+        default=str,  # ASCII escapes keep undecodable input bytes (surrogates) intact
+    )
+
+
+def _decode_pending(text: str) -> PendingRow:
+    d = json.loads(text)
+    row = InputRow(d["index"], d["values"], d["error"], d["line"])
+    return PendingRow(row, d["row_key"], d["key"], d["item_error"])
+
+
+def _encode_result(r: RowResult) -> str:
+    return json.dumps(
+        {
+            "row": r.row,
+            "key": r.key,
+            "status": r.status,
+            "rejected": r.rejected,
+            "error": r.error,
+            "request_id": r.request_id,
+            "generate_s": r.generate_s,
+            "lines": [
+                [
+                    x.row_index,
+                    x.row_key,
+                    x.status,
+                    x.variant,
+                    x.text,
+                    dict(x.fields),
+                    x.error,
+                    x.output_id,
+                ]
+                for x in r.lines
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _decode_result(text: str) -> RowResult:
+    d = json.loads(text)
+    lines = tuple(ExportRow(*x) for x in d.pop("lines"))
+    return RowResult(
+        d["row"],
+        d["key"],
+        d["status"],
+        lines,
+        (),
+        d["rejected"],
+        d["error"],
+        d["request_id"],
+        d["generate_s"],
+    )
+
+
+class BatchWorker:
+    """A Ray actor: one Engine (and loaded model) for its lifetime, one commit per model batch."""
+
+    def __init__(self, engine_factory: Callable[[], Engine], plan: JobPlan) -> None:
+        self.engine = engine_factory()
+        self.plan = plan
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        pending = [_decode_pending(str(text)) for text in batch["item"]]
+        out = [
+            _encode_result(r)
+            for results in process(self.engine, self.plan, pending)
+            for r in results
+        ]
+        return {"result": np.array(out, dtype=object)}
+
+
+def _build_from_config(
+    config_path: str | None, environ: dict[str, str], overrides: dict[str, Any]
+) -> Engine:
+    from contentgen.engine import Engine
+
+    os.environ.update(environ)
+    return Engine.from_config(config_path, **overrides)
+
+
+def config_engine_factory(engine: Engine, config_path: str | None) -> Callable[[], Engine]:
+    """A picklable factory rebuilding `engine`'s configuration in a worker (same config file,
+    the same CONTENTGEN_* variables, the database and data folder made absolute)."""
+    environ = {k: v for k, v in os.environ.items() if k.startswith("CONTENTGEN_")}
+    url = engine.store.db.url
+    overrides: dict[str, Any] = {
+        "data_dir": Path(engine.settings.data_dir).resolve(),
+        "database_url": url,
+    }
+    path = str(Path(config_path).resolve()) if config_path else None
+    return partial(_build_from_config, path, environ, overrides)
+
+
+def _ensure_ray() -> Any:
+    import ray
+
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS")
+        log.info("connecting to Ray at %s", address or "a new local cluster")
+        ray.init(address=address or None, include_dashboard=False, log_to_driver=False)
+    return ray
+
+
+def _size(item: PendingRow) -> int:
+    values = item.row.values or {}
+    return sum(len(str(v)) for v in values.values())
+
+
+def run_ray(
+    engine: Engine,
+    plan: JobPlan,
+    source: RowSource,
+    stats: BatchStats,
+    *,
+    engine_factory: Callable[[], Engine],
+    workers: int,
+    duplicates: dict[int, int] | None = None,
+) -> Iterator[RowResult]:
+    """Run the job's pending rows on Ray actors; yield results as their batches commit."""
+    pending: list[PendingRow] = []
+    for window in windows(source, max(plan.spec.window, plan.batch_size)):
+        todo, skipped = select_pending(engine, plan, window, duplicates)
+        stats.already_done += skipped
+        pending.extend(todo)
+    if not pending:
+        return
+    if engine.store.db.is_sqlite and os.environ.get("RAY_ADDRESS"):
+        log.warning(
+            "a SQLite database only works when every Ray worker runs on this machine; "
+            "use PostgreSQL (CONTENTGEN_DATABASE_URL) on a real cluster"
+        )
+    ray = _ensure_ray()
+    # Similar lengths side by side, so each model batch pads little.
+    pending.sort(key=_size)
+    items = [{"item": _encode_pending(p)} for p in pending]
+    del pending
+    blocks = max(1, min(len(items) // plan.batch_size, workers * 8))
+    dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+        BatchWorker,
+        fn_constructor_kwargs={"engine_factory": engine_factory, "plan": plan},
+        batch_size=plan.batch_size,
+        batch_format="numpy",
+        concurrency=workers,
+        num_cpus=1,
+    )
+    for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+        for text in batch["result"]:
+            yield _decode_result(str(text))

@@ -1,0 +1,135 @@
+"""The results file (CSV, JSONL, XLSX): appended to as batches commit, rebuilt from the database.
+
+The database is the source of truth. A run appends each committed model batch to the file
+(CSV/JSONL), so results are readable while the job runs; a resumed run first rebuilds the file
+from the database (dropping a line half-written by a killed run and adding batches committed
+after the last append), and a finished job rewrites it once, atomically, in input order.
+XLSX has no append mode, so it is written once from the database at the end (openpyxl write-only).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from contentgen.errors import BatchError
+from contentgen.storage.jobs import ExportRow
+
+OUT_FORMATS: tuple[str, ...] = ("csv", "jsonl", "xlsx")
+APPENDABLE = ("csv", "jsonl")
+
+
+def out_format(path: Path) -> str:
+    """The results format from the file suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = {"ndjson": "jsonl"}.get(suffix, suffix)
+    if fmt not in OUT_FORMATS:
+        raise BatchError(f"cannot write {path.name}: unknown suffix (valid: .csv, .jsonl, .xlsx)")
+    return fmt
+
+
+def columns(field_names: Sequence[str]) -> list[str]:
+    """Columns: row, key, variant, status, the channel's fields (or text), error, output id."""
+    return ["row", "key", "variant", "status", *(field_names or ["text"]), "error", "output_id"]
+
+
+def record(row: ExportRow, field_names: Sequence[str]) -> list[Any]:
+    """One results line in column order."""
+    content = [row.fields.get(f, "") for f in field_names] if field_names else [row.text]
+    return [
+        row.row_index + 1,
+        row.row_key,
+        row.variant,
+        row.status,
+        *content,
+        row.error,
+        row.output_id,
+    ]
+
+
+class ResultsFile:
+    """A job's results file."""
+
+    def __init__(self, path: Path, field_names: Sequence[str]) -> None:
+        self.path = path
+        self.format = out_format(path)
+        self.field_names = list(field_names)
+        self.columns = columns(field_names)
+        self._handle: IO[str] | None = None
+        self._csv: Any = None
+
+    def start(self, existing: Iterable[ExportRow]) -> None:
+        """Write what the database already holds, then keep the file open for appending."""
+        if self.format not in APPENDABLE:
+            return
+        self._write_all(existing)
+        self._handle = self.path.open("a", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._handle) if self.format == "csv" else None
+
+    def append(self, rows: Iterable[ExportRow]) -> None:
+        """Add one committed batch's lines and flush them to the operating system."""
+        if self._handle is None:
+            return
+        for row in rows:
+            self._emit(row, self._handle, self._csv)
+        self._handle.flush()
+
+    def close(self) -> None:
+        """Close the append handle."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def finish(self, rows: Iterable[ExportRow]) -> None:
+        """Rewrite the whole file from the database in input order (atomic replace)."""
+        self.close()
+        self._write_all(rows)
+
+    def _write_all(self, rows: Iterable[ExportRow]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        if self.format == "xlsx":
+            _write_xlsx(tmp, self.columns, (record(r, self.field_names) for r in rows))
+        else:
+            with tmp.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle) if self.format == "csv" else None
+                if writer is not None:
+                    writer.writerow(self.columns)
+                for row in rows:
+                    self._emit(row, handle, writer)
+        os.replace(tmp, self.path)
+
+    def _emit(self, row: ExportRow, handle: IO[str], writer: Any) -> None:
+        values = record(row, self.field_names)
+        if writer is not None:
+            writer.writerow(values)
+        else:
+            handle.write(
+                json.dumps(dict(zip(self.columns, values, strict=True)), ensure_ascii=False) + "\n"
+            )
+
+
+def _write_xlsx(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("results")
+    sheet.append(header)
+    for values in rows:
+        cells = []
+        for value in values:
+            if isinstance(value, str):
+                # Generated text is data: never let "=..." become a spreadsheet formula.
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    workbook.save(path)

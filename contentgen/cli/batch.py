@@ -1,0 +1,415 @@
+"""`contentgen batch` (a resumable catalogue job) and `contentgen jobs` (list, show, export)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from contentgen.cli._common import engine_from, parse_pairs
+
+if TYPE_CHECKING:
+    from contentgen.batch import BatchRun, BatchSummary
+    from contentgen.engine import Engine
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+@contextmanager
+def progress(total: int | None, start: int, label: str) -> Iterator[Any]:
+    """A rich bar with rows/s and ETA on a terminal; a plain log line every 5 s otherwise."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} rows/s"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        with bar:
+            task = bar.add_task(label, total=total, completed=start, rate="-")
+            started = time.perf_counter()
+
+            def advance(done_now: int, **_: Any) -> None:
+                rate = done_now / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=start + done_now, rate=f"{rate:.1f}")
+
+            yield advance
+        return
+    started = last = time.perf_counter()
+
+    def log_line(done_now: int, *, force: bool = False) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if not force and now - last < 5:
+            return
+        last = now
+        rate = done_now / max(now - started, 1e-9)
+        if total:
+            left = max(0, total - start - done_now)
+            eta = _duration(left / rate) if rate > 0 else "?"
+            share = 100 * (start + done_now) / total
+            click.echo(
+                f"{label}: {start + done_now}/{total} rows ({share:.0f}%), {rate:.1f} rows/s, "
+                f"ETA {eta}",
+                err=True,
+            )
+        else:
+            click.echo(f"{label}: {start + done_now} rows, {rate:.1f} rows/s", err=True)
+
+    yield log_line
+
+
+def _print_summary(s: BatchSummary, run: BatchRun) -> None:
+    click.secho(f"\njob {s.job_name} ({s.job_id})", bold=True)
+    rate = f"{s.rows_per_s:.1f} rows/s" if s.done + s.failed else "nothing to do"
+    click.echo(
+        f"  rows      {s.rows if s.rows is not None else '?'} in the input; this run finished "
+        f"{s.done + s.failed} ({s.done} done, {s.failed} failed); {s.already_done} were done "
+        "before"
+    )
+    click.echo(f"  outputs   {s.outputs} accepted variants, {s.rejected} rejected drafts")
+    click.echo(
+        f"  time      {_duration(s.elapsed_s)} ({rate}; {s.generate_s:.1f} s inside the model)"
+    )
+    if s.pending:
+        click.secho(
+            f"  pending   {s.pending} rows not finished: rerun the same command to resume",
+            fg="yellow",
+        )
+    job = run.job
+    if job.failed:
+        click.secho(
+            f"  failed    {job.failed} rows in the job (rerun with --retry-failed after "
+            "fixing them):",
+            fg="yellow",
+        )
+        from contentgen.storage.jobs import item_errors
+
+        for e in item_errors(run.engine.store.db, job.id, limit=10):
+            click.echo(f"    {e.error}")
+        if job.failed > 10:
+            click.echo(f"    ... `contentgen jobs show {job.id}` lists them all")
+    if s.out_path:
+        click.echo(f"  file      {s.out_path}")
+    click.echo(f"  database  {s.database}")
+
+
+def _dry_run(engine: Engine, run_args: dict[str, Any], calibrate: int) -> None:
+    from contentgen.batch.api import scan
+    from contentgen.batch.jobs import BatchSpec, fingerprint, routing
+    from contentgen.batch.mapping import RowMapping
+    from contentgen.batch.readers import RowSource
+    from contentgen.errors import ContentgenError, UnknownNameError
+    from contentgen.storage.jobs import get_job
+
+    source = RowSource(Path(run_args["rows"]), fmt=run_args["input_format"])
+    mapping = RowMapping.build(
+        run_args["task"],
+        run_args["mapping"],
+        key=run_args["key"],
+        max_field_chars=run_args["max_field_chars"] or 1000,
+    )
+    mapping.check_columns(source.columns())
+    spec = BatchSpec(
+        mapping=mapping,
+        template=run_args["template"],
+        generator=run_args["generator"],
+        channel=run_args["channel"],
+        variants=run_args["variants"],
+        params=run_args["params"],
+        job_name=run_args["job_name"],
+    )
+    config = routing(engine, spec)
+    total, duplicates = scan(source, mapping)
+    name = spec.job_name or source.name
+    try:
+        job = get_job(engine.store.db, name)
+        same = job.config.get("fingerprint") == fingerprint(config)
+        state = (
+            f"resumes job {job.id}: {job.done} done, {job.failed} failed"
+            if same
+            else f"a job {name!r} exists with other settings: pick another --job-name"
+        )
+    except UnknownNameError:
+        job, state = None, "new job"
+    click.secho("dry run: nothing is stored", bold=True)
+    click.echo(f"  input     {source.path} ({source.format}, {total} rows)")
+    click.echo(f"  job       {name} ({state})")
+    todo = (total or 0) - (
+        (job.done + (0 if run_args["retry_failed"] else job.failed)) if job else 0
+    )
+    click.echo(
+        f"  work      {total} rows x {config['variants']} variants = "
+        f"{(total or 0) * config['variants']} outputs ({max(todo, 0)} rows to run)"
+    )
+    gen = engine.registry.get(config["generator_id"])
+    click.echo(
+        f"  routing   generator {config['generator']}, template {config['template']} "
+        f"(sha256 {str(config['template_hash'])[:12]}), model batch {gen.max_batch_size()}"
+    )
+    click.echo(f"  params    {json.dumps(config['params'], default=str)}")
+    for line in mapping.describe():
+        click.echo(f"  mapping   {line}")
+    good: list[Any] = []
+    samples: list[str] = []
+    bad = 0
+    for row in source:
+        try:
+            if row.error or mapping.key_problem(row) or row.index in duplicates:
+                raise ValueError(row.error or mapping.key_problem(row) or "duplicate key")
+            request = mapping.to_request(
+                row.values or {}, {**spec.fixed_fields(), "seed": row.index}
+            )
+            if len(good) < calibrate:
+                good.append(request)
+        except (ContentgenError, ValueError) as exc:
+            bad += 1
+            if len(samples) < 5:
+                samples.append(f"{row.where}: {exc}")
+    click.echo(f"  checks    {(total or 0) - bad} rows map to valid requests, {bad} would fail")
+    for line in samples:
+        click.echo(f"    {line}")
+    if not good:
+        return
+    started = time.perf_counter()
+    try:
+        gen.load()
+    except Exception as exc:  # report, do not crash the plan
+        click.secho(f"  model     failed to load: {exc}", fg="red")
+        return
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    engine.produce(good)  # produce() never stores
+    per_row = (time.perf_counter() - started) / len(good)
+    estimate = per_row * max(todo - bad, 0)
+    click.echo(
+        f"  estimate  about {_duration(estimate)} (calibration: {len(good)} rows in "
+        f"{per_row * len(good):.2f} s after a {load_s:.1f} s model load; bigger batches run faster)"
+    )
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--task",
+    default="marketing",
+    show_default=True,
+    help="marketing, news_summary or customer_service.",
+)
+@click.option("--template", help="Template id, e.g. marketing/search_ad.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="TARGET=SOURCE",
+    help="Feed a request field or product fact from a column: name=title, article=body, "
+    "context.order_id=order. Repeatable.",
+)
+@click.option("--variants", type=int, help="Outputs per row (marketing: 3 by default).")
+@click.option("--channel", help="Marketing channel (search_ad, social_post, email, ...).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results file: .csv, .jsonl or .xlsx [default: <job name>_results.csv].",
+)
+@click.option(
+    "--job-name", help="Name of the job; the same name and options resume it [default: input stem]."
+)
+@click.option("--key", help="Column that identifies a row (e.g. sku); default: the row number.")
+@click.option("--retry-failed", is_flag=True, help="Run the rows that failed before again.")
+@click.option("--dry-run", is_flag=True, help="Show the plan and a time estimate; store nothing.")
+@click.option(
+    "--engine", "backend", type=click.Choice(["local", "ray"]), default="local", show_default=True
+)
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="Ray actors (--engine ray)."
+)
+@click.option("--generator", help="Generator id to use instead of the configured route.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Sampling parameter.")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    help="Input format when the suffix does not tell.",
+)
+@click.option(
+    "--max-field-chars", type=int, help="Longest value allowed in a fact or context column [1000]."
+)
+@click.option("--window", type=int, help="Rows read and sorted together [256].")
+@click.option(
+    "--calibrate", type=int, default=4, show_default=True, help="Rows timed by --dry-run."
+)
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    input_path: Path,
+    maps: tuple[str, ...],
+    params: tuple[str, ...],
+    out: Path | None,
+    dry_run: bool,
+    calibrate: int,
+    backend: str,
+    workers: int,
+    **options: Any,
+) -> None:
+    """Generate for every row of a CSV/JSONL/Parquet file; resumable, exactly once per row."""
+    engine = engine_from(ctx)
+    run_args = {
+        "rows": input_path,
+        "mapping": list(maps),
+        "params": parse_pairs(params, "--param", typed=True),
+        **options,
+    }
+    if dry_run:
+        _dry_run(engine, run_args, calibrate)
+        return
+    from contentgen.batch import run_batch
+
+    factory = None
+    if backend == "ray":
+        from contentgen.batch.ray_runner import config_engine_factory
+
+        root = ctx.find_root()
+        factory = config_engine_factory(engine, (root.obj or {}).get("config_path"))
+    name = options.get("job_name") or input_path.stem
+    out = out or Path(f"{name}_results.csv")
+    run = run_batch(
+        engine,
+        input_path,
+        out=out,
+        backend=backend,
+        workers=workers,
+        engine_factory=factory,
+        **{k: v for k, v in run_args.items() if k != "rows"},
+    )
+    job = run.plan.job
+    already = job.done + (0 if options.get("retry_failed") else job.failed)
+    verb = "resuming" if run.plan.resumed else "starting"
+    click.echo(
+        f"{verb} job {job.name} ({job.id}): {job.total_rows} rows x "
+        f"{run.plan.spec.fixed_fields().get('variants', 1)} "
+        f"with {run.plan.generator_id}, template {run.plan.template_id}; model batch "
+        f"{run.plan.batch_size}" + (f"; {already} rows already finished" if already else ""),
+        err=True,
+    )
+    with progress(job.total_rows, already, job.name) as advance:
+        count = 0
+        for _ in run:
+            count += 1
+            advance(count)
+        if not sys.stderr.isatty():
+            advance(count, force=True)
+    _print_summary(run.summary(), run)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--limit", default=30, show_default=True)
+@click.pass_context
+def jobs(ctx: click.Context, limit: int) -> None:
+    """List batch jobs with done, failed and pending counts (`jobs show ID`, `jobs export ID`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from contentgen.storage.jobs import list_jobs
+
+    found = list_jobs(engine_from(ctx).store.db, limit=limit)
+    click.echo(
+        f"{'ID':32}  {'NAME':20} {'TASK':16} {'STATUS':10} {'ROWS':>6} {'DONE':>6} "
+        f"{'FAILED':>6} {'PENDING':>7}  UPDATED"
+    )
+    for j in found:
+        pending = "?" if j.pending is None else j.pending
+        click.echo(
+            f"{j.id:32}  {j.name[:20]:20} {j.task:16} {j.status:10} {j.total_rows or '?':>6} "
+            f"{j.done:>6} {j.failed:>6} {pending:>7}  {(j.updated_at or '')[:19]}"
+        )
+    click.echo(f"{len(found)} job(s)")
+
+
+@jobs.command("show")
+@click.argument("job")
+@click.option("--errors", "max_errors", default=20, show_default=True, help="Failed rows to list.")
+@click.pass_context
+def show_job(ctx: click.Context, job: str, max_errors: int) -> None:
+    """One job (by id or name): settings, counts and the rows that failed."""
+    from contentgen.storage.jobs import get_job, item_errors
+
+    db = engine_from(ctx).store.db
+    j = get_job(db, job)
+    click.secho(f"job {j.name} ({j.id})", bold=True)
+    click.echo(
+        f"  status    {j.status}; created {(j.created_at or '')[:19]}, "
+        f"updated {(j.updated_at or '')[:19]}"
+    )
+    click.echo(
+        f"  rows      {j.total_rows or '?'}: {j.done} done, {j.failed} failed, "
+        f"{'?' if j.pending is None else j.pending} pending"
+    )
+    for key in (
+        "input",
+        "task",
+        "generator",
+        "template",
+        "template_hash",
+        "channel",
+        "variants",
+        "key",
+        "mapping",
+        "params",
+    ):
+        if j.config.get(key) not in (None, [], {}):
+            value = j.config[key]
+            click.echo(
+                f"  {key:9} "
+                f"{value if isinstance(value, str | int) else json.dumps(value, default=str)}"
+            )
+    for e in item_errors(db, j.id, limit=max_errors):
+        click.echo(f"  failed    {e.error} (attempts: {e.attempts})")
+
+
+@jobs.command("export")
+@click.argument("job")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Results file: .csv, .jsonl or .xlsx.",
+)
+@click.pass_context
+def export_job(ctx: click.Context, job: str, out: Path) -> None:
+    """Write a job's results file from the database (input order, one line per variant)."""
+    from contentgen.batch.api import field_names
+    from contentgen.batch.jobs import BatchSpec
+    from contentgen.batch.mapping import RowMapping
+    from contentgen.batch.writers import ResultsFile
+    from contentgen.storage.jobs import get_job, iter_export
+
+    db = engine_from(ctx).store.db
+    j = get_job(db, job)
+    spec = BatchSpec(mapping=RowMapping.build(j.task), channel=j.config.get("channel"))
+    ResultsFile(out, field_names(spec)).finish(iter_export(db, j.id))
+    click.echo(f"wrote {out} ({j.done} done rows, {j.failed} failed)")

@@ -1,0 +1,80 @@
+"""The brand evaluator: banned terms or a missing disclaimer fail; wording and tone score."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from contentgen.evaluation import EvalInput
+from contentgen.feedback.brandkit import BrandKit, load_brand_kit
+from contentgen.types import Evaluation, Task
+
+WORDING_PENALTY = 0.2  # per preferred-term or avoid-word occurrence
+NO_TONE_PENALTY = 0.2  # when the kit lists tone words and none is used
+
+
+def product_category(facts: Mapping[str, Any]) -> str | None:
+    """The product category from a marketing request's facts, if it names one."""
+    product = facts.get("product")
+    if isinstance(product, Mapping):
+        category = product.get("category")
+        if isinstance(category, str) and category.strip():
+            return category
+    return None
+
+
+class BrandEvaluator:
+    """Applies a brand kit: banned terms (obfuscation-proof) and disclaimers gate; style scores."""
+
+    name: str = "brand"
+    gate: bool = True
+
+    def __init__(
+        self,
+        kit: BrandKit,
+        tasks: frozenset[Task] = frozenset({Task.MARKETING, Task.CUSTOMER_SERVICE}),
+    ) -> None:
+        self.kit = kit
+        self.tasks: frozenset[Task] = tasks
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> BrandEvaluator:
+        """Load the brand kit at `path` (ConfigError when it is missing or malformed)."""
+        return cls(load_brand_kit(path))
+
+    def evaluate(self, items: Sequence[EvalInput]) -> list[Evaluation]:
+        """One verdict per item; detail carries the kit version, problems and suggestions."""
+        return [self._one(item) for item in items]
+
+    def _one(self, item: EvalInput) -> Evaluation:
+        kit, text = self.kit, item.text
+        banned = kit.banned_in(text)
+        category = product_category(item.facts)
+        missing = kit.missing_disclaimers(text, category)
+        preferred = kit.preferred_in(text)
+        avoid = kit.avoid_in(text)
+        tone = kit.tone_in(text)
+        suggestions = [f"replace {m.found!r} with {kit.preferred[m.term]!r}" for m in preferred]
+        suggestions += [f"avoid {m.found!r} (off-brand tone)" for m in avoid]
+        if kit.tone_words and not tone:
+            suggestions.append(f"use an on-brand tone word, e.g. {', '.join(kit.tone_words[:3])}")
+        problems = [f"banned term {m.term!r} written as {m.found!r}" for m in banned]
+        problems += [f"missing the {c!r} disclaimer: {t!r}" for c, t in missing.items()]
+        style = max(0.0, 1.0 - WORDING_PENALTY * (len(preferred) + len(avoid)))
+        if kit.tone_words and not tone:
+            style *= 1.0 - NO_TONE_PENALTY
+        return Evaluation(
+            name=self.name,
+            passed=not problems,
+            score=0.0 if problems else round(style, 4),
+            detail={
+                "version": kit.version,
+                "problems": problems,
+                "banned": [{"term": m.term, "found": m.found} for m in banned],
+                "missing_disclaimers": sorted(missing),
+                "category": category,
+                "tone_words": sorted({m.term for m in tone}),
+                "suggestions": suggestions,
+            },
+        )

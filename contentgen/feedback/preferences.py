@@ -1,0 +1,212 @@
+"""Preference data in the layouts TRL trains on, built from stored ratings.
+
+- dpo: prompt / chosen / rejected, from pairwise preferences, from rating gaps between outputs of
+  the same request, and from edited finals (the edit is preferred over the original);
+- kto: prompt / completion / label, from thumbs (optionally also scores: >= 4 good, <= 2 bad);
+- sft: prompt / completion, from edited finals (optionally also outputs with a high mean score).
+
+The prompt is the one the model saw: the stored request re-rendered with the stored template;
+an output whose template has changed since (hash differs) is skipped, never paired with a prompt
+it was not written for. "conversational" rows hold chat messages (TRL applies the model's chat
+template, as the transformers generator does); "standard" rows hold plain strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from contentgen.errors import ValidationError
+from contentgen.feedback.reward_model import utility
+
+if TYPE_CHECKING:
+    from contentgen.storage.store import Store
+    from contentgen.templates import TemplateLibrary
+    from contentgen.types import Output, Rating
+
+FORMATS = ("dpo", "kto", "sft")
+STYLES = ("conversational", "standard")
+COLUMNS = {"dpo": ("prompt", "chosen", "rejected"), "kto": ("prompt", "completion", "label"),
+           "sft": ("prompt", "completion")}
+
+
+@dataclass(frozen=True)
+class PreferenceData:
+    """Rows in one TRL layout, with counts of where they came from and what was skipped."""
+
+    fmt: str
+    style: str
+    rows: tuple[dict[str, Any], ...]
+    sources: Mapping[str, int]
+    skipped: Mapping[str, int]
+
+
+class _Prompts:
+    """Re-renders each request's prompt once, checking the template has not changed."""
+
+    def __init__(self, store: Store, templates: TemplateLibrary, style: str) -> None:
+        self.store, self.templates, self.style = store, templates, style
+        self.cache: dict[str, Any] = {}
+        self.skipped: dict[str, int] = defaultdict(int)
+
+    def get(self, output: Output) -> Any:
+        key = f"{output.request_id}:{output.provenance.template_id}"
+        if key not in self.cache:
+            self.cache[key] = self._render(output)
+        return self.cache[key]
+
+    def _render(self, output: Output) -> Any:
+        from contentgen.requests_io import prompt_variables, request_from_dict
+
+        template_id = output.provenance.template_id
+        if template_id is None or not self.templates.exists(template_id):
+            self.skipped["no template"] += 1
+            return None
+        payload = self.store.request_payload(output.request_id)
+        fields = {k: v for k, v in payload.items() if k not in ("task", "error")}
+        rendered = self.templates.render(template_id, prompt_variables(request_from_dict(output.task, fields)))
+        if output.provenance.template_hash and rendered.template.sha256 != output.provenance.template_hash:
+            self.skipped["template changed since"] += 1
+            return None
+        if self.style == "standard":
+            return f"{rendered.system}\n\n{rendered.text}" if rendered.system else rendered.text
+        messages = [{"role": "user", "content": rendered.text}]
+        if rendered.system:
+            messages.insert(0, {"role": "system", "content": rendered.system})
+        return messages
+
+
+def _completion(text: str, style: str) -> Any:
+    return text if style == "standard" else [{"role": "assistant", "content": text}]
+
+
+@dataclass
+class _Rated:
+    output: Output
+    values: list[float]
+    thumbs: list[bool]
+    scores: list[int]
+    edit: str | None = None
+
+
+def _collect(store: Store) -> tuple[dict[str, _Rated], list[Rating]]:
+    ratings = store.ratings()
+    ids = sorted({i for r in ratings for i in (r.output_id, r.other_output_id) if i})
+    outputs: dict[str, Output] = {}
+    for start in range(0, len(ids), 500):
+        outputs.update((o.id, o) for o in store.get_outputs(ids[start : start + 500]))
+    rated = {i: _Rated(o, [], [], []) for i, o in outputs.items() if o.text}
+    for r in ratings:
+        item = rated.get(r.output_id)
+        if item is None:
+            continue
+        value = utility(r.kind, r.score, r.thumb)
+        if value is not None:
+            item.values.append(value)
+        if r.kind == "thumb" and r.thumb is not None:
+            item.thumbs.append(r.thumb)
+        if r.kind == "score" and r.score is not None:
+            item.scores.append(r.score)
+        if r.kind == "edit" and r.edited_text and r.edited_text.strip() != (item.output.text or "").strip():
+            item.edit = r.edited_text  # ratings come oldest first: the latest edit wins
+    return rated, [r for r in ratings if r.kind == "preference"]
+
+
+def build_dataset(
+    store: Store,
+    templates: TemplateLibrary,
+    fmt: str,
+    *,
+    style: str = "conversational",
+    min_gap: float = 1.0,
+    include_scores: bool = False,
+    min_score: float | None = None,
+) -> PreferenceData:
+    """Build rows in the `fmt` layout (dpo, kto or sft) from every stored rating."""
+    if fmt not in FORMATS:
+        raise ValidationError("format", f"unknown preference format {fmt!r}", FORMATS)
+    if style not in STYLES:
+        raise ValidationError("style", f"unknown style {style!r}", STYLES)
+    rated, preferences = _collect(store)
+    prompts = _Prompts(store, templates, style)
+    sources: dict[str, int] = defaultdict(int)
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def add(source: str, prompt: Any, **values: Any) -> None:
+        if prompt is None:
+            return
+        row = {"prompt": prompt, **values}
+        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+            sources[source] += 1
+
+    if fmt == "dpo":
+        for r in preferences:
+            first, second = rated.get(r.output_id), rated.get(r.other_output_id or "")
+            if first is None or second is None or first.output.request_id != second.output.request_id:
+                prompts.skipped["preference across requests"] += 1
+                continue
+            win, lose = (first, second) if r.preferred_output_id == first.output.id else (second, first)
+            add("preference", prompts.get(win.output), chosen=_completion(win.output.text or "", style),
+                rejected=_completion(lose.output.text or "", style))
+        by_request: dict[str, list[_Rated]] = defaultdict(list)
+        for item in rated.values():
+            if item.values:
+                by_request[item.output.request_id].append(item)
+        for siblings in by_request.values():
+            for a in siblings:
+                for b in siblings:
+                    gap = 4 * (sum(a.values) / len(a.values) - sum(b.values) / len(b.values))
+                    if gap >= min_gap:
+                        add("rating gap", prompts.get(a.output), chosen=_completion(a.output.text or "", style),
+                            rejected=_completion(b.output.text or "", style))
+        for item in rated.values():
+            if item.edit:
+                add("edit", prompts.get(item.output), chosen=_completion(item.edit, style),
+                    rejected=_completion(item.output.text or "", style))
+    elif fmt == "kto":
+        for item in rated.values():
+            label: bool | None = None
+            if item.thumbs and sum(item.thumbs) * 2 != len(item.thumbs):
+                label = sum(item.thumbs) * 2 > len(item.thumbs)
+            elif include_scores and item.scores:
+                mean = sum(item.scores) / len(item.scores)
+                label = True if mean >= 4 else False if mean <= 2 else None
+            if label is not None:
+                add("thumb" if item.thumbs else "score", prompts.get(item.output),
+                    completion=_completion(item.output.text or "", style), label=label)
+    else:
+        for item in rated.values():
+            if item.edit:
+                add("edit", prompts.get(item.output), completion=_completion(item.edit, style))
+            elif min_score is not None and item.scores and sum(item.scores) / len(item.scores) >= min_score:
+                add("high score", prompts.get(item.output), completion=_completion(item.output.text or "", style))
+    return PreferenceData(fmt, style, tuple(rows), dict(sources), dict(prompts.skipped))
+
+
+def write_jsonl(data: PreferenceData, path: Path) -> Path:
+    """Write the rows as JSONL (loadable with datasets.load_dataset('json', ...)) plus a .meta.json."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in data.rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    meta = {"format": data.fmt, "style": data.style, "rows": len(data.rows), "columns": COLUMNS[data.fmt],
+            "sources": dict(data.sources), "skipped": dict(data.skipped)}
+    path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return path
+
+
+def export_preferences(
+    store: Store, templates: TemplateLibrary, path: Path, fmt: str, **options: Any
+) -> PreferenceData:
+    """Build the `fmt` dataset from the database and write it to `path` as JSONL."""
+    data = build_dataset(store, templates, fmt, **options)
+    write_jsonl(data, path)
+    return data

@@ -1,0 +1,225 @@
+"""Prompt -> image class: explicit class name, then keywords/synonyms, then MiniLM similarity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from contentgen.errors import ValidationError
+
+FASHION_MNIST_CLASSES: tuple[str, ...] = (
+    "t-shirt/top",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+)
+
+# Words a shop would use for each Fashion-MNIST class; matched as whole words, longest first.
+SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "t-shirt/top": (
+        "t-shirt",
+        "t shirt",
+        "tshirt",
+        "tee",
+        "tees",
+        "top",
+        "tops",
+        "tank top",
+        "tank",
+        "camisole",
+        "crop top",
+        "vest top",
+        "singlet",
+    ),
+    "trouser": (
+        "trouser",
+        "trousers",
+        "pants",
+        "jeans",
+        "slacks",
+        "chinos",
+        "leggings",
+        "joggers",
+        "sweatpants",
+        "denim",
+    ),
+    "pullover": (
+        "pullover",
+        "pullovers",
+        "sweater",
+        "sweaters",
+        "jumper",
+        "jumpers",
+        "hoodie",
+        "hoodies",
+        "sweatshirt",
+        "cardigan",
+        "knitwear",
+        "turtleneck",
+    ),
+    "dress": ("dress", "dresses", "gown", "gowns", "frock", "sundress", "maxi dress"),
+    "coat": (
+        "coat",
+        "coats",
+        "jacket",
+        "jackets",
+        "parka",
+        "overcoat",
+        "trench coat",
+        "trench",
+        "anorak",
+        "raincoat",
+        "blazer",
+        "puffer",
+    ),
+    "sandal": (
+        "sandal",
+        "sandals",
+        "flip-flop",
+        "flip-flops",
+        "flip flops",
+        "slides",
+        "espadrilles",
+    ),
+    "shirt": ("shirt", "shirts", "blouse", "blouses", "button-down", "oxford shirt", "flannel"),
+    "sneaker": (
+        "sneaker",
+        "sneakers",
+        "trainer",
+        "trainers",
+        "running shoe",
+        "running shoes",
+        "tennis shoes",
+        "kicks",
+        "shoe",
+        "shoes",
+    ),
+    "bag": (
+        "bag",
+        "bags",
+        "handbag",
+        "handbags",
+        "purse",
+        "tote",
+        "backpack",
+        "clutch",
+        "satchel",
+        "shoulder bag",
+        "luggage",
+    ),
+    "ankle boot": (
+        "ankle boot",
+        "ankle boots",
+        "boot",
+        "boots",
+        "chelsea boots",
+        "booties",
+        "bootie",
+    ),
+}
+
+# Words that also work as adjectives ("top quality dress") count only when nothing else matches.
+WEAK_WORDS = frozenset({"top", "tops", "tank", "denim", "flannel", "kicks", "trench"})
+
+MappedBy = Literal["class_name", "keyword", "embedding"]
+Embedder = Callable[[Sequence[str]], Any]
+
+
+@dataclass(frozen=True)
+class ClassChoice:
+    """The class a prompt was mapped to, and how."""
+
+    name: str
+    index: int
+    mapped_by: MappedBy
+    similarity: float | None = None
+
+    def as_meta(self) -> dict[str, Any]:
+        """The Candidate.meta fields that tell the reader which class was used."""
+        meta: dict[str, Any] = {
+            "class_name": self.name,
+            "class_index": self.index,
+            "mapped_by": self.mapped_by,
+        }
+        if self.similarity is not None:
+            meta["similarity"] = round(self.similarity, 4)
+        return meta
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s_]+", " ", text.strip().lower())
+
+
+def _vocabulary(classes: Sequence[str]) -> dict[str, int]:
+    """Phrase -> class index: each class's own name and, for known classes, its synonyms."""
+    vocab: dict[str, int] = {}
+    for index, name in enumerate(classes):
+        key = _normalise(name)
+        phrases = {key, key.replace("-", " "), *key.split("/"), *SYNONYMS.get(key, ())}
+        if not key.endswith("s"):
+            phrases.add(key + "s")
+        for phrase in phrases:
+            vocab.setdefault(phrase, index)
+    return vocab
+
+
+def resolve_explicit(
+    class_name: str, classes: Sequence[str] = FASHION_MNIST_CLASSES
+) -> ClassChoice:
+    """The class an explicit name picks (name or synonym); unknown names list the classes."""
+    index = _vocabulary(classes).get(_normalise(class_name))
+    if index is None:
+        raise ValidationError("class_name", f"unknown class {class_name!r}", classes)
+    return ClassChoice(classes[index], index, "class_name")
+
+
+def match_keyword(text: str, classes: Sequence[str] = FASHION_MNIST_CLASSES) -> ClassChoice | None:
+    """The class whose name or synonym appears first in `text` (longest phrase wins a tie)."""
+    vocab = _vocabulary(classes)
+    lowered = _normalise(text)
+    spans: list[tuple[int, int, int]] = []
+    for phrase in sorted(vocab, key=len, reverse=True):
+        for found in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lowered):
+            start, end = found.span()
+            if all(end <= s or start >= e for s, e, _ in spans):
+                spans.append((start, end, vocab[phrase]))
+    strong = [span for span in spans if lowered[span[0] : span[1]] not in WEAK_WORDS]
+    if not spans:
+        return None
+    index = min(strong or spans)[2]
+    return ClassChoice(classes[index], index, "keyword")
+
+
+def match_embedding(
+    text: str, classes: Sequence[str] = FASHION_MNIST_CLASSES, embed: Embedder | None = None
+) -> ClassChoice:
+    """The class whose description is most similar to `text` under the MiniLM embedding."""
+    if embed is None:
+        from contentgen.embeddings import embed as minilm_embed
+
+        embed = minilm_embed
+    descriptions = [f"a photo of a {name.replace('/', ' or ')}" for name in classes]
+    vectors = embed([text, *descriptions])
+    scores = [float(vectors[0] @ vectors[i + 1]) for i in range(len(classes))]
+    best = max(range(len(classes)), key=scores.__getitem__)
+    return ClassChoice(classes[best], best, "embedding", scores[best])
+
+
+def resolve_class(
+    prompt: str,
+    class_name: str | None = None,
+    classes: Sequence[str] = FASHION_MNIST_CLASSES,
+    embed: Embedder | None = None,
+) -> ClassChoice:
+    """Map a request to one of `classes`: explicit class name > keyword > embedding similarity."""
+    if class_name:
+        return resolve_explicit(class_name, classes)
+    return match_keyword(prompt, classes) or match_embedding(prompt, classes, embed)

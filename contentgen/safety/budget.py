@@ -1,0 +1,278 @@
+"""Render budgets for the template sandbox: limits, the per-render counter, and size estimates.
+
+Each check estimates what an operation would produce *before* it runs (so `'a' * 10**9` never
+allocates) or measures what it produced (strings by length, containers by flattened size with
+shared references counted every time they would be printed, so `[x, x]` doubling is caught).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.runtime import Namespace
+from jinja2.sandbox import SecurityError
+
+
+class RenderLimitError(SecurityError):
+    """A template went over one of its render budgets."""
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """Budgets for one render; real prompt templates stay far below every cap."""
+
+    max_seconds: float = 2.0  # wall clock, checked between operations and output chunks
+    max_output_chars: int = 400_000  # the rendered prompt
+    max_value_size: int = 400_000  # any one string, or container by flattened size
+    max_total_chars: int = 4_000_000  # everything produced during one render, garbage included
+    max_nesting: int = 32  # containers inside containers
+    max_ops: int = 100_000  # attribute lookups, calls, filters, operators, loop iterations
+    max_depth: int = 40  # nested calls: macros, recursive loops, caller()
+    max_range: int = 10_000  # range(), batch(), slice() counts
+    max_int_bits: int = 4_096  # results of ** and integer *
+
+
+class Budget:
+    """The counters of one render: operations, call depth, characters produced, deadline."""
+
+    __slots__ = ("deadline", "depth", "limits", "ops", "produced")
+
+    def __init__(self, limits: RenderLimits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.ops = 0
+        self.depth = 0
+        self.produced = 0
+
+    def tick(self) -> None:
+        """Count one operation; raise when over the operation budget or past the deadline."""
+        self.ops += 1
+        if self.ops > self.limits.max_ops:
+            raise RenderLimitError(f"more than {self.limits.max_ops} operations (loops too long?)")
+        if not self.ops & 15 and time.monotonic() > self.deadline:
+            raise RenderLimitError(f"render took longer than {self.limits.max_seconds:g} s")
+
+    def produce(self, size: int) -> None:
+        """Count characters produced; raise when the render has produced too much in all."""
+        self.produced += size
+        if self.produced > self.limits.max_total_chars:
+            raise RenderLimitError(
+                f"produced more than {self.limits.max_total_chars} characters in all "
+                "(a loop building text?)"
+            )
+
+
+ACTIVE: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
+    "render_budget", default=None
+)
+
+
+def tick() -> None:
+    """Tick the active render's budget, if a render is active (compile-time folding has none)."""
+    budget = ACTIVE.get()
+    if budget is not None:
+        budget.tick()
+
+
+_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+_SPEC_NUMBER = re.compile(r"\d+")
+
+
+def flat_size(
+    value: Any, limits: RenderLimits, memo: dict[int, int] | None = None, depth: int = 0
+) -> int:
+    """Characters plus items as if `value` were printed; stops counting past the value cap."""
+    if isinstance(value, str | bytes):
+        return len(value) + 1
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() // 3 + 1
+    if isinstance(value, Namespace):
+        value = value._Namespace__attrs  # type: ignore[attr-defined]
+    if not isinstance(value, list | tuple | set | frozenset | Mapping):
+        return 1
+    if depth >= limits.max_nesting:
+        raise RenderLimitError(f"values nested deeper than {limits.max_nesting} levels")
+    memo = {} if memo is None else memo
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    items: Iterable[Any] = (
+        [x for kv in value.items() for x in kv] if isinstance(value, Mapping) else value
+    )
+    total = 1
+    for item in items:
+        total += flat_size(item, limits, memo, depth + 1)
+        if total > limits.max_value_size:
+            break
+    memo[key] = total
+    return total
+
+
+def expect(limits: RenderLimits, size: int, what: str) -> None:
+    """Raise when an operation would produce more than the value cap."""
+    if size > limits.max_value_size:
+        raise RenderLimitError(
+            f"{what} would produce {size} characters; the cap is {limits.max_value_size}"
+        )
+
+
+def check_mul(limits: RenderLimits, left: Any, right: Any) -> None:
+    """`*`: sequence repetition by result size, integer products by bit length."""
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, str | bytes) and isinstance(count, int):
+            expect(limits, len(seq) * count, "'*'")
+        elif isinstance(seq, list | tuple) and isinstance(count, int) and count > 0:
+            expect(limits, flat_size(seq, limits) * count, "'*'")
+    if isinstance(left, int) and isinstance(right, int):
+        bits = left.bit_length() + right.bit_length()
+        if bits > limits.max_int_bits:
+            raise RenderLimitError(
+                f"a product of {bits} bits; integers are capped at {limits.max_int_bits} bits"
+            )
+
+
+def check_pow(limits: RenderLimits, base: Any, exponent: Any) -> None:
+    """`**`: integer powers by the bit length of the result."""
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
+        bits = int(math.log2(abs(base)) * exponent)
+        if exponent > limits.max_int_bits or bits > limits.max_int_bits:
+            raise RenderLimitError(
+                f"'**' would make an integer of ~{bits} bits; the cap is {limits.max_int_bits}"
+            )
+
+
+def check_printf(limits: RenderLimits, fmt: str) -> None:
+    """`%` formatting: the sum of all widths and precisions counts against the value cap."""
+    total = len(fmt)
+    for width, precision in _PRINTF_SPEC.findall(fmt):
+        if "*" in (width, precision):
+            raise RenderLimitError("'*' widths in % formatting are not allowed in templates")
+        total += int(width or 0) + int(precision or 0)
+    expect(limits, total, "% formatting")
+
+
+def spec_width(format_spec: str) -> int:
+    """The characters a str.format field spec like '>{w}' or '.3f' may pad to."""
+    return sum(int(n) for n in _SPEC_NUMBER.findall(format_spec))
+
+
+def replace_size(text: str, old: Any, new: Any) -> int:
+    """Length of `text.replace(old, new)` without computing it."""
+    if not isinstance(old, str) or not isinstance(new, str):
+        return len(text)
+    hits = len(text) + 1 if old == "" else text.count(old)
+    return len(text) + hits * max(0, len(new) - len(old))
+
+
+def check_str_method(
+    limits: RenderLimits, text: str, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> None:
+    """Pre-check the str methods whose result can be far larger than their inputs."""
+    if name in ("center", "ljust", "rjust", "zfill") and args and isinstance(args[0], int):
+        expect(limits, max(len(text), args[0]), f"str.{name}")
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(size, int):
+            expect(limits, len(text) + text.count("\t") * size, "str.expandtabs")
+    elif name == "replace" and len(args) >= 2:
+        expect(limits, replace_size(text, args[0], args[1]), "str.replace")
+    elif name == "join" and args:
+        items = args[0] if isinstance(args[0], list | tuple | str) else list(args[0])
+        size = sum(len(i) if isinstance(i, str) else 1 for i in items)
+        expect(limits, size + len(text) * max(0, len(items) - 1), "str.join")
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    return value if isinstance(value, int) else 0
+
+
+def _arg(args: list[Any], kwargs: Mapping[str, Any], index: int, name: str, default: Any) -> Any:
+    return args[index] if len(args) > index else kwargs.get(name, default)
+
+
+FilterCheck = Callable[[RenderLimits, list[Any], Mapping[str, Any]], "list[Any] | None"]
+
+
+def _center(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    expect(limits, max(len(str(args[0])), _width(_arg(args, kwargs, 1, "width", 80))), "center")
+
+
+def _indent(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    text = str(args[0])
+    expect(
+        limits,
+        len(text) + (text.count("\n") + 1) * _width(_arg(args, kwargs, 1, "width", 4)),
+        "indent",
+    )
+
+
+def _wordwrap(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    text = str(args[0])
+    width = max(1, _width(_arg(args, kwargs, 1, "width", 79)))
+    wrap = str(_arg(args, kwargs, 3, "wrapstring", None) or "\n")
+    expect(limits, len(text) + (len(text) // width + text.count("\n") + 1) * len(wrap), "wordwrap")
+
+
+def _replace(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    if len(args) >= 3:
+        expect(limits, replace_size(str(args[0]), args[1], args[2]), "replace")
+
+
+def _join(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> list[Any]:
+    items = list(args[0])  # consumed here, so the filter gets the list back
+    sep = str(_arg(args, kwargs, 1, "d", ""))
+    size = sum(flat_size(i, limits) for i in items)
+    expect(limits, size + len(sep) * max(0, len(items) - 1), "join")
+    return [items, *args[1:]]
+
+
+def _format(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    check_printf(limits, str(args[0]))
+
+
+def _count(name: str, index: int, param: str) -> FilterCheck:
+    def check(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+        count = _arg(args, kwargs, index, param, 0)
+        if isinstance(count, int) and count > limits.max_range:
+            raise RenderLimitError(f"{name}({count}) is over the cap of {limits.max_range}")
+
+    return check
+
+
+def _sum(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    # Summing lists is quadratic (each + copies); templates only need numbers.
+    if not isinstance(_arg(args, kwargs, 2, "start", 0), int | float):
+        raise RenderLimitError("the sum filter adds numbers only")
+
+
+def _short(*params: tuple[int, str]) -> FilterCheck:
+    def check(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+        for index, param in params:
+            if _width(_arg(args, kwargs, index, param, None)) > 64:
+                raise RenderLimitError(f"the {param!r} argument is capped at 64")
+
+    return check
+
+
+FILTER_CHECKS: Mapping[str, FilterCheck] = {
+    "center": _center,
+    "indent": _indent,
+    "wordwrap": _wordwrap,
+    "replace": _replace,
+    "join": _join,
+    "format": _format,
+    "batch": _count("batch", 1, "linecount"),
+    "slice": _count("slice", 1, "slices"),
+    "sum": _sum,
+    "urlize": _short((3, "target"), (4, "rel")),
+    "tojson": _short((1, "indent")),
+    "truncate": _short((3, "end")),
+}

@@ -1,0 +1,100 @@
+"""A class-conditional convolutional VAE with a Bernoulli likelihood (ELBO in nats per image)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from contentgen.training.layers import check_shape, one_hot
+from contentgen.training.pretrained import PretrainedMixin
+
+
+class ConditionalVAE(PretrainedMixin, nn.Module):
+    """Conv encoder q(z|x,y), deconv decoder p(x|z,y) = Bernoulli(sigmoid(logits)), prior N(0, I).
+
+    The class enters as a one-hot vector concatenated to the encoder features and to z.
+    """
+
+    model_type = "conditional-vae"
+    likelihood = "bernoulli"
+
+    def __init__(
+        self,
+        image_size: int = 28,
+        channels: int = 1,
+        num_classes: int = 10,
+        class_names: list[str] | None = None,
+        latent_dim: int = 16,
+        base_channels: int = 32,
+        hidden_dim: int = 256,
+    ) -> None:
+        nn.Module.__init__(self)
+        names = check_shape(image_size, channels, num_classes, class_names)
+        self._remember_config(
+            image_size=image_size,
+            channels=channels,
+            num_classes=num_classes,
+            class_names=names,
+            latent_dim=latent_dim,
+            base_channels=base_channels,
+            hidden_dim=hidden_dim,
+        )
+        self.num_classes, self.latent_dim = num_classes, latent_dim
+        c, s = base_channels, image_size // 4
+        self.encoder = nn.Sequential(
+            nn.Conv2d(channels, c, 4, 2, 1),
+            nn.ReLU(),
+            nn.Conv2d(c, 2 * c, 4, 2, 1),
+            nn.ReLU(),
+            nn.Flatten(),
+        )
+        self.encoder_head = nn.Sequential(
+            nn.Linear(2 * c * s * s + num_classes, hidden_dim), nn.ReLU()
+        )
+        self.to_mu = nn.Linear(hidden_dim, latent_dim)
+        self.to_logvar = nn.Linear(hidden_dim, latent_dim)
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim + num_classes, hidden_dim),
+            nn.ReLU(),
+            nn.Linear(hidden_dim, 2 * c * s * s),
+            nn.ReLU(),
+            nn.Unflatten(1, (2 * c, s, s)),
+            nn.ConvTranspose2d(2 * c, c, 4, 2, 1),
+            nn.ReLU(),
+            nn.ConvTranspose2d(c, channels, 4, 2, 1),
+        )
+
+    @property
+    def class_names(self) -> list[str]:
+        """The class names, indexed by label."""
+        return list(self.config["class_names"])
+
+    def encode(self, x: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Images in [0, 1] -> (mu, log-variance) of q(z|x,y)."""
+        h = torch.cat([self.encoder(x), one_hot(labels, self.num_classes, x.dtype)], dim=1)
+        h = self.encoder_head(h)
+        return self.to_mu(h), self.to_logvar(h)
+
+    def decode(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Latents -> Bernoulli logits of each pixel."""
+        return self.decoder(torch.cat([z, one_hot(labels, self.num_classes, z.dtype)], dim=1))  # type: ignore[no-any-return]
+
+    def negative_elbo(
+        self, x: torch.Tensor, labels: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Per-image -ELBO, reconstruction -log p(x|z,y) and KL(q||p), all in nats (N,)."""
+        mu, logvar = self.encode(x, labels)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        logits = self.decode(z, labels)
+        recon = (
+            nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
+            .flatten(1)
+            .sum(1)
+        )
+        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
+        return recon + kl, recon, kl
+
+    def sample(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Decode prior latents to images in [0, 1] (the Bernoulli means)."""
+        return torch.sigmoid(self.decode(z, labels))

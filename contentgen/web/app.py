@@ -1,0 +1,126 @@
+"""The review web app factory: FastAPI + Jinja2 pages + JSON API, safe by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from contentgen.errors import ContentgenError, UnknownNameError, ValidationError
+from contentgen.web import api, pages, security
+from contentgen.web.context import STATIC, render
+
+if TYPE_CHECKING:
+    from contentgen.engine import Engine
+
+DEFAULT_PAGE_SIZE = 25
+
+
+def _version() -> str:
+    try:
+        return version("contentgen")
+    except PackageNotFoundError:
+        return "0"
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def _error(request: Request, status: int, message: str, **extra: object) -> Response:
+    if _wants_json(request):
+        body = {"detail": message, **{k: v for k, v in extra.items() if v is not None}}
+        return JSONResponse(body, status_code=status)
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        title=f"Error {status}",
+        status=status,
+        message=message,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ValidationError)
+    async def invalid(request: Request, exc: ValidationError) -> Response:
+        choices = [str(c) for c in exc.choices] if exc.choices is not None else None
+        return _error(request, 422, str(exc), field=exc.field, choices=choices)
+
+    @app.exception_handler(UnknownNameError)
+    async def unknown(request: Request, exc: UnknownNameError) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(ContentgenError)
+    async def failed(request: Request, exc: ContentgenError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(security.NotAuthenticated)
+    async def login_needed(request: Request, exc: security.NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "access token required: send Authorization: Bearer <token>"},
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(security.CsrfRejected)
+    async def csrf(request: Request, exc: security.CsrfRejected) -> Response:
+        return _error(
+            request,
+            403,
+            "CSRF token missing or wrong: reload the page (API clients: send the X-CSRF-Token "
+            "from GET /api/session, or use Authorization: Bearer)",
+        )
+
+
+def create_app(
+    engine: Engine,
+    *,
+    token: str | None = None,
+    secret_key: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    https_only: bool = False,
+) -> FastAPI:
+    """Build the review app on `engine`.
+
+    With `token` every page and API call needs it (login form -> session, or Bearer). Without a
+    token only loopback Host names are answered unless `allowed_hosts` says otherwise ("*" = any).
+    """
+    sec = security.WebSecurity.build(token, secret_key, allowed_hosts)
+    app = FastAPI(
+        title="contentgen review",
+        version=_version(),
+        summary="Review, rate, compare and edit generated content; export with ratings.",
+        docs_url=None,  # Swagger UI needs a CDN and inline script; the CSP allows neither.
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.engine = engine
+    app.state.security = sec
+    app.state.page_size = max(1, min(page_size, pages.MAX_PAGE))
+
+    @app.get(
+        "/openapi.json", include_in_schema=False, dependencies=[Depends(security.require_login)]
+    )
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    app.include_router(api.router)
+    app.include_router(pages.public)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_error_handlers(app)
+    app.add_middleware(SessionMiddleware, **security.session_options(sec, https_only=https_only))
+    app.add_middleware(security.SecurityHeaders, allowed_hosts=sec.allowed_hosts)
+    return app
