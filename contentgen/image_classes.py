@@ -126,6 +126,24 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     ),
 }
 
+# Short descriptions for the embedding fallback: a class scores its best-matching description.
+DESCRIPTIONS: Mapping[str, tuple[str, ...]] = {
+    "t-shirt/top": (
+        "a casual t-shirt or top",
+        "a short-sleeved cotton tee",
+        "a sleeveless tank top",
+    ),
+    "trouser": ("trousers or pants worn on the legs", "jeans", "office slacks and chinos"),
+    "pullover": ("a warm knitted pullover sweater or jumper", "a hoodie or sweatshirt"),
+    "dress": ("a dress for women", "an elegant evening gown", "a light summer dress"),
+    "coat": ("a warm winter coat or jacket worn over clothes", "a raincoat or parka"),
+    "sandal": ("open sandals for summer and the beach", "flip-flops and slides"),
+    "shirt": ("a formal button-up shirt with a collar", "a blouse"),
+    "sneaker": ("sneakers or trainers", "sports shoes for running and the gym"),
+    "bag": ("a bag, handbag or backpack to carry things", "a purse or tote"),
+    "ankle boot": ("ankle boots", "winter footwear that covers the ankle"),
+}
+
 # Words that also work as adjectives ("top quality dress") count only when nothing else matches.
 WEAK_WORDS = frozenset({"top", "tops", "tank", "denim", "flannel", "kicks", "trench"})
 
@@ -206,9 +224,16 @@ def match_embedding(
         from contentgen.embeddings import embed as minilm_embed
 
         embed = minilm_embed
-    descriptions = [f"a photo of a {name.replace('/', ' or ')}" for name in classes]
+    owners: list[int] = []
+    descriptions: list[str] = []
+    for index, name in enumerate(classes):
+        found = DESCRIPTIONS.get(_normalise(name), (f"a photo of a {name.replace('/', ' or ')}",))
+        descriptions += found
+        owners += [index] * len(found)
     vectors = embed([text, *descriptions])
-    scores = [float(vectors[0] @ vectors[i + 1]) for i in range(len(classes))]
+    scores = [-1.0] * len(classes)
+    for row, index in enumerate(owners):
+        scores[index] = max(scores[index], float(vectors[0] @ vectors[row + 1]))
     best = max(range(len(classes)), key=scores.__getitem__)
     return ClassChoice(classes[best], best, "embedding", scores[best])
 

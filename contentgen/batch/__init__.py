@@ -12,6 +12,7 @@ from __future__ import annotations
 from contentgen.batch.api import BACKENDS, BatchRun, BatchSummary, run_batch
 from contentgen.batch.jobs import BatchSpec, JobInfo
 from contentgen.batch.mapping import RowMapping
+from contentgen.batch.planning import DryRun, dry_run
 from contentgen.batch.readers import InputRow, RowSource
 from contentgen.batch.runner import RowResult
 
@@ -20,10 +21,12 @@ __all__ = [
     "BatchRun",
     "BatchSpec",
     "BatchSummary",
+    "DryRun",
     "InputRow",
     "JobInfo",
     "RowMapping",
     "RowResult",
     "RowSource",
+    "dry_run",
     "run_batch",
 ]

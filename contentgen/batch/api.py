@@ -196,9 +196,7 @@ class BatchRun:
         )
 
 
-def run_batch(
-    engine: Engine,
-    rows: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+def build_spec(
     *,
     task: str | Task,
     template: str | None = None,
@@ -210,20 +208,13 @@ def run_batch(
     generator: str | None = None,
     params: Mapping[str, Any] | None = None,
     retry_failed: bool = False,
-    out: str | os.PathLike[str] | None = None,
-    input_format: str | None = None,
     max_field_chars: int | None = None,
     window: int | None = None,
-    backend: str = "local",
-    workers: int = 2,
-    engine_factory: Callable[[], Engine] | None = None,
-) -> BatchRun:
-    """Open (or resume) a batch job over rows or a CSV/JSONL/Parquet file; iterate it to run."""
-    row_mapping = RowMapping.build(
-        task, mapping, key=key, **({"max_field_chars": max_field_chars} if max_field_chars else {})
-    )
-    spec = BatchSpec(
-        mapping=row_mapping,
+) -> BatchSpec:
+    """The job definition from run_batch's keyword arguments (mapping errors surface here)."""
+    limit = {"max_field_chars": max_field_chars} if max_field_chars else {}
+    return BatchSpec(
+        mapping=RowMapping.build(task, mapping, key=key, **limit),
         template=template,
         generator=generator,
         channel=channel,
@@ -233,10 +224,28 @@ def run_batch(
         retry_failed=retry_failed,
         **({"window": window} if window else {}),
     )
+
+
+def run_batch(
+    engine: Engine,
+    rows: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+    *,
+    out: str | os.PathLike[str] | None = None,
+    input_format: str | None = None,
+    backend: str = "local",
+    workers: int = 2,
+    engine_factory: Callable[[], Engine] | None = None,
+    **options: Any,
+) -> BatchRun:
+    """Open (or resume) a batch job over rows or a CSV/JSONL/Parquet file; iterate it to run.
+
+    Options (see build_spec): task, template, mapping, variants, job_name, key, channel,
+    generator, params, retry_failed, max_field_chars, window.
+    """
     return BatchRun(
         engine,
         rows,
-        spec,
+        build_spec(**options),
         out=out,
         input_format=input_format,
         backend=backend,

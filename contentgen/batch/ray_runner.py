@@ -182,6 +182,8 @@ def run_ray(
             "use PostgreSQL (CONTENTGEN_DATABASE_URL) on a real cluster"
         )
     ray = _ensure_ray()
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False  # the caller shows rows/s and ETA for the whole job
     # Similar lengths side by side, so each model batch pads little.
     pending.sort(key=_size)
     items = [{"item": _encode_pending(p)} for p in pending]

@@ -17,15 +17,8 @@ from typing import TYPE_CHECKING, Any
 from contentgen.batch.jobs import JobPlan
 from contentgen.batch.readers import InputRow
 from contentgen.errors import ContentgenError
-from contentgen.storage.jobs import (
-    DONE,
-    FAILED,
-    ExportRow,
-    ItemCommit,
-    StoredRequest,
-    commit_items,
-    item_states,
-)
+from contentgen.storage.job_commit import ItemCommit, StoredRequest, commit_items
+from contentgen.storage.jobs import DONE, FAILED, ExportRow, item_states
 from contentgen.types import Output
 
 if TYPE_CHECKING:

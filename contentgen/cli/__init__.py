@@ -103,8 +103,21 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     ctx.obj = {"config_path": config_path}
 
 
+def _undecodable(args: list[str]) -> str | None:
+    """Describe the first argument holding bytes that were not UTF-8 (kept as surrogates)."""
+    for number, arg in enumerate(args, 1):
+        if any("\udc80" <= c <= "\udcff" for c in arg):
+            return f"argument {number} ({ascii(arg)[:60]}) is not valid UTF-8; pass text as UTF-8"
+    return None
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script; turns ContentgenError into exit codes."""
+    # Undecodable bytes would otherwise fail deep inside storage or output as UnicodeEncodeError.
+    problem = _undecodable(sys.argv[1:] if argv is None else argv)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
     try:
         return cli.main(args=argv, prog_name="contentgen", standalone_mode=False)
     except click.exceptions.Abort:
@@ -116,6 +129,10 @@ def main(argv: list[str] | None = None) -> Any:
     except ContentgenError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a file named on the command line cannot be read or written
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -16,7 +16,7 @@ from contentgen.cli._common import engine_from, parse_pairs
 
 if TYPE_CHECKING:
     from contentgen.batch import BatchRun, BatchSummary
-    from contentgen.engine import Engine
+    from contentgen.batch.planning import DryRun
 
 
 def _duration(seconds: float) -> str:
@@ -119,98 +119,33 @@ def _print_summary(s: BatchSummary, run: BatchRun) -> None:
     click.echo(f"  database  {s.database}")
 
 
-def _dry_run(engine: Engine, run_args: dict[str, Any], calibrate: int) -> None:
-    from contentgen.batch.api import scan
-    from contentgen.batch.jobs import BatchSpec, fingerprint, routing
-    from contentgen.batch.mapping import RowMapping
-    from contentgen.batch.readers import RowSource
-    from contentgen.errors import ContentgenError, UnknownNameError
-    from contentgen.storage.jobs import get_job
-
-    source = RowSource(Path(run_args["rows"]), fmt=run_args["input_format"])
-    mapping = RowMapping.build(
-        run_args["task"],
-        run_args["mapping"],
-        key=run_args["key"],
-        max_field_chars=run_args["max_field_chars"] or 1000,
-    )
-    mapping.check_columns(source.columns())
-    spec = BatchSpec(
-        mapping=mapping,
-        template=run_args["template"],
-        generator=run_args["generator"],
-        channel=run_args["channel"],
-        variants=run_args["variants"],
-        params=run_args["params"],
-        job_name=run_args["job_name"],
-    )
-    config = routing(engine, spec)
-    total, duplicates = scan(source, mapping)
-    name = spec.job_name or source.name
-    try:
-        job = get_job(engine.store.db, name)
-        same = job.config.get("fingerprint") == fingerprint(config)
-        state = (
-            f"resumes job {job.id}: {job.done} done, {job.failed} failed"
-            if same
-            else f"a job {name!r} exists with other settings: pick another --job-name"
-        )
-    except UnknownNameError:
-        job, state = None, "new job"
+def _print_dry_run(plan: DryRun) -> None:
     click.secho("dry run: nothing is stored", bold=True)
-    click.echo(f"  input     {source.path} ({source.format}, {total} rows)")
-    click.echo(f"  job       {name} ({state})")
-    todo = (total or 0) - (
-        (job.done + (0 if run_args["retry_failed"] else job.failed)) if job else 0
+    click.echo(f"  input     {plan.input} ({plan.format}, {plan.rows} rows)")
+    click.echo(f"  job       {plan.job_name} ({plan.job_state})")
+    click.echo(
+        f"  work      {plan.rows} rows x {plan.variants} variants = {plan.rows * plan.variants} "
+        f"outputs ({plan.rows_to_run} rows to run)"
     )
     click.echo(
-        f"  work      {total} rows x {config['variants']} variants = "
-        f"{(total or 0) * config['variants']} outputs ({max(todo, 0)} rows to run)"
+        f"  routing   generator {plan.generator}, template {plan.template} "
+        f"(sha256 {str(plan.template_hash)[:12]}), model batch {plan.batch_size}"
     )
-    gen = engine.registry.get(config["generator_id"])
-    click.echo(
-        f"  routing   generator {config['generator']}, template {config['template']} "
-        f"(sha256 {str(config['template_hash'])[:12]}), model batch {gen.max_batch_size()}"
-    )
-    click.echo(f"  params    {json.dumps(config['params'], default=str)}")
-    for line in mapping.describe():
+    click.echo(f"  params    {json.dumps(dict(plan.params), default=str)}")
+    for line in plan.mapping:
         click.echo(f"  mapping   {line}")
-    good: list[Any] = []
-    samples: list[str] = []
-    bad = 0
-    for row in source:
-        try:
-            if row.error or mapping.key_problem(row) or row.index in duplicates:
-                raise ValueError(row.error or mapping.key_problem(row) or "duplicate key")
-            request = mapping.to_request(
-                row.values or {}, {**spec.fixed_fields(), "seed": row.index}
-            )
-            if len(good) < calibrate:
-                good.append(request)
-        except (ContentgenError, ValueError) as exc:
-            bad += 1
-            if len(samples) < 5:
-                samples.append(f"{row.where}: {exc}")
-    click.echo(f"  checks    {(total or 0) - bad} rows map to valid requests, {bad} would fail")
-    for line in samples:
+    valid = plan.rows - plan.invalid_rows
+    click.echo(f"  checks    {valid} rows map to valid requests, {plan.invalid_rows} would fail")
+    for line in plan.invalid_samples:
         click.echo(f"    {line}")
-    if not good:
-        return
-    started = time.perf_counter()
-    try:
-        gen.load()
-    except Exception as exc:  # report, do not crash the plan
-        click.secho(f"  model     failed to load: {exc}", fg="red")
-        return
-    load_s = time.perf_counter() - started
-    started = time.perf_counter()
-    engine.produce(good)  # produce() never stores
-    per_row = (time.perf_counter() - started) / len(good)
-    estimate = per_row * max(todo - bad, 0)
-    click.echo(
-        f"  estimate  about {_duration(estimate)} (calibration: {len(good)} rows in "
-        f"{per_row * len(good):.2f} s after a {load_s:.1f} s model load; bigger batches run faster)"
-    )
+    if plan.problem:
+        click.secho(f"  estimate  none: {plan.problem}", fg="red")
+    elif plan.estimate_s is not None and plan.per_row_s is not None:
+        click.echo(
+            f"  estimate  about {_duration(plan.estimate_s)} (calibration: {plan.calibration_rows} "
+            f"rows in {plan.per_row_s * plan.calibration_rows:.2f} s after a {plan.load_s:.1f} s "
+            "model load; full model batches run faster)"
+        )
 
 
 @click.command()
@@ -286,13 +221,21 @@ def batch(
         **options,
     }
     if dry_run:
-        _dry_run(engine, run_args, calibrate)
+        from contentgen.batch.planning import dry_run as plan_dry_run
+
+        run_args.pop("rows")
+        _print_dry_run(plan_dry_run(engine, input_path, calibrate=calibrate, **run_args))
         return
     from contentgen.batch import run_batch
 
     factory = None
     if backend == "ray":
+        import logging
+
         from contentgen.batch.ray_runner import config_engine_factory
+
+        if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+            logging.getLogger("ray.data").setLevel(logging.WARNING)  # its own progress lines
 
         root = ctx.find_root()
         factory = config_engine_factory(engine, (root.obj or {}).get("config_path"))

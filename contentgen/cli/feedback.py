@@ -1,4 +1,4 @@
-"""`contentgen review`, `report`, `tune`, `feedback` and `bandit`: closing the loop from ratings to generation."""
+"""`contentgen review`, `report`, `tune`, `feedback`, `bandit`: from ratings back to generation."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ def review() -> None:
 
 @review.command("export")
 @click.argument("path", type=_PATH)
-@click.option("--pairwise", is_flag=True, help="Pairs of outputs of one request to compare, sides shuffled.")
-@click.option("--limit", default=200, show_default=True, help="At most this many rows (unrated outputs first).")
+@click.option(
+    "--pairwise", is_flag=True, help="Pairs of outputs of one request to compare, sides shuffled."
+)
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    help="At most this many rows (unrated outputs first).",
+)
 @click.option("--task")
 @click.option("--template", "template_id")
 @click.option("--generator", "generator_id")
@@ -27,23 +34,39 @@ def review() -> None:
 @click.option("--job", "job_id")
 @click.option("--seed", type=int, help="Seed of the left/right shuffle.")
 @click.pass_context
-def review_export(ctx: click.Context, path: Path, pairwise: bool, limit: int, seed: int | None,
-                  **filters: str | None) -> None:
+def review_export(
+    ctx: click.Context,
+    path: Path,
+    pairwise: bool,
+    limit: int,
+    seed: int | None,
+    **filters: str | None,
+) -> None:
     """Write a review sheet; the format follows the extension (.csv or .xlsx)."""
     from contentgen.feedback.reviewsheet import export_sheet
     from contentgen.types import Task
 
     if filters.get("task"):
         filters["task"] = Task.parse(str(filters["task"])).value
-    sheet = export_sheet(engine_from(ctx).store, path, kind="pairwise" if pairwise else "rate", limit=limit,
-                         seed=seed, **{k: v for k, v in filters.items() if v})
+    sheet = export_sheet(
+        engine_from(ctx).store,
+        path,
+        kind="pairwise" if pairwise else "rate",
+        limit=limit,
+        seed=seed,
+        **{k: v for k, v in filters.items() if v},
+    )
     click.echo(f"wrote {sheet.rows} rows to {path} (sheet {sheet.sheet_id})")
 
 
 @review.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--rater", default=default_rater, show_default="$CONTENTGEN_RATER or login name",
-              help="Rater for rows whose 'rater' cell is empty.")
+@click.option(
+    "--rater",
+    default=default_rater,
+    show_default="$CONTENTGEN_RATER or login name",
+    help="Rater for rows whose 'rater' cell is empty.",
+)
 @click.pass_context
 def review_import(ctx: click.Context, path: Path, rater: str) -> None:
     """Store the ratings of a filled-in sheet; re-importing it stores nothing twice."""
@@ -52,18 +75,28 @@ def review_import(ctx: click.Context, path: Path, rater: str) -> None:
     report = import_sheet(engine_from(ctx).store, path, rater=rater)
     click.echo(report.summary())
     if not report.ok:
-        ctx.exit(1)
+        from contentgen.errors import ValidationError
+
+        raise ValidationError(
+            "sheet",
+            f"{len(report.problems)} of {report.rows} rows were not imported; fix them "
+            "and import the sheet again (rows already stored are skipped)",
+        )
 
 
 @click.command()
 @click.option("--out", type=_PATH, help="Write a self-contained HTML report with plots here.")
 @click.pass_context
 def report(ctx: click.Context, out: Path | None) -> None:
-    """Ratings by template, generator and channel with 95% intervals, evaluator pass rates, bandit beliefs."""
+    """Ratings by template, generator, channel (95% intervals), pass rates and bandit beliefs."""
     from contentgen.feedback.report import build_report, report_text, write_report
 
     engine = engine_from(ctx)
-    built = write_report(engine.store, out, engine.settings) if out else build_report(engine.store, engine.settings)
+    built = (
+        write_report(engine.store, out, engine.settings)
+        if out
+        else build_report(engine.store, engine.settings)
+    )
     click.echo(report_text(built))
     if out:
         click.echo(f"\nwrote {out}")
@@ -71,34 +104,72 @@ def report(ctx: click.Context, out: Path | None) -> None:
 
 @click.command()
 @click.option("--method", type=click.Choice(["sft", "dpo"]), required=True)
-@click.option("--base", default="builtin:transformers", show_default=True,
-              help="A model spec (alias, checkpoint dir, .gguf), a tuned version name, or builtin:transformers.")
+@click.option(
+    "--base",
+    default="builtin:transformers",
+    show_default=True,
+    help="A model spec (alias, checkpoint dir, .gguf), a tuned version, or builtin:transformers.",
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--name", help="Name to register the tuned version under (default: derived).")
-@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Train on this JSONL instead of building the data from the database.")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Train on this JSONL instead of building the data from the database.",
+)
 @click.option("--epochs", default=1.0, show_default=True)
 @click.option("--max-steps", default=-1, show_default=True)
 @click.option("--learning-rate", default=2e-4, show_default=True)
 @click.option("--lora-r", default=8, show_default=True)
 @click.option("--batch-size", default=4, show_default=True)
 @click.pass_context
-def tune(ctx: click.Context, method: str, base: str, out: Path, name: str | None, data: Path | None,
-         epochs: float, max_steps: int, learning_rate: float, lora_r: int, batch_size: int) -> None:
-    """LoRA fine-tune the text model on rating-derived data and register it as a generator version."""
+def tune(
+    ctx: click.Context,
+    method: str,
+    base: str,
+    out: Path,
+    name: str | None,
+    data: Path | None,
+    epochs: float,
+    max_steps: int,
+    learning_rate: float,
+    lora_r: int,
+    batch_size: int,
+) -> None:
+    """LoRA fine-tune the text model on rating-derived data; register a generator version."""
     from contentgen.feedback.tune import TuneConfig
     from contentgen.feedback.tune import tune as run_tune
 
     engine = engine_from(ctx)
-    config = TuneConfig(epochs=epochs, max_steps=max_steps, learning_rate=learning_rate, lora_r=lora_r,
-                        lora_alpha=2 * lora_r, batch_size=batch_size)
-    result = run_tune(method=method, base=base, out=out, settings=engine.settings, store=engine.store,
-                      templates=engine.templates, data=data, name=name, config=config)
+    config = TuneConfig(
+        epochs=epochs,
+        max_steps=max_steps,
+        learning_rate=learning_rate,
+        lora_r=lora_r,
+        lora_alpha=2 * lora_r,
+        batch_size=batch_size,
+    )
+    result = run_tune(
+        method=method,
+        base=base,
+        out=out,
+        settings=engine.settings,
+        store=engine.store,
+        templates=engine.templates,
+        data=data,
+        name=name,
+        config=config,
+    )
     training = result.card["training"]
-    click.echo(f"tuned {result.card['base_model']['model_id']} with {training['trainer']}: "
-               f"{result.card['data']['rows']} rows, {training['steps']} steps, loss {training['train_loss']:.4f}")
-    click.echo(f"registered version {result.name!r}; use it with\n"
-               f"  [generators.\"{result.generator_id}\"]\n  model = \"{result.options['model']}\"")
+    click.echo(
+        f"tuned {result.card['base_model']['model_id']} with {training['trainer']}: "
+        f"{result.card['data']['rows']} rows, {training['steps']} steps, "
+        f"loss {training['train_loss']:.4f}"
+    )
+    click.echo(
+        f"registered version {result.name!r}; use it with\n"
+        f'  [generators."{result.generator_id}"]\n  model = "{result.options["model"]}"'
+    )
 
 
 @click.group()
@@ -109,19 +180,24 @@ def feedback() -> None:
 @feedback.command("simulate")
 @click.option("--rounds", default=12, show_default=True)
 @click.option("--batch", default=16, show_default=True, help="Requests per bandit round.")
-@click.option("--holdout", default=40, show_default=True, help="Held-out products for the rerank measurement.")
+@click.option(
+    "--holdout", default=40, show_default=True, help="Held-out products for the rerank measurement."
+)
 @click.option("--best-of", default=8, show_default=True)
 @click.option("--seed", default=0, show_default=True)
-@click.option("--out", type=_PATH, default=Path("benchmarks/results/feedback.md"), show_default=True)
+@click.option(
+    "--out", type=_PATH, default=Path("benchmarks/results/feedback.md"), show_default=True
+)
 def simulate(rounds: int, batch: int, holdout: int, best_of: int, seed: int, out: Path) -> None:
-    """Measure the loop on synthetic copy with a held-out synthetic rater; print and write the numbers."""
+    """Measure the loop on synthetic copy with a held-out synthetic rater; print, save numbers."""
     import tempfile
 
     from contentgen.feedback.simulate import result_markdown, run_simulation
 
     with tempfile.TemporaryDirectory(prefix="contentgen-sim-") as work:
-        result = run_simulation(Path(work), rounds=rounds, batch=batch, holdout=holdout, best_of=best_of,
-                                seed=seed)
+        result = run_simulation(
+            Path(work), rounds=rounds, batch=batch, holdout=holdout, best_of=best_of, seed=seed
+        )
     text = result_markdown(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -130,8 +206,11 @@ def simulate(rounds: int, batch: int, holdout: int, best_of: int, seed: int, out
 
 
 @feedback.command("train-reranker")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Model directory (default: <data_dir>/reward_model, where the engine looks).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model directory (default: <data_dir>/reward_model, where the engine looks).",
+)
 @click.option("--seed", default=0, show_default=True)
 @click.pass_context
 def train_reranker(ctx: click.Context, out: Path | None, seed: int) -> None:
@@ -139,16 +218,28 @@ def train_reranker(ctx: click.Context, out: Path | None, seed: int) -> None:
     from contentgen.feedback.reward_model import default_model_dir, train_from_store
 
     engine = engine_from(ctx)
-    report = train_from_store(engine.store, out or default_model_dir(engine.settings.data_dir), seed=seed)
-    metrics = ", ".join(f"{k} {v:.3f}" for k, v in sorted(report.metrics.items())) or "too few requests to hold out"
-    click.echo(f"trained on {report.examples} rated outputs ({report.holdout_examples} held out: {metrics})")
+    report = train_from_store(
+        engine.store, out or default_model_dir(engine.settings.data_dir), seed=seed
+    )
+    metrics = (
+        ", ".join(f"{k} {v:.3f}" for k, v in sorted(report.metrics.items()))
+        or "too few requests to hold out"
+    )
+    click.echo(
+        f"trained on {report.examples} rated outputs "
+        f"({report.holdout_examples} held out: {metrics})"
+    )
     click.echo(f"saved to {report.path}")
 
 
 @feedback.command("export-preferences")
 @click.option("--format", "fmt", type=click.Choice(["dpo", "kto", "sft"]), required=True)
-@click.option("--style", type=click.Choice(["conversational", "standard"]), default="conversational",
-              show_default=True)
+@click.option(
+    "--style",
+    type=click.Choice(["conversational", "standard"]),
+    default="conversational",
+    show_default=True,
+)
 @click.option("--out", type=_PATH, required=True)
 @click.pass_context
 def export_preferences(ctx: click.Context, fmt: str, style: str, out: Path) -> None:
@@ -157,7 +248,10 @@ def export_preferences(ctx: click.Context, fmt: str, style: str, out: Path) -> N
 
     engine = engine_from(ctx)
     data = run_export(engine.store, engine.templates, out, fmt, style=style)
-    click.echo(f"wrote {len(data.rows)} {fmt} rows to {out} (sources {dict(data.sources)}, skipped {dict(data.skipped)})")
+    click.echo(
+        f"wrote {len(data.rows)} {fmt} rows to {out} "
+        f"(sources {dict(data.sources)}, skipped {dict(data.skipped)})"
+    )
 
 
 @feedback.command("versions")
@@ -167,7 +261,10 @@ def versions(ctx: click.Context) -> None:
     from contentgen.storage.feedback import FeedbackStore
 
     for v in FeedbackStore(engine_from(ctx).store).list_versions():
-        click.echo(f"{v.name:40} {v.method:4} base {v.base_model}  model={v.options.get('model')}  {v.created_at}")
+        click.echo(
+            f"{v.name:40} {v.method:4} base {v.base_model}  "
+            f"model={v.options.get('model')}  {v.created_at}"
+        )
 
 
 @click.group()

@@ -118,7 +118,12 @@ def news_summary(ctx: click.Context, article: str | None, article_file: Path | N
                  seed: int | None, params: tuple[str, ...], as_json: bool) -> None:
     """Summarise a news article (abstractive, extractive, or auto with extractive fallback)."""
     if article_file is not None:
-        article = article_file.read_text(encoding="utf-8")
+        try:
+            article = article_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                "--article-file", f"{article_file} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+            ) from None
     if not article:
         raise ValidationError("--article", "give the article text or --article-file")
     request = NewsSummaryRequest(article=article, title=title, style=style, target_words=target_words,

@@ -16,7 +16,7 @@ def _command_line(ctx: click.Context) -> str:
     words = ["contentgen", "train", ctx.params["kind"]]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
-        if isinstance(param, click.Argument) or value in (None, False, ()):
+        if isinstance(param, click.Argument) or value is None or value is False or value == ():
             continue
         flag = max(param.opts, key=len)
         if value is True:

@@ -1,4 +1,4 @@
-"""Bandit arms as configured in contentgen.toml: a named generator/template/params choice per task."""
+"""Bandit arms from contentgen.toml: named generator/template/params choices per task."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def parse_bandit(raw: Any, origin: str) -> tuple[bool, tuple[BanditArm, ...]]:
     unknown = set(raw) - _BANDIT_KEYS
     if unknown:
         raise ConfigError(
-            f"{origin}: bandit: unknown key {sorted(unknown)[0]!r} (valid: {', '.join(sorted(_BANDIT_KEYS))})"
+            f"{origin}: bandit: unknown key {sorted(unknown)[0]!r} "
+            f"(valid: {', '.join(sorted(_BANDIT_KEYS))})"
         )
     arms_raw = raw.get("arms", [])
     if not isinstance(arms_raw, list):

@@ -64,7 +64,7 @@ class ArmBelief:
 
 
 def beta_interval(alpha: float, beta: float, level: float = 0.95) -> tuple[float, float]:
-    """Equal-tailed credible interval of a Beta distribution (scipy when present, else normal approx.)."""
+    """Equal-tailed credible interval of a Beta (normal approximation without scipy)."""
     tail = (1 - level) / 2
     try:
         from scipy.stats import beta as beta_dist
@@ -77,7 +77,7 @@ def beta_interval(alpha: float, beta: float, level: float = 0.95) -> tuple[float
 
 
 def thompson_choice(posteriors: Sequence[tuple[str, float, float]], rng: random.Random) -> str:
-    """Draw one sample per (name, alpha, beta) posterior and return the name with the largest draw."""
+    """Draw once from each (name, alpha, beta) posterior; return the name of the largest draw."""
     if not posteriors:
         raise ValueError("thompson_choice needs at least one arm")
     draws = [(rng.betavariate(a, b), i) for i, (_, a, b) in enumerate(posteriors)]
@@ -94,7 +94,7 @@ def compute_records(
     pulls: dict[tuple[str, str, str], int],
     arms: Sequence[BanditArm],
 ) -> list[ArmRecord]:
-    """Aggregate rating outcomes into one record per (task, context, arm), configured arms included."""
+    """One record per (task, context, arm) from the outcomes; unused configured arms included."""
     from contentgen.storage.feedback import ArmRecord
 
     wins: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -157,7 +157,7 @@ def beliefs(records: Sequence[ArmRecord]) -> list[ArmBelief]:
 
 
 class BanditRouter:
-    """Picks an arm for each request that names neither generator nor template (Thompson sampling)."""
+    """Picks an arm (Thompson sampling) for requests naming neither generator nor template."""
 
     def __init__(
         self,
@@ -188,7 +188,8 @@ class BanditRouter:
                 valid = [s.id for s in registry.for_task(arm.task)]
                 if arm.generator not in valid:
                     raise ConfigError(
-                        f"{where}: generator {arm.generator!r} cannot serve it (valid: {', '.join(valid)})"
+                        f"{where}: generator {arm.generator!r} cannot serve it "
+                        f"(valid: {', '.join(valid)})"
                     )
 
     def eligible(self, request: BaseRequest) -> list[BanditArm]:
@@ -239,7 +240,7 @@ class BanditRouter:
         return next(a for a in arms if a.name == name)
 
     def route(self, request: BaseRequest) -> BaseRequest:
-        """The request with the chosen arm's generator, template and params filled in (and recorded)."""
+        """The request with the chosen arm's generator, template, params and name filled in."""
         if request.generator is not None or request.template is not None:
             return request
         arm = self.choose(request)

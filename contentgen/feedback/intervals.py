@@ -27,7 +27,8 @@ class Estimate:
         value = f"{self.value * scale:.{d}f}{unit}"
         if self.low is None or self.high is None:
             return f"{value} (n={self.n})"
-        return f"{value} [{self.low * scale:.{d}f}{unit}, {self.high * scale:.{d}f}{unit}] (n={self.n})"
+        low, high = f"{self.low * scale:.{d}f}{unit}", f"{self.high * scale:.{d}f}{unit}"
+        return f"{value} [{low}, {high}] (n={self.n})"
 
 
 def _t_quantile(df: int, level: float) -> float:

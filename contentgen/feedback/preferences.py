@@ -30,8 +30,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("dpo", "kto", "sft")
 STYLES = ("conversational", "standard")
-COLUMNS = {"dpo": ("prompt", "chosen", "rejected"), "kto": ("prompt", "completion", "label"),
-           "sft": ("prompt", "completion")}
+COLUMNS = {
+    "dpo": ("prompt", "chosen", "rejected"),
+    "kto": ("prompt", "completion", "label"),
+    "sft": ("prompt", "completion"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,13 @@ class _Prompts:
             return None
         payload = self.store.request_payload(output.request_id)
         fields = {k: v for k, v in payload.items() if k not in ("task", "error")}
-        rendered = self.templates.render(template_id, prompt_variables(request_from_dict(output.task, fields)))
-        if output.provenance.template_hash and rendered.template.sha256 != output.provenance.template_hash:
+        rendered = self.templates.render(
+            template_id, prompt_variables(request_from_dict(output.task, fields))
+        )
+        if (
+            output.provenance.template_hash
+            and rendered.template.sha256 != output.provenance.template_hash
+        ):
             self.skipped["template changed since"] += 1
             return None
         if self.style == "standard":
@@ -111,7 +119,11 @@ def _collect(store: Store) -> tuple[dict[str, _Rated], list[Rating]]:
             item.thumbs.append(r.thumb)
         if r.kind == "score" and r.score is not None:
             item.scores.append(r.score)
-        if r.kind == "edit" and r.edited_text and r.edited_text.strip() != (item.output.text or "").strip():
+        if (
+            r.kind == "edit"
+            and r.edited_text
+            and r.edited_text.strip() != (item.output.text or "").strip()
+        ):
             item.edit = r.edited_text  # ratings come oldest first: the latest edit wins
     return rated, [r for r in ratings if r.kind == "preference"]
 
@@ -150,12 +162,22 @@ def build_dataset(
     if fmt == "dpo":
         for r in preferences:
             first, second = rated.get(r.output_id), rated.get(r.other_output_id or "")
-            if first is None or second is None or first.output.request_id != second.output.request_id:
+            if (
+                first is None
+                or second is None
+                or first.output.request_id != second.output.request_id
+            ):
                 prompts.skipped["preference across requests"] += 1
                 continue
-            win, lose = (first, second) if r.preferred_output_id == first.output.id else (second, first)
-            add("preference", prompts.get(win.output), chosen=_completion(win.output.text or "", style),
-                rejected=_completion(lose.output.text or "", style))
+            win, lose = (
+                (first, second) if r.preferred_output_id == first.output.id else (second, first)
+            )
+            add(
+                "preference",
+                prompts.get(win.output),
+                chosen=_completion(win.output.text or "", style),
+                rejected=_completion(lose.output.text or "", style),
+            )
         by_request: dict[str, list[_Rated]] = defaultdict(list)
         for item in rated.values():
             if item.values:
@@ -165,12 +187,20 @@ def build_dataset(
                 for b in siblings:
                     gap = 4 * (sum(a.values) / len(a.values) - sum(b.values) / len(b.values))
                     if gap >= min_gap:
-                        add("rating gap", prompts.get(a.output), chosen=_completion(a.output.text or "", style),
-                            rejected=_completion(b.output.text or "", style))
+                        add(
+                            "rating gap",
+                            prompts.get(a.output),
+                            chosen=_completion(a.output.text or "", style),
+                            rejected=_completion(b.output.text or "", style),
+                        )
         for item in rated.values():
             if item.edit:
-                add("edit", prompts.get(item.output), chosen=_completion(item.edit, style),
-                    rejected=_completion(item.output.text or "", style))
+                add(
+                    "edit",
+                    prompts.get(item.output),
+                    chosen=_completion(item.edit, style),
+                    rejected=_completion(item.output.text or "", style),
+                )
     elif fmt == "kto":
         for item in rated.values():
             label: bool | None = None
@@ -180,25 +210,43 @@ def build_dataset(
                 mean = sum(item.scores) / len(item.scores)
                 label = True if mean >= 4 else False if mean <= 2 else None
             if label is not None:
-                add("thumb" if item.thumbs else "score", prompts.get(item.output),
-                    completion=_completion(item.output.text or "", style), label=label)
+                add(
+                    "thumb" if item.thumbs else "score",
+                    prompts.get(item.output),
+                    completion=_completion(item.output.text or "", style),
+                    label=label,
+                )
     else:
         for item in rated.values():
             if item.edit:
                 add("edit", prompts.get(item.output), completion=_completion(item.edit, style))
-            elif min_score is not None and item.scores and sum(item.scores) / len(item.scores) >= min_score:
-                add("high score", prompts.get(item.output), completion=_completion(item.output.text or "", style))
+            elif (
+                min_score is not None
+                and item.scores
+                and sum(item.scores) / len(item.scores) >= min_score
+            ):
+                add(
+                    "high score",
+                    prompts.get(item.output),
+                    completion=_completion(item.output.text or "", style),
+                )
     return PreferenceData(fmt, style, tuple(rows), dict(sources), dict(prompts.skipped))
 
 
 def write_jsonl(data: PreferenceData, path: Path) -> Path:
-    """Write the rows as JSONL (loadable with datasets.load_dataset('json', ...)) plus a .meta.json."""
+    """Write the rows as JSONL (for datasets.load_dataset('json', ...)) plus a .meta.json."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         for row in data.rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    meta = {"format": data.fmt, "style": data.style, "rows": len(data.rows), "columns": COLUMNS[data.fmt],
-            "sources": dict(data.sources), "skipped": dict(data.skipped)}
+    meta = {
+        "format": data.fmt,
+        "style": data.style,
+        "rows": len(data.rows),
+        "columns": COLUMNS[data.fmt],
+        "sources": dict(data.sources),
+        "skipped": dict(data.skipped),
+    }
     path.with_suffix(".meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return path
 

@@ -29,7 +29,7 @@ class GroupSummary:
     key: str
     score: Estimate
     thumbs_up: Estimate
-    histogram: tuple[int, int, int, int, int]
+    histogram: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def group_key(row: RatedRow, by: str) -> str:
 
 
 def summarise(rows: Sequence[RatedRow], by: str) -> tuple[GroupSummary, ...]:
-    """Mean score (t interval), thumbs-up rate (Wilson) and score histogram per group, most rated first."""
+    """Mean score (t), thumbs-up rate (Wilson), score histogram per group; most rated first."""
     scores: dict[str, list[float]] = defaultdict(list)
     thumbs: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
@@ -75,7 +75,11 @@ def summarise(rows: Sequence[RatedRow], by: str) -> tuple[GroupSummary, ...]:
         values = scores.get(key, [])
         ups = thumbs.get(key, [])
         histogram = tuple(sum(1 for v in values if v == s) for s in range(1, 6))
-        out.append(GroupSummary(by, key, mean_interval(values), wilson_interval(sum(ups), len(ups)), histogram))  # type: ignore[arg-type]
+        out.append(
+            GroupSummary(
+                by, key, mean_interval(values), wilson_interval(sum(ups), len(ups)), histogram
+            )
+        )
     return tuple(sorted(out, key=lambda g: (-(g.score.n + g.thumbs_up.n), g.key)))
 
 
@@ -105,7 +109,8 @@ def build_report(store: Store, settings: Settings | None = None) -> FeedbackRepo
 def report_text(report: FeedbackReport, *, top: int = 10) -> str:
     """The report's numbers as plain text for the terminal."""
     lines = [
-        f"feedback report ({report.generated_at}): {report.outputs} outputs, {report.ratings} ratings",
+        f"feedback report ({report.generated_at}): "
+        f"{report.outputs} outputs, {report.ratings} ratings",
         "mean score 1-5 with 95% t interval; thumbs-up and pass rates with 95% Wilson interval",
     ]
     for by, groups in report.groups.items():
@@ -113,13 +118,18 @@ def report_text(report: FeedbackReport, *, top: int = 10) -> str:
         if not groups:
             lines.append("  (no ratings yet)")
         for g in groups[:top]:
-            lines.append(f"  {g.key:36.36} score {g.score.format():28} thumbs up {g.thumbs_up.format(percent=True)}")
+            lines.append(
+                f"  {g.key:36.36} score {g.score.format():28} "
+                f"thumbs up {g.thumbs_up.format(percent=True)}"
+            )
     lines.append("\nevaluator pass rates:")
     if not report.evaluators:
         lines.append("  (no evaluator verdicts stored)")
     for e in report.evaluators:
         lines.append(f"  {e.name:18} {e.task:18} {e.passed.format(percent=True)}")
-    lines.append("\nbandit beliefs (Beta posterior of P(success), 95% credible interval):")
+    lines.append(
+        "\nbandit beliefs (Beta posterior of P(success), 95% credible interval; context = channel):"
+    )
     if not report.arms:
         lines.append("  (no bandit arms configured or used)")
     lines += [arm_line(a) for a in report.arms]
@@ -132,8 +142,9 @@ def arm_line(arm: ArmBelief) -> str:
     mean_score = f"{arm.mean_score:.2f}" if arm.mean_score is not None else "-"
     note = "" if arm.configured else "  (no longer configured)"
     return (
-        f"  {arm.task}/{arm.context} {arm.arm:20} P(success) {arm.mean:.2f} [{low:.2f}, {high:.2f}] "
-        f"wins {arm.successes} losses {arm.failures} pulls {arm.pulls} mean score {mean_score}{note}"
+        f"  {arm.task:16} {arm.context:14} {arm.arm:16} "
+        f"P(success) {arm.mean:.2f} [{low:.2f}, {high:.2f}] wins {arm.successes} "
+        f"losses {arm.failures} pulls {arm.pulls} mean score {mean_score}{note}"
     )
 
 

@@ -1,4 +1,4 @@
-"""Rendering the feedback report: matplotlib figures (Agg, no pyplot state) as base64 PNG in one HTML file."""
+"""Rendering the report: matplotlib figures (Agg, no pyplot) as base64 PNG in one HTML page."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 MAX_SERIES = 8
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
-th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5rem 0}pre{background:#f7f7f7;padding:1rem;overflow:auto}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}th{background:#f3f3f3}
+img{max-width:100%;border:1px solid #eee;margin:.5rem 0}
+pre{background:#f7f7f7;padding:1rem;overflow:auto}
 """
 
 
@@ -48,7 +50,12 @@ def distribution_plot(groups: Sequence[GroupSummary], by: str) -> str | None:
     ax = figure.subplots()
     width = 0.8 / len(shown)
     for i, g in enumerate(shown):
-        ax.bar([s + (i - (len(shown) - 1) / 2) * width for s in range(1, 6)], g.histogram, width, label=g.key)
+        ax.bar(
+            [s + (i - (len(shown) - 1) / 2) * width for s in range(1, 6)],
+            g.histogram,
+            width,
+            label=g.key,
+        )
     ax.set_xticks(range(1, 6))
     ax.set_xlabel("score")
     ax.set_ylabel("ratings")
@@ -63,26 +70,43 @@ def _bucket(stamps: Sequence[datetime]) -> str:
 
 
 def trend_plot(rows: Sequence[RatedRow], by: str, keys: Sequence[str]) -> str | None:
-    """Mean score per time bucket (hour, day or week, by the data's span) for each group."""
-    scored = [(r, datetime.fromisoformat(r.created_at)) for r in rows
-              if r.kind == "score" and r.score is not None and r.created_at]
+    """Mean score per time bucket (hour, day or week, by the data's span) for each group.
+
+    When all ratings fall into fewer than three buckets (a fresh review round), the running mean
+    over the ratings in the order they arrived is shown instead, so the trend is still visible.
+    """
+    scored = [
+        (r, datetime.fromisoformat(r.created_at))
+        for r in rows
+        if r.kind == "score" and r.score is not None and r.created_at and group_key(r, by) in keys
+    ]
     if not scored:
         return None
     fmt = _bucket([t for _, t in scored])
     series: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row, stamp in scored:
-        key = group_key(row, by)
-        if key in keys:
-            series[key][stamp.strftime(fmt)].append(row.score or 0)
+        series[group_key(row, by)][stamp.strftime(fmt)].append(row.score or 0)
     buckets = sorted({b for points in series.values() for b in points})
     figure = _figure()
     ax = figure.subplots()
-    for key in keys:
-        points = series.get(key)
-        if points:
-            xs = [buckets.index(b) for b in sorted(points)]
-            ax.plot(xs, [sum(points[b]) / len(points[b]) for b in sorted(points)], marker="o", label=key)
-    ax.set_xticks(range(len(buckets)), buckets, rotation=30, ha="right", fontsize="small")
+    if len(buckets) >= 3:
+        for key in keys:
+            points = series.get(key)
+            if points:
+                xs = [buckets.index(b) for b in sorted(points)]
+                ax.plot(
+                    xs,
+                    [sum(points[b]) / len(points[b]) for b in sorted(points)],
+                    marker="o",
+                    label=key,
+                )
+        ax.set_xticks(range(len(buckets)), buckets, rotation=30, ha="right", fontsize="small")
+    else:
+        for key in keys:
+            values = [row.score or 0 for row, _ in scored if group_key(row, by) == key]
+            running = [sum(values[: i + 1]) / (i + 1) for i in range(len(values))]
+            ax.plot(range(1, len(values) + 1), running, label=key)
+        ax.set_xlabel("ratings so far (in arrival order)")
     ax.set_ylim(1, 5)
     ax.set_ylabel("mean score")
     ax.set_title(f"Score trend by {by}")
@@ -98,9 +122,13 @@ def evaluator_plot(evaluators: Sequence[EvaluatorSummary]) -> str | None:
     figure = _figure(8.0, 0.45 * len(shown) + 1.2)
     ax = figure.subplots()
     values = [e.passed.value or 0.0 for e in shown]
-    errors = [[v - (e.passed.low or v) for v, e in zip(values, shown, strict=True)],
-              [(e.passed.high or v) - v for v, e in zip(values, shown, strict=True)]]
-    ax.barh([f"{e.name} ({e.task})" for e in shown], values, xerr=errors, capsize=3, color="#4c9a6a")
+    errors = [
+        [v - (e.passed.low or v) for v, e in zip(values, shown, strict=True)],
+        [(e.passed.high or v) - v for v, e in zip(values, shown, strict=True)],
+    ]
+    ax.barh(
+        [f"{e.name} ({e.task})" for e in shown], values, xerr=errors, capsize=3, color="#4c9a6a"
+    )
     ax.set_xlim(0, 1)
     ax.set_xlabel("pass rate (95% Wilson interval)")
     ax.set_title("Evaluator pass rates")
@@ -138,14 +166,17 @@ def _img(data: str | None, alt: str) -> str:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def render_html(report: FeedbackReport) -> str:
     """The whole report as one HTML document with embedded images and no external resources."""
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'><title>contentgen feedback report</title>",
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        "<title>contentgen feedback report</title>",
         f"<style>{_CSS}</style></head><body>",
         "<h1>contentgen feedback report</h1>",
         f"<p>Generated {html.escape(report.generated_at)} from {report.outputs} outputs and "
@@ -155,25 +186,59 @@ def render_html(report: FeedbackReport) -> str:
     for by in GROUPS:
         groups = report.groups[by]
         parts.append(f"<h2>Ratings by {by}</h2>")
-        parts.append(_table(
-            [by, "mean score [95% CI] (n)", "thumbs up [95% CI] (n)", "scores 1..5"],
-            [(g.key, g.score.format(), g.thumbs_up.format(percent=True), " / ".join(map(str, g.histogram)))
-             for g in groups],
-        ))
+        parts.append(
+            _table(
+                [by, "mean score [95% CI] (n)", "thumbs up [95% CI] (n)", "scores 1..5"],
+                [
+                    (
+                        g.key,
+                        g.score.format(),
+                        g.thumbs_up.format(percent=True),
+                        " / ".join(map(str, g.histogram)),
+                    )
+                    for g in groups
+                ],
+            )
+        )
         parts.append(_img(distribution_plot(groups, by), f"score distribution by {by}"))
         keys = [g.key for g in groups if g.score.n][:MAX_SERIES]
         parts.append(_img(trend_plot(report.rows, by, keys), f"score trend by {by}"))
     parts.append("<h2>Evaluator pass rates</h2>")
-    parts.append(_table(["evaluator", "task", "pass rate [95% CI] (n)"],
-                        [(e.name, e.task, e.passed.format(percent=True)) for e in report.evaluators]))
+    parts.append(
+        _table(
+            ["evaluator", "task", "pass rate [95% CI] (n)"],
+            [(e.name, e.task, e.passed.format(percent=True)) for e in report.evaluators],
+        )
+    )
     parts.append(_img(evaluator_plot(report.evaluators), "evaluator pass rates"))
     parts.append("<h2>Bandit beliefs</h2>")
-    parts.append(_table(
-        ["task", "context", "arm", "P(success) [95% CrI]", "wins", "losses", "pulls", "mean score"],
-        [(a.task, a.context, a.arm, f"{a.mean:.2f} [{a.interval()[0]:.2f}, {a.interval()[1]:.2f}]",
-          a.successes, a.failures, a.pulls, "-" if a.mean_score is None else f"{a.mean_score:.2f}")
-         for a in report.arms],
-    ))
+    parts.append(
+        _table(
+            [
+                "task",
+                "context",
+                "arm",
+                "P(success) [95% CrI]",
+                "wins",
+                "losses",
+                "pulls",
+                "mean score",
+            ],
+            [
+                (
+                    a.task,
+                    a.context,
+                    a.arm,
+                    f"{a.mean:.2f} [{a.interval()[0]:.2f}, {a.interval()[1]:.2f}]",
+                    a.successes,
+                    a.failures,
+                    a.pulls,
+                    "-" if a.mean_score is None else f"{a.mean_score:.2f}",
+                )
+                for a in report.arms
+            ],
+        )
+    )
     parts.append(_img(bandit_plot(report.arms), "bandit posteriors"))
     parts.append(f"<h2>Summary</h2><pre>{html.escape(report_text(report))}</pre></body></html>")
     return "\n".join(parts)

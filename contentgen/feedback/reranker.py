@@ -101,7 +101,8 @@ class BestOf:
         widened = []
         for work, n in chosen:
             original = work.request
-            work.request = replace(original, **{RERANK_FIELDS[original.task]: n})
+            wider: dict[str, Any] = {RERANK_FIELDS[original.task]: n}
+            work.request = replace(original, **wider)
             params: dict[str, Any] = {**work.plan.params, BEST_OF_PARAM: n}
             if float(params.get("temperature", 0.8)) <= 0:
                 params["temperature"] = 0.8  # n greedy candidates would all be the same text

@@ -27,17 +27,42 @@ if TYPE_CHECKING:
     from contentgen.types import Output
 
 RATE_COLUMNS = (
-    "sheet_id", "output_id", "task", "template", "text",
-    "score", "thumb", "comment", "edited_text", "rater",
+    "sheet_id",
+    "output_id",
+    "task",
+    "template",
+    "text",
+    "score",
+    "thumb",
+    "comment",
+    "edited_text",
+    "rater",
 )
 PAIR_COLUMNS = (
-    "sheet_id", "pair_id", "task", "template", "left_text", "right_text", "preferred", "rater",
-    "first_output_id", "second_output_id", "left_is",
+    "sheet_id",
+    "pair_id",
+    "task",
+    "template",
+    "left_text",
+    "right_text",
+    "preferred",
+    "rater",
+    "first_output_id",
+    "second_output_id",
+    "left_is",
 )
 INPUT_COLUMNS = ("score", "thumb", "comment", "edited_text", "preferred", "rater")
 SHEET_KINDS = ("rate", "pairwise")
-EXTRA_THUMBS = {"y": True, "n": False, "true": True, "false": False, "1": True, "0": False,
-                "\N{THUMBS UP SIGN}": True, "\N{THUMBS DOWN SIGN}": False}
+EXTRA_THUMBS = {
+    "y": True,
+    "n": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "\N{THUMBS UP SIGN}": True,
+    "\N{THUMBS DOWN SIGN}": False,
+}
 PREFERRED = {"left": "left", "l": "left", "right": "right", "r": "right"}
 TIES = ("tie", "same", "equal", "=")
 RATE_HELP = (
@@ -46,7 +71,7 @@ RATE_HELP = (
     "Do not change sheet_id, output_id or the order of columns. Save as the same format.",
 )
 PAIR_HELP = (
-    "For each pair, write left or right in 'preferred' (or tie). The sides were shuffled at random.",
+    "For each pair, write left or right in 'preferred' (or tie). Sides were shuffled at random.",
     "Do not change sheet_id, pair_id or the *_output_id / left_is columns.",
 )
 
@@ -107,22 +132,41 @@ def export_sheet(
     seed: int | None = None,
     **filters: Any,
 ) -> SheetExport:
-    """Write a sheet of stored text outputs to rate (kind 'rate') or pairs to compare ('pairwise')."""
+    """Write a sheet of text outputs to rate (kind 'rate') or pairs to compare ('pairwise')."""
     if kind not in SHEET_KINDS:
         raise ValidationError("kind", f"unknown review sheet kind {kind!r}", SHEET_KINDS)
     fmt = sheet_format(path, fmt)
     filters = {"status": "ok", **filters}
     sheet_id = f"sheet-{new_id()[:12]}"
-    outputs = [o for o in store.list_outputs(limit=limit * (2 if kind == "pairwise" else 1),
-                                             unrated_first=True, **filters) if o.text]
+    outputs = [
+        o
+        for o in store.list_outputs(
+            limit=limit * (2 if kind == "pairwise" else 1), unrated_first=True, **filters
+        )
+        if o.text
+    ]
     if kind == "rate":
         rows = [_rate_row(sheet_id, o) for o in outputs[:limit]]
-        write_sheet(path, RATE_COLUMNS, rows, fmt, choices={"score": ("1", "2", "3", "4", "5"), "thumb": ("up", "down")},
-                    instructions=RATE_HELP, wide=("text", "edited_text", "comment"))
+        write_sheet(
+            path,
+            RATE_COLUMNS,
+            rows,
+            fmt,
+            choices={"score": ("1", "2", "3", "4", "5"), "thumb": ("up", "down")},
+            instructions=RATE_HELP,
+            wide=("text", "edited_text", "comment"),
+        )
     else:
         rows = _pair_rows(sheet_id, outputs, limit, random.Random(seed))
-        write_sheet(path, PAIR_COLUMNS, rows, fmt, choices={"preferred": ("left", "right", "tie")},
-                    instructions=PAIR_HELP, wide=("left_text", "right_text"))
+        write_sheet(
+            path,
+            PAIR_COLUMNS,
+            rows,
+            fmt,
+            choices={"preferred": ("left", "right", "tie")},
+            instructions=PAIR_HELP,
+            wide=("left_text", "right_text"),
+        )
     return SheetExport(sheet_id, path, kind, len(rows))
 
 
@@ -136,7 +180,9 @@ def _rate_row(sheet_id: str, output: Output) -> dict[str, Any]:
     }
 
 
-def _pair_rows(sheet_id: str, outputs: Sequence[Output], limit: int, rng: random.Random) -> list[dict[str, Any]]:
+def _pair_rows(
+    sheet_id: str, outputs: Sequence[Output], limit: int, rng: random.Random
+) -> list[dict[str, Any]]:
     by_request: dict[str, list[Output]] = defaultdict(list)
     for output in outputs:
         by_request[output.request_id].append(output)
@@ -148,23 +194,27 @@ def _pair_rows(sheet_id: str, outputs: Sequence[Output], limit: int, rng: random
                 return rows
             swapped = rng.random() < 0.5
             left, right = (second, first) if swapped else (first, second)
-            rows.append({
-                "sheet_id": sheet_id,
-                "pair_id": f"{first.id[:8]}-{second.id[:8]}",
-                "task": first.task.value,
-                "template": first.provenance.template_id or "",
-                "left_text": left.text or "",
-                "right_text": right.text or "",
-                "first_output_id": first.id,
-                "second_output_id": second.id,
-                "left_is": "second" if swapped else "first",
-            })
+            rows.append(
+                {
+                    "sheet_id": sheet_id,
+                    "pair_id": f"{first.id[:8]}-{second.id[:8]}",
+                    "task": first.task.value,
+                    "template": first.provenance.template_id or "",
+                    "left_text": left.text or "",
+                    "right_text": right.text or "",
+                    "first_output_id": first.id,
+                    "second_output_id": second.id,
+                    "left_is": "second" if swapped else "first",
+                }
+            )
     return rows
 
 
 def import_key(sheet_id: str, row: Mapping[str, str], kind: str) -> str:
     """sha256 of the sheet id, the row's identifying and filled-in content, and the rating kind."""
-    content = {k: row.get(k, "") for k in sorted(row) if k in INPUT_COLUMNS or k.endswith("output_id")}
+    content = {
+        k: row.get(k, "") for k in sorted(row) if k in INPUT_COLUMNS or k.endswith("output_id")
+    }
     blob = json.dumps([sheet_id, content, kind], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -181,12 +231,19 @@ def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None
     """Store the ratings of a filled-in sheet; each bad row is reported, the good ones stored."""
     header, rows = read_sheet(path, fmt)
     kind = "pairwise" if "left_text" in header else "rate"
-    required = ("sheet_id", "first_output_id", "second_output_id", "left_is", "preferred") \
-        if kind == "pairwise" else ("sheet_id", "output_id")
+    required = (
+        ("sheet_id", "first_output_id", "second_output_id", "left_is", "preferred")
+        if kind == "pairwise"
+        else ("sheet_id", "output_id")
+    )
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValidationError("sheet", f"{path.name} lacks the column {missing[0]!r}; export a new sheet", required)
-    ids = [row.get(c, "") for row in rows for c in ("output_id", "first_output_id", "second_output_id")]
+        raise ValidationError(
+            "sheet", f"{path.name} lacks the column {missing[0]!r}; export a new sheet", required
+        )
+    ids = [
+        row.get(c, "") for row in rows for c in ("output_id", "first_output_id", "second_output_id")
+    ]
     outputs = _outputs(store, [i for i in ids if i])
     planned: list[_Planned] = []
     problems: list[RowProblem] = []
@@ -194,7 +251,11 @@ def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None
     for number, row in enumerate(rows, start=2):
         oid = row.get("output_id") or row.get("first_output_id", "")
         try:
-            plan = _plan_pair(row, outputs, rater) if kind == "pairwise" else _plan_rate(row, outputs, rater)
+            plan = (
+                _plan_pair(row, outputs, rater)
+                if kind == "pairwise"
+                else _plan_rate(row, outputs, rater)
+            )
         except ContentgenError as exc:
             problems.append(RowProblem(number, oid, str(exc)))
             continue
@@ -202,7 +263,9 @@ def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None
             empty += 1
             continue
         sheet_id = row.get("sheet_id", "")
-        planned.append(_Planned(number, oid, plan, [import_key(sheet_id, row, r["kind"]) for r in plan]))
+        planned.append(
+            _Planned(number, oid, plan, [import_key(sheet_id, row, r["kind"]) for r in plan])
+        )
     from contentgen.storage.feedback import FeedbackStore
 
     seen = FeedbackStore(store).existing_import_keys(k for p in planned for k in p.keys)
@@ -244,7 +307,9 @@ def _score(value: str) -> int | None:
     except ValueError:
         raise ValidationError("score", f"{value!r} is not a number", range(1, 6)) from None
     if not number.is_integer() or not 1 <= number <= 5:
-        raise ValidationError("score", f"{value} is outside the scale; use a whole number", range(1, 6))
+        raise ValidationError(
+            "score", f"{value} is outside the scale; use a whole number", range(1, 6)
+        )
     return int(number)
 
 
@@ -263,7 +328,9 @@ def _rater_of(row: Mapping[str, str], rater: str) -> str:
     return row.get("rater") or rater
 
 
-def _plan_rate(row: Mapping[str, str], outputs: Mapping[str, Output], rater: str) -> list[dict[str, Any]]:
+def _plan_rate(
+    row: Mapping[str, str], outputs: Mapping[str, Output], rater: str
+) -> list[dict[str, Any]]:
     if not any(row.get(c) for c in ("score", "thumb", "comment", "edited_text")):
         return []
     output = _known(outputs, row.get("output_id", ""))
@@ -279,22 +346,33 @@ def _plan_rate(row: Mapping[str, str], outputs: Mapping[str, Output], rater: str
     return [{"output_id": output.id, "rater": who, **part} for part in parts]
 
 
-def _plan_pair(row: Mapping[str, str], outputs: Mapping[str, Output], rater: str) -> list[dict[str, Any]]:
+def _plan_pair(
+    row: Mapping[str, str], outputs: Mapping[str, Output], rater: str
+) -> list[dict[str, Any]]:
     choice = row.get("preferred", "").strip().lower()
     if not choice or choice in TIES:
         return []
     if choice not in PREFERRED:
-        raise ValidationError("preferred", f"unknown value {row.get('preferred')!r}", ["left", "right", "tie"])
+        raise ValidationError(
+            "preferred", f"unknown value {row.get('preferred')!r}", ["left", "right", "tie"]
+        )
     first = _known(outputs, row.get("first_output_id", ""))
     second = _known(outputs, row.get("second_output_id", ""))
     left_is = row.get("left_is", "").strip().lower()
     if left_is not in ("first", "second"):
-        raise ValidationError("left_is", f"was changed to {left_is!r}; it must stay as exported", ["first", "second"])
+        raise ValidationError(
+            "left_is", f"was changed to {left_is!r}; it must stay as exported", ["first", "second"]
+        )
     left, right = (first, second) if left_is == "first" else (second, first)
     winner = left if PREFERRED[choice] == "left" else right
     who = _rater_of(row, rater)
     check_preference(first, second, winner.id, who)
-    return [{
-        "output_id": first.id, "rater": who, "kind": "preference",
-        "other_output_id": second.id, "preferred_output_id": winner.id,
-    }]
+    return [
+        {
+            "output_id": first.id,
+            "rater": who,
+            "kind": "preference",
+            "other_output_id": second.id,
+            "preferred_output_id": winner.id,
+        }
+    ]

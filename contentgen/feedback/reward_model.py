@@ -1,4 +1,4 @@
-"""The reward model: predicts how raters will like a text from MiniLM embeddings + evaluator verdicts.
+"""The reward model: predicts how raters will like a text from MiniLM embeddings + verdicts.
 
 Labels are each output's mean rating utility in [0, 1] (score s -> (s - 1) / 4, thumb up -> 1,
 down -> 0). The model is a ridge regression on standardised features, chosen by cross-validated
@@ -44,12 +44,14 @@ def utility(kind: str, score: int | None, thumb: bool | None) -> float | None:
 
 def _default_embed(texts: Sequence[str]) -> np.ndarray:
     from contentgen.embeddings import embed
+    from contentgen.models.resolve import quiet_progress_bars
 
-    return embed(texts)
+    with quiet_progress_bars():  # the first call loads MiniLM, which would draw a progress bar
+        return embed(texts)
 
 
 def verdict_features(evaluations: Sequence[Evaluation], names: Sequence[str]) -> list[float]:
-    """Two numbers per evaluator: passed (1/0, 0.5 when it did not run) and its score (0 when none)."""
+    """Two numbers per evaluator: passed (1/0; 0.5 when it did not run) and score (0 when none)."""
     by_name = {e.name: e for e in evaluations}
     out: list[float] = []
     for name in names:
@@ -188,7 +190,9 @@ def evaluator_names(outputs: Sequence[Output]) -> tuple[str, ...]:
     return tuple(sorted({e.name for o in outputs for e in o.evaluations} - {REWARD_EVALUATION}))
 
 
-def fit(features: np.ndarray, labels: Sequence[float]) -> tuple[Any, Any, Any, float, float]:
+def fit(
+    features: np.ndarray, labels: Sequence[float] | np.ndarray
+) -> tuple[Any, Any, Any, float, float]:
     """Standardise and fit a ridge regression with cross-validated alpha; returns arrays + alpha."""
     import numpy as np
     from sklearn.linear_model import RidgeCV
@@ -252,7 +256,8 @@ def train_reward_model(
 
     if len(data.outputs) < MIN_EXAMPLES:
         raise TrainingError(
-            f"the reward model needs at least {MIN_EXAMPLES} rated text outputs, found {len(data.outputs)}; "
+            f"the reward model needs at least {MIN_EXAMPLES} rated text outputs, "
+            f"found {len(data.outputs)}; "
             "rate more outputs (contentgen rate / contentgen review import) first"
         )
     names = evaluator_names(data.outputs)
@@ -274,7 +279,7 @@ def train_reward_model(
         mean, scale, coef, intercept, _ = fit(features[~test], labels[~test])
         pred = ((features[test] - mean) / scale) @ coef + intercept
         metrics = holdout_metrics(
-            list(pred), list(labels[test]), [g for g, t in zip(groups, test) if t]
+            list(pred), list(labels[test]), [g for g, t in zip(groups, test, strict=True) if t]
         )
     mean, scale, coef, intercept, alpha = fit(features, labels)
     trained_at = datetime.now(UTC)

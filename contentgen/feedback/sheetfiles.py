@@ -19,7 +19,11 @@ def sheet_format(path: Path, fmt: str | None = None) -> str:
     """The sheet format: the given one or the file's extension."""
     found = (fmt or path.suffix.lstrip(".")).lower()
     if found not in SHEET_FORMATS:
-        raise ValidationError("format", f"cannot write or read a review sheet as {found or path.name!r}", SHEET_FORMATS)
+        raise ValidationError(
+            "format",
+            f"cannot write or read a review sheet as {found or path.name!r}",
+            SHEET_FORMATS,
+        )
     return found
 
 

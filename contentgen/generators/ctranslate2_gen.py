@@ -12,9 +12,11 @@ depend on the seed. `Candidate.meta["seed"]` is the prompt's seed (None when it 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -38,6 +40,15 @@ log = logging.getLogger(__name__)
 
 # set_random_seed only reaches worker threads created after it, so seeding + creating is one step.
 _SEED_LOCK = threading.Lock()
+# A CTranslate2 worker keeps the last Python callback alive; destroying the worker during
+# interpreter shutdown then aborts the process. Closing every loaded generator at exit avoids it.
+_LIVE: weakref.WeakSet[CTranslate2Generator] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for generator in list(_LIVE):
+        generator.close()
 
 
 class CTranslate2Generator(Generator):
@@ -120,6 +131,7 @@ class CTranslate2Generator(Generator):
             "intra_threads": int(self.config["intra_threads"]) or int(self.config["torch_threads"]),
         }
         self._engine = self._new_engine()
+        _LIVE.add(self)
         try:
             generation_config = GenerationConfig.from_pretrained(resolved.path)
         except OSError:
@@ -147,60 +159,67 @@ class CTranslate2Generator(Generator):
         return self._info or ModelInfo(model_id=str(self.config["model"]), backend="ctranslate2")
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
-        """`prompt.n` texts per prompt; rows grouped by sampling settings, then length-sorted."""
+        """`prompt.n` texts per prompt; prompts grouped by sampling settings, then length-sorted."""
         self.load()
         rows = make_rows(self._tokenizer, prompts, seq2seq=self._seq2seq)
-        groups: dict[tuple[float, int, float], list[int]] = {}
-        for i in sort_for_batching(rows):
-            p = rows[i].prompt
-            key = (0.0, 1, 1.0) if p.greedy else (p.temperature, p.top_k, p.top_p)
-            groups.setdefault(key, []).append(i)
+        firsts = [rows[i] for i in sort_for_batching(rows) if rows[i].variant == 0]
+        groups: dict[tuple[float, int, float, int], list[Row]] = {}
+        for row in firsts:
+            p = row.prompt
+            # Greedy variants are identical: decode once and copy.
+            key = (0.0, 1, 1.0, 1) if p.greedy else (p.temperature, p.top_k, p.top_p, p.n)
+            groups.setdefault(key, []).append(row)
         done: dict[tuple[int, int], Candidate] = {}
         for key, members in groups.items():
-            picked = [rows[i] for i in members]
-            for row, cand in zip(picked, self._decode(picked, key, _group_seed(picked)), strict=True):
-                done[(row.index, row.variant)] = cand
+            for row, cands in zip(members, self._decode(members, key), strict=True):
+                for variant in range(row.prompt.n):
+                    done[(row.index, variant)] = cands[variant % len(cands)]
         return [[done[(i, v)] for v in range(p.n)] for i, p in enumerate(prompts)]
 
     def _decode(
-        self, rows: list[Row], sampling: tuple[float, int, float], seed: int | None
-    ) -> list[Candidate]:
-        tracker = _Tracker(rows, self._eos, self._tokenizer)
-        greedy = sampling == (0.0, 1, 1.0)
-        options = {
-            "sampling_temperature": 1.0 if greedy else sampling[0],
-            "sampling_topk": sampling[1],
-            "sampling_topp": sampling[2],
-        }
+        self, rows: list[Row], key: tuple[float, int, float, int]
+    ) -> list[list[Candidate]]:
+        """Decode one group: each row is a distinct prompt; `key[3]` samples per prompt."""
+        temperature, top_k, top_p, n = key
+        greedy = key == (0.0, 1, 1.0, 1)
+        tracker = _Tracker(rows, n, self._eos, self._tokenizer)
         tokens = [self._tokenizer.convert_ids_to_tokens(list(row.ids)) for row in rows]
+        options: dict[str, Any] = {
+            "max_batch_size": int(self.config["batch_size"]),
+            "num_hypotheses": n,
+            "beam_size": 1,
+            "sampling_temperature": 1.0 if greedy else temperature,
+            "sampling_topk": top_k,
+            "sampling_topp": top_p,
+            "callback": tracker,
+            "end_token": self._eos or None,
+        }
         budget = max(row.prompt.max_new_tokens for row in rows)
-        engine = self._engine if seed is None or greedy else self._new_engine(seed)
+        seed = None if greedy else _group_seed(rows)
+        engine = self._engine if seed is None else self._new_engine(seed)
         try:
             if self._seq2seq:
-                results = engine.translate_batch(
-                    tokens, max_batch_size=int(self.config["batch_size"]),
-                    max_decoding_length=budget, callback=tracker, end_token=self._eos or None,
-                    beam_size=1, **options,
-                )
+                engine.translate_batch(tokens, max_decoding_length=budget, **options)
             else:
-                results = engine.generate_batch(
-                    tokens, max_batch_size=int(self.config["batch_size"]), max_length=budget,
-                    include_prompt_in_result=False, callback=tracker, end_token=self._eos or None,
-                    **options,
+                prefix = _shared_prefix(tokens)
+                if prefix:  # e.g. the chat template's system turn: computed once and cached
+                    tokens = [t[len(prefix) :] for t in tokens]
+                    options.update(static_prompt=prefix, cache_static_prompt=True)
+                engine.generate_batch(
+                    tokens, max_length=budget, include_prompt_in_result=False, **options
                 )
         except (RuntimeError, ValueError) as exc:
             raise GeneratorError(f"{self.id} failed to generate: {exc}") from exc
         out = []
-        for r, (row, result) in enumerate(zip(rows, results, strict=True)):
-            ids = (
-                self._tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                if self._seq2seq
-                else result.sequences_ids[0]
-            )
-            text = self._tokenizer.decode(ids, skip_special_tokens=True)
-            text, _ = cut_at_stop(text, row.prompt.stop)
-            reason = tracker.reasons[r] or "length"
-            out.append(candidate(text, row, tracker.counts[r], reason, seed=row.prompt.seed))
+        for r, row in enumerate(rows):
+            cands = []
+            for h in range(n):
+                ids = [i for i in tracker.ids[(r, h)] if i not in tracker.eos]
+                text, _ = cut_at_stop(self._tokenizer.decode(ids, skip_special_tokens=True), row.prompt.stop)
+                reason = tracker.reasons.get((r, h)) or "length"
+                variant = Row(row.index, h, row.prompt, row.ids, row.seed)
+                cands.append(candidate(text, variant, len(tracker.ids[(r, h)]), reason, seed=row.prompt.seed))
+            out.append(cands)
         return out
 
     def close(self) -> None:
@@ -213,34 +232,45 @@ def _group_seed(rows: Sequence[Row]) -> int | None:
     """One seed for a CTranslate2 call: None unless every prompt in it has a seed."""
     if any(row.prompt.seed is None for row in rows):
         return None
-    key = ",".join(f"{row.prompt.seed}:{row.variant}" for row in rows)
+    key = ",".join(f"{row.prompt.seed}:{row.prompt.n}" for row in rows)
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "little")
 
 
-class _Tracker:
-    """CTranslate2 step callback: counts each row's tokens and stops it on a stop string or budget."""
+def _shared_prefix(tokens: Sequence[Sequence[str]], minimum: int = 8) -> list[str]:
+    """The longest prefix all prompts share (keeping one token of each), if worth caching."""
+    shortest = min(len(t) for t in tokens) - 1
+    size = 0
+    while size < shortest and all(t[size] == tokens[0][size] for t in tokens):
+        size += 1
+    return list(tokens[0][:size]) if size >= minimum else []
 
-    def __init__(self, rows: Sequence[Row], eos: Sequence[int], tokenizer: Any) -> None:
+
+class _Tracker:
+    """CTranslate2 step callback: collects each hypothesis's tokens, stops it on a stop string or budget.
+
+    CTranslate2 may return hypotheses in any order, so the texts are built from what this saw.
+    """
+
+    def __init__(self, rows: Sequence[Row], n: int, eos: Sequence[int], tokenizer: Any) -> None:
         self.rows = rows
         self.eos = set(eos)
         self.tokenizer = tokenizer
-        self.ids: list[list[int]] = [[] for _ in rows]
-        self.counts = [0] * len(rows)
-        self.reasons: list[str | None] = [None] * len(rows)
+        self.ids: dict[tuple[int, int], list[int]] = {(r, h): [] for r in range(len(rows)) for h in range(n)}
+        self.reasons: dict[tuple[int, int], str] = {}
 
     def __call__(self, step: Any) -> bool:
-        r = step.batch_id
-        if self.reasons[r] is not None:
+        key = (step.batch_id, step.hypothesis_id)
+        if key in self.reasons:
             return True
-        self.ids[r].append(step.token_id)
-        self.counts[r] += 1
-        prompt = self.rows[r].prompt
+        ids = self.ids[key]
+        ids.append(step.token_id)
+        prompt = self.rows[step.batch_id].prompt
         if step.token_id in self.eos:
-            self.reasons[r] = "stop"
+            self.reasons[key] = "stop"
         elif prompt.stop and cut_at_stop(
-            self.tokenizer.decode(self.ids[r], skip_special_tokens=True), prompt.stop
+            self.tokenizer.decode(ids, skip_special_tokens=True), prompt.stop
         )[1]:
-            self.reasons[r] = "stop"
-        elif self.counts[r] >= prompt.max_new_tokens:
-            self.reasons[r] = "length"
-        return self.reasons[r] is not None
+            self.reasons[key] = "stop"
+        elif len(ids) >= prompt.max_new_tokens:
+            self.reasons[key] = "length"
+        return key in self.reasons

@@ -36,6 +36,9 @@ class _TrainedImageGenerator(Generator):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        scale = self.config["scale"]
+        if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 32:
+            raise ValidationError(f"generators.{self.id}.scale", f"must be 1 to 32, got {scale!r}")
         self._model: Any = None
         self._revision: str | None = None
 
@@ -121,7 +124,7 @@ class _TrainedImageGenerator(Generator):
         self._loaded = False
 
 
-_OPTIONS_DOC = {
+_COMMON_OPTIONS = {
     "model": None,  # None -> the checkpoint shipped with contentgen
     "device": "cpu",
     "torch_threads": None,
@@ -140,7 +143,7 @@ class GanGenerator(_TrainedImageGenerator):
     )
     checkpoint = "gan"
     model_type = "conditional-dcgan"
-    options = {**_OPTIONS_DOC, "model": str(shipped_checkpoint("gan"))}
+    options = {**_COMMON_OPTIONS, "model": str(shipped_checkpoint("gan"))}
 
 
 class VaeGenerator(_TrainedImageGenerator):
@@ -151,4 +154,4 @@ class VaeGenerator(_TrainedImageGenerator):
     description = "Product images (10 Fashion-MNIST classes) from contentgen's own conditional VAE."
     checkpoint = "vae"
     model_type = "conditional-vae"
-    options = {**_OPTIONS_DOC, "model": str(shipped_checkpoint("vae"))}
+    options = {**_COMMON_OPTIONS, "model": str(shipped_checkpoint("vae"))}

@@ -75,10 +75,19 @@ def sort_for_batching(rows: Sequence[Row]) -> list[int]:
     return sorted(range(len(rows)), key=lambda i: (len(rows[i].ids), rows[i].prompt.max_new_tokens))
 
 
-def chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
-    """Consecutive slices of at most `size` items."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def prompt_batches(rows: Sequence[Row], size: int) -> Iterable[list[Row]]:
+    """Length-sorted batches holding all variants of at most `size` prompts each."""
+    batch: list[Row] = []
+    prompts: set[int] = set()
+    for i in sort_for_batching(rows):
+        row = rows[i]
+        if row.index not in prompts and len(prompts) == size:
+            yield batch
+            batch, prompts = [], set()
+        batch.append(row)
+        prompts.add(row.index)
+    if batch:
+        yield batch
 
 
 def cut_at_stop(text: str, stops: Iterable[str]) -> tuple[str, bool]:

@@ -20,11 +20,10 @@ from contentgen.generators.textrows import (
     Row,
     candidate,
     check_common_options,
-    chunks,
     cut_at_stop,
     eos_token_ids,
     make_rows,
-    sort_for_batching,
+    prompt_batches,
 )
 from contentgen.models import resolve_text_model
 from contentgen.models.resolve import quiet_progress_bars
@@ -120,12 +119,11 @@ class TransformersGenerator(Generator):
         return self._info or ModelInfo(model_id=str(self.config["model"]), backend="transformers")
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
-        """`prompt.n` texts per prompt, decoded in length-sorted batches of `batch_size` rows."""
+        """`prompt.n` texts per prompt; length-sorted batches of `batch_size` prompts x their variants."""
         self.load()
         rows = make_rows(self._tokenizer, prompts, seq2seq=self._seq2seq)
         done: dict[tuple[int, int], Candidate] = {}
-        for batch in chunks(sort_for_batching(rows), int(self.config["batch_size"])):
-            picked = [rows[i] for i in batch]
+        for picked in prompt_batches(rows, int(self.config["batch_size"])):
             for row, cand in zip(picked, self._decode(picked), strict=True):
                 done[(row.index, row.variant)] = cand
         return [[done[(i, v)] for v in range(p.n)] for i, p in enumerate(prompts)]

@@ -36,12 +36,18 @@ _IBAN_LENGTHS = {
     "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18,
     "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
 }  # fmt: skip
-_PHONE_INTL = re.compile(r"(?<![\w#/.+@-])(?:\+|00)[1-9][\d\s().\-/]{6,22}\d(?![\w/@-]|[.,]\d)")
+_EXTENSION = r"(?:\s?(?i:x|ext\.?)\s?\d{1,6})?"  # "555-0199x42", "555-0199 ext. 42"
+_EXTENSION_TAIL = re.compile(r"\s?(?:x|ext\.?)\s?\d{1,6}$", re.I)
+_PHONE_INTL = re.compile(
+    rf"(?<![\w#/.+@-])(?:\+|00)[1-9][\d\s().\-/]{{6,22}}\d{_EXTENSION}(?![\w/@-]|[.,]\d)"
+)
 _PHONE_NATIONAL = re.compile(
-    r"(?<![\w#/.+@-])(?:\(0\d{1,5}\)|0\d{1,5})(?:[\s.\-/]?\d{2,8}){1,4}(?![\w/@-]|[.,]\d)"
+    rf"(?<![\w#/.+@-])(?:\(0\d{{1,5}}\)|0\d{{1,5}})(?:[\s.\-/]?\d{{2,8}}){{1,4}}{_EXTENSION}"
+    r"(?![\w/@-]|[.,]\d)"
 )
 _PHONE_US = re.compile(
-    r"(?<![\w#/.+@-])(?:1[\s.-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])\d{3}[\s.-]\d{4}(?![\w/@-]|[.,]\d)"
+    r"(?<![\w#/.+@-])(?:1[\s.-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])\d{3}[\s.-]\d{4}"
+    rf"{_EXTENSION}(?![\w/@-]|[.,]\d)"
 )
 _IPV4 = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)"
@@ -72,7 +78,20 @@ _ADDRESS_DE = re.compile(
     r"(?:,?\s*(?:D-)?\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)?)?(?![\w])"
 )
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?!\d)")
-_STORAGE_UNITS = re.compile(r"\d\s?[KMGT]B$")  # "M3 8GB" is a laptop, not a postcode
+# "M3 8GB" next to a laptop is a chip and its memory; as a whole value, after "postcode" or in a
+# postcode field it is a postcode (so are two-letter areas: "EH8 2GB" is no laptop).
+_STORAGE_UNITS = re.compile(r"[A-Z]\d ?\d[KMGT]B")
+_POSTCODE_CUE = re.compile(r"(?:post\s?code|postal\s+code|address)\W{0,5}$", re.I)
+_POSTCODE_FIELD = re.compile(r"post|zip|address|shipping|billing", re.I)
+# A bare run of 10-15 digits is a phone number only where the text or field says so.
+_PHONE_BARE = re.compile(r"(?<![\w#/.+@-])\+?\d{10,15}(?![\w/@-]|[.,]\d)")
+_PHONE_CUE = re.compile(
+    r"\b(?:phone|tel|telephone|mobile|cell|call(?:\s+me)?|ring\s+me|text\s+me|reach\s+me|"
+    r"whats\s?app|fax|contact\s+(?:me|number)|my\s+number|handy|telefon\w*|rufnummer)\b"
+    r"(?:[^\n.!?]|\.(?!\s)){0,60}$",
+    re.I,
+)
+_PHONE_FIELD = re.compile(r"phone|mobile|(?<![a-z])(?:tel|cell|fax|handy)(?![a-z])|contact", re.I)
 _PRIORITY = {"EMAIL": 0, "IBAN": 1, "CARD": 2, "ADDRESS": 3, "IP": 4, "PHONE": 5}
 
 
@@ -150,7 +169,13 @@ def _ibans(text: str) -> Iterable[_Span]:
                 break
 
 
-def _phones(text: str) -> Iterable[_Span]:
+def _phone_cued(text: str, start: int, field: str | None) -> bool:
+    if field is not None and _PHONE_FIELD.search(field):
+        return True
+    return _PHONE_CUE.search(text[max(0, start - 80) : start]) is not None
+
+
+def _phones(text: str, field: str | None = None) -> Iterable[_Span]:
     for pattern, low, high in (
         (_PHONE_INTL, 8, 15),
         (_PHONE_NATIONAL, 10, 12),
@@ -158,7 +183,7 @@ def _phones(text: str) -> Iterable[_Span]:
     ):
         for m in pattern.finditer(text):
             value = m.group(0).rstrip(" .-/")
-            digits = re.sub(r"\D", "", value)
+            digits = re.sub(r"\D", "", _EXTENSION_TAIL.sub("", value))
             if value.startswith("00"):
                 digits = digits[2:]
             if not low <= len(digits) <= high or re.search(r"\s{2,}|\n", value):
@@ -169,9 +194,22 @@ def _phones(text: str) -> Iterable[_Span]:
                 pattern is _PHONE_NATIONAL
                 and not re.search(r"[\s.\-/()]", value)
                 and len(digits) < 11
+                and not _phone_cued(text, m.start(), field)
             ):
                 continue  # a bare 10-digit run with a leading zero is as likely an order number
             yield _Span(m.start(), m.start() + len(value), "PHONE", digits[-10:])
+    for m in _PHONE_BARE.finditer(text):
+        if _phone_cued(text, m.start(), field) and not _DATE.match(m.group(0)):
+            yield _Span(m.start(), m.end(), "PHONE", m.group(0)[-10:])
+
+
+def _storage_size(text: str, match: re.Match[str], field: str | None) -> bool:
+    """True when a postcode-shaped match reads as chip and memory ("M3 8GB"), not a postcode."""
+    if not _STORAGE_UNITS.fullmatch(match.group(0)) or text.strip() == match.group(0):
+        return False
+    if field is not None and _POSTCODE_FIELD.search(field):
+        return False
+    return _POSTCODE_CUE.search(text[max(0, match.start() - 20) : match.start()]) is None
 
 
 def _ips(text: str) -> Iterable[_Span]:
@@ -188,8 +226,11 @@ def _ips(text: str) -> Iterable[_Span]:
         yield _Span(m.start(), m.end(), "IP", address.compressed)
 
 
-def find_pii(text: str) -> list[_Span]:
-    """Non-overlapping personal-data spans in `text`, in order (longer, then priority, wins)."""
+def find_pii(text: str, *, field: str | None = None) -> list[_Span]:
+    """Non-overlapping personal-data spans in `text`, in order (longer, then priority, wins).
+
+    `field` names where the text came from ("phone", "postcode"): context for bare numbers.
+    """
     spans: list[_Span] = [
         _Span(m.start(), m.end(), "EMAIL", m.group(0).lower()) for m in _EMAIL.finditer(text)
     ]
@@ -200,12 +241,12 @@ def find_pii(text: str) -> list[_Span]:
             spans.append(_Span(m.start(), m.end(), "CARD", digits))
     for pattern in (_ADDRESS_EN, _ADDRESS_DE, _STATE_ZIP, _UK_POSTCODE_ALONE):
         for m in pattern.finditer(text):
-            if pattern is _UK_POSTCODE_ALONE and _STORAGE_UNITS.search(m.group(0)):
+            if pattern is _UK_POSTCODE_ALONE and _storage_size(text, m, field):
                 continue
             key = " ".join(m.group(0).lower().split())
             spans.append(_Span(m.start(), m.end(), "ADDRESS", key))
     spans += _ips(text)
-    spans += _phones(text)
+    spans += _phones(text, field)
     shapes = [(m.start(), m.end()) for m in _IBAN_SHAPE.finditer(text)]
     spans = [
         s for s in spans
@@ -248,12 +289,12 @@ class PiiRedactor:
             found = self._placeholders[(kind, key)] = f"[{kind}_{self._next[kind]}]"
         return found
 
-    def redact(self, text: str) -> Redaction:
-        """Replace personal data in `text` with placeholders such as '[EMAIL_1]'."""
+    def redact(self, text: str, *, field: str | None = None) -> Redaction:
+        """Replace personal data in `text` (from `field`, if known) with placeholders like '[EMAIL_1]'."""
         counts: dict[str, int] = {}
         parts: list[str] = []
         last = 0
-        for span in find_pii(text):
+        for span in find_pii(text, field=field):
             parts.append(text[last : span.start])
             parts.append(self._placeholder(span.kind, span.key))
             counts[span.kind] = counts.get(span.kind, 0) + 1
@@ -262,14 +303,20 @@ class PiiRedactor:
         parts.append(text[last:])
         return Redaction(text="".join(parts), counts=MappingProxyType(counts))
 
-    def redact_mapping(self, values: Any) -> Any:
-        """A copy of nested dicts/lists/tuples with every string value redacted (keys are kept)."""
+    def redact_mapping(self, values: Any, field: str | None = None) -> Any:
+        """A copy of nested dicts/lists/tuples with every string value redacted (keys are kept).
+
+        A value is redacted knowing its key ({"phone": "0301234567"} is a phone number).
+        """
         if isinstance(values, str):
-            return self.redact(values).text
+            return self.redact(values, field=field).text
         if isinstance(values, Mapping):
-            return {k: self.redact_mapping(v) for k, v in values.items()}
+            return {
+                k: self.redact_mapping(v, k if isinstance(k, str) else field)
+                for k, v in values.items()
+            }
         if isinstance(values, list | tuple):
-            items = [self.redact_mapping(v) for v in values]
+            items = [self.redact_mapping(v, field) for v in values]
             return items if isinstance(values, list) else tuple(items)
         return values
 

@@ -96,13 +96,23 @@ class FeedbackStore:
     # -- ratings ------------------------------------------------------------------------------
 
     def rated_rows(self, kinds: Sequence[str] = ("score", "thumb")) -> list[RatedRow]:
-        """Every rating of the given kinds with its output's template, generator, channel and arm."""
+        """Every rating of the given kinds with its output's template, generator, channel, arm."""
         arm = OutputRow.params[ARM_PARAM].as_string()
         query = (
             select(
-                RatingRow.output_id, OutputRow.request_id, OutputRow.task, OutputRow.status,
-                OutputRow.template_id, OutputRow.generator_id, OutputRow.channel, arm,
-                RatingRow.kind, RatingRow.score, RatingRow.thumb, RatingRow.rater, RatingRow.created_at,
+                RatingRow.output_id,
+                OutputRow.request_id,
+                OutputRow.task,
+                OutputRow.status,
+                OutputRow.template_id,
+                OutputRow.generator_id,
+                OutputRow.channel,
+                arm,
+                RatingRow.kind,
+                RatingRow.score,
+                RatingRow.thumb,
+                RatingRow.rater,
+                RatingRow.created_at,
             )
             .join(OutputRow, RatingRow.output_id == OutputRow.id)
             .where(RatingRow.kind.in_(list(kinds)))
@@ -117,7 +127,9 @@ class FeedbackStore:
     def ratings_fingerprint(self) -> tuple[int, str | None]:
         """(count, newest time) of ratings: changes whenever a rating is added or removed."""
         with self.db.read() as s:
-            count, newest = s.execute(select(func.count(RatingRow.id), func.max(RatingRow.created_at))).one()
+            count, newest = s.execute(
+                select(func.count(RatingRow.id), func.max(RatingRow.created_at))
+            ).one()
         return int(count or 0), _iso(newest)
 
     def existing_import_keys(self, keys: Iterable[str]) -> set[str]:
@@ -127,7 +139,9 @@ class FeedbackStore:
         with self.db.read() as s:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                found.update(s.scalars(select(RatingRow.import_key).where(RatingRow.import_key.in_(chunk))))
+                found.update(
+                    s.scalars(select(RatingRow.import_key).where(RatingRow.import_key.in_(chunk)))
+                )
         return found
 
     def known_output_ids(self, ids: Iterable[str]) -> set[str]:
@@ -150,27 +164,49 @@ class FeedbackStore:
             .order_by(EvaluationRow.name, OutputRow.task)
         )
         with self.db.read() as s:
-            return [(name, task, int(p or 0), int(n)) for name, task, p, n in s.execute(query).all()]
+            return [
+                (name, task, int(p or 0), int(n)) for name, task, p, n in s.execute(query).all()
+            ]
 
     # -- bandit -------------------------------------------------------------------------------
 
     def arm_outcomes(self) -> list[ArmOutcome]:
-        """Successes and failures of bandit-routed outputs: thumbs, scores >= 4, preferences."""
+        """Successes and failures of bandit-routed outputs: thumbs, scores >= 4, preferences.
+
+        One rater's score and thumb on one output are one observation (the thumb decides), so
+        rating both ways never counts the same judgement twice.
+        """
         arm = OutputRow.params[ARM_PARAM].as_string()
         outcomes: list[ArmOutcome] = []
         rated = (
-            select(OutputRow.task, OutputRow.channel, arm, RatingRow.kind, RatingRow.score, RatingRow.thumb)
+            select(
+                OutputRow.id,
+                RatingRow.rater,
+                OutputRow.task,
+                OutputRow.channel,
+                arm,
+                RatingRow.kind,
+                RatingRow.score,
+                RatingRow.thumb,
+            )
             .join(OutputRow, RatingRow.output_id == OutputRow.id)
             .where(RatingRow.kind.in_(["score", "thumb"]), arm.is_not(None))
             .order_by(RatingRow.created_at, RatingRow.id)
         )
-        prefs = select(RatingRow.output_id, RatingRow.other_output_id, RatingRow.preferred_output_id).where(
-            RatingRow.kind == "preference"
-        )
+        prefs = select(
+            RatingRow.output_id, RatingRow.other_output_id, RatingRow.preferred_output_id
+        ).where(RatingRow.kind == "preference")
         with self.db.read() as s:
-            for task, channel, name, kind, score, thumb in s.execute(rated).all():
-                success = bool(thumb) if kind == "thumb" else (score or 0) >= 4
-                outcomes.append(ArmOutcome(task, context_of(channel), name, success, score))
+            judged: dict[tuple[str, str], list[Any]] = {}
+            for oid, rater, task, channel, name, kind, score, thumb in s.execute(rated).all():
+                # [task, context, arm, latest thumb, latest score]
+                entry = judged.setdefault(
+                    (oid, rater), [task, context_of(channel), name, None, None]
+                )
+                entry[3 if kind == "thumb" else 4] = thumb if kind == "thumb" else score
+            for task, context, name, thumb, score in judged.values():
+                success = bool(thumb) if thumb is not None else (score or 0) >= 4
+                outcomes.append(ArmOutcome(task, context, name, success, score))
             pairs = s.execute(prefs).all()
             ids = {i for pair in pairs for i in pair[:2] if i}
             arms: dict[str, tuple[str, str, str]] = {}
@@ -192,13 +228,19 @@ class FeedbackStore:
         """How many requests each arm served, keyed by (task, context, arm)."""
         arm = OutputRow.params[ARM_PARAM].as_string()
         query = (
-            select(OutputRow.task, OutputRow.channel, arm, func.count(func.distinct(OutputRow.request_id)))
+            select(
+                OutputRow.task,
+                OutputRow.channel,
+                arm,
+                func.count(func.distinct(OutputRow.request_id)),
+            )
             .where(arm.is_not(None))
             .group_by(OutputRow.task, OutputRow.channel, arm)
         )
         with self.db.read() as s:
             return {
-                (task, context_of(channel), name): int(n) for task, channel, name, n in s.execute(query).all()
+                (task, context_of(channel), name): int(n)
+                for task, channel, name, n in s.execute(query).all()
             }
 
     def save_arms(self, records: Sequence[ArmRecord]) -> None:
@@ -208,8 +250,14 @@ class FeedbackStore:
             s.execute(delete(BanditArmRow))
             s.add_all(
                 BanditArmRow(
-                    task=r.task, context=r.context, arm=r.arm, successes=r.successes,
-                    failures=r.failures, pulls=r.pulls, mean_score=r.mean_score, spec=dict(r.spec),
+                    task=r.task,
+                    context=r.context,
+                    arm=r.arm,
+                    successes=r.successes,
+                    failures=r.failures,
+                    pulls=r.pulls,
+                    mean_score=r.mean_score,
+                    spec=dict(r.spec),
                 )
                 for r in records
             )
@@ -218,12 +266,20 @@ class FeedbackStore:
 
     def load_arms(self) -> list[ArmRecord]:
         """The stored arm table, ordered by task, context and arm."""
-        query = select(BanditArmRow).order_by(BanditArmRow.task, BanditArmRow.context, BanditArmRow.arm)
+        query = select(BanditArmRow).order_by(
+            BanditArmRow.task, BanditArmRow.context, BanditArmRow.arm
+        )
         with self.db.read() as s:
             return [
                 ArmRecord(
-                    task=r.task, context=r.context, arm=r.arm, successes=r.successes, failures=r.failures,
-                    pulls=r.pulls, mean_score=r.mean_score, spec=dict(r.spec or {}),
+                    task=r.task,
+                    context=r.context,
+                    arm=r.arm,
+                    successes=r.successes,
+                    failures=r.failures,
+                    pulls=r.pulls,
+                    mean_score=r.mean_score,
+                    spec=dict(r.spec or {}),
                     updated_at=_iso(r.updated_at),
                 )
                 for r in s.scalars(query)
@@ -238,8 +294,12 @@ class FeedbackStore:
             if s.get(GeneratorVersionRow, version.name) is not None:
                 raise ValidationError("name", f"generator version {version.name!r} already exists")
             row = GeneratorVersionRow(
-                name=version.name, generator_id=version.generator_id, options=dict(version.options),
-                base_model=version.base_model, method=version.method, card=dict(version.card),
+                name=version.name,
+                generator_id=version.generator_id,
+                options=dict(version.options),
+                base_model=version.base_model,
+                method=version.method,
+                card=dict(version.card),
             )
             s.add(row)
             s.flush()
@@ -265,7 +325,11 @@ class FeedbackStore:
 
 def _to_version(row: GeneratorVersionRow) -> GeneratorVersion:
     return GeneratorVersion(
-        name=row.name, generator_id=row.generator_id, options=dict(row.options or {}),
-        base_model=row.base_model, method=row.method, card=dict(row.card or {}),
+        name=row.name,
+        generator_id=row.generator_id,
+        options=dict(row.options or {}),
+        base_model=row.base_model,
+        method=row.method,
+        card=dict(row.card or {}),
         created_at=_iso(row.created_at),
     )

@@ -53,7 +53,8 @@ def _saved_run(out: Path) -> dict[str, Any]:
     checkpoint = latest_checkpoint(out)
     if checkpoint is None:
         return {}
-    return dict(read_json(checkpoint.path / "trainer.json")["run"])
+    state = read_json(checkpoint.path / "trainer.json")
+    return {**state["run"], "lr": state.get("lr")}
 
 
 def train_model(
@@ -104,6 +105,7 @@ def train_model(
     )
     seed = seed if seed is not None else saved.get("seed", DEFAULTS["seed"])
     limit = limit if limit is not None else saved.get("limit")
+    lr = lr if lr is not None else saved.get("lr")
     config = dict(saved.get("model_config", {})) if model_config is None else dict(model_config)
     if torch_threads is not None:
         torch.set_num_threads(_positive("torch_threads", torch_threads))
@@ -135,9 +137,11 @@ def train_model(
         log_every=log_every,
         collapse_patience=collapse_patience,
         run=run,
+        command=command or f"contentgen.training.api.train_model({kind!r}, out={str(out)!r}, ...)",
     )
     outcome = run_training(loop, train, out, settings, resume=resume, progress=progress)
 
+    commands = list(outcome.commands)
     began = time.perf_counter()
     metrics, notes = _measure(kind, model, splits, classifier, eval_samples, seed, evaluate)
     eval_seconds = time.perf_counter() - began
@@ -147,7 +151,8 @@ def train_model(
         "description": DESCRIPTIONS[kind],
         "metrics": metrics,
         "training": {
-            "command": command or f"contentgen.training.api.train_model({kind!r}, ...)",
+            "command": commands[0],
+            "resumed_with": commands[1:],
             "steps": outcome.steps,
             "seconds": round(outcome.seconds, 1),
             "evaluation_seconds": round(eval_seconds, 1),

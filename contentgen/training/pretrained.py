@@ -119,6 +119,8 @@ def _lines(value: Any, indent: str = "") -> list[str]:
             else:
                 out.append(f"{indent}- **{key}**: {item}")
         return out
+    if isinstance(value, list | tuple):
+        return [f"{indent}- {item}" for item in value]
     return [f"{indent}- {value}"]
 
 

@@ -37,6 +37,7 @@ class TrainSettings:
     log_every: int = 50
     collapse_patience: int = 200
     run: Mapping[str, Any] = field(default_factory=dict)
+    command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class TrainOutcome:
     history: tuple[Mapping[str, float], ...]
     checkpoint: Checkpoint | None
     resumed_from: int | None
+    commands: tuple[str, ...] = ()
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -127,16 +129,20 @@ def run_training(
         )
     start, elapsed, streak, resumed_from = 0, 0.0, 0, None
     history: list[dict[str, float]] = []
+    commands: list[str] = []
     if checkpoint is not None:
         state = load_checkpoint(checkpoint, loop.model, loop.optimizers())
         _check_resumable(state["run"], settings.run, checkpoint.path)
         start, elapsed, streak = state["step"], state["elapsed_s"], state["collapse_streak"]
         history, resumed_from = list(state["history"]), state["step"]
+        commands = list(state.get("commands", []))
         loop.set_lr(loop.lr)
         logger.info("resuming %s from step %d", out, start)
     elif resume:
         logger.info("nothing to resume in %s; starting from step 0", out)
 
+    if settings.command:
+        commands.append(settings.command)
     window: dict[str, float] = {}
     window_steps = 0
     smoothed: dict[str, float] = {}
@@ -184,6 +190,7 @@ def run_training(
                 "elapsed_s": seconds,
                 "collapse_streak": streak,
                 "history": history,
+                "commands": commands,
                 "run": dict(settings.run),
                 "lr": loop.lr,
             }
@@ -191,4 +198,6 @@ def run_training(
         if progress is not None:
             progress(Progress(done, settings.steps, dict(smoothed), seconds))
     seconds = elapsed + time.perf_counter() - began
-    return TrainOutcome(settings.steps, seconds, tuple(history), checkpoint, resumed_from)
+    return TrainOutcome(
+        settings.steps, seconds, tuple(history), checkpoint, resumed_from, tuple(commands)
+    )

@@ -1,4 +1,4 @@
-"""Bandit routing through the engine: arms fill unnamed routes, are recorded, and learn from ratings."""
+"""Bandit routing in the engine: arms fill unnamed routes, are recorded, learn from ratings."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from contentgen.storage.feedback import FeedbackStore
 from contentgen.types import CustomerServiceRequest, Task
 
 ARMS = (
-    BanditArm(task=Task.MARKETING, name="warm", template="marketing/sms", params={"temperature": 0.6}),
-    BanditArm(task=Task.MARKETING, name="cool", generator="testing:echo", params={"temperature": 1.0}),
+    BanditArm(
+        task=Task.MARKETING, name="warm", template="marketing/sms", params={"temperature": 0.6}
+    ),
+    BanditArm(
+        task=Task.MARKETING, name="cool", generator="testing:echo", params={"temperature": 1.0}
+    ),
     BanditArm(task=Task.MARKETING, name="mailer", template="marketing/email"),
 )
 
@@ -23,11 +27,15 @@ ARMS = (
 @pytest.fixture
 def bandit_engine(engine: Engine) -> Engine:
     """The fast engine with three marketing arms (one only fits the email channel)."""
-    return Engine(engine.settings.with_overrides(bandit=True, bandit_arms=ARMS), engine.plugins, evaluators=[])
+    return Engine(
+        engine.settings.with_overrides(bandit=True, bandit_arms=ARMS), engine.plugins, evaluators=[]
+    )
 
 
 def _sms(seed: int, **extra: object) -> MarketingRequest:
-    return MarketingRequest(product={"name": f"Lamp {seed}"}, channel="sms", variants=1, seed=seed, **extra)
+    return MarketingRequest(
+        product={"name": f"Lamp {seed}"}, channel="sms", variants=1, seed=seed, **extra
+    )
 
 
 def test_arms_are_chosen_recorded_and_learned_from_ratings(bandit_engine: Engine) -> None:
@@ -42,8 +50,10 @@ def test_arms_are_chosen_recorded_and_learned_from_ratings(bandit_engine: Engine
         good = output.provenance.params["bandit_arm"] == "warm"
         engine.rate(output.id, rater="ana", thumb="up" if good else "down")
 
-    later = Counter(engine.generate(_sms(100 + seed)).outputs[0].provenance.params["bandit_arm"]
-                    for seed in range(20))
+    later = Counter(
+        engine.generate(_sms(100 + seed)).outputs[0].provenance.params["bandit_arm"]
+        for seed in range(20)
+    )
     assert later["warm"] >= 18, later
     stored = {(r.context, r.arm): r for r in FeedbackStore(engine.store).load_arms()}
     assert stored[("sms", "warm")].successes == arms["warm"], "the router persisted what it learned"
@@ -70,7 +80,9 @@ def test_explicit_choices_bypass_or_pin_the_bandit(bandit_engine: Engine) -> Non
 
 def test_an_arm_naming_an_unknown_template_fails_clearly(engine: Engine) -> None:
     bad = (BanditArm(task=Task.MARKETING, name="typo", template="marketing/smss"),)
-    broken = Engine(engine.settings.with_overrides(bandit=True, bandit_arms=bad), engine.plugins, evaluators=[])
+    broken = Engine(
+        engine.settings.with_overrides(bandit=True, bandit_arms=bad), engine.plugins, evaluators=[]
+    )
     with pytest.raises(ConfigError, match="unknown template 'marketing/smss'.*marketing/sms"):
         broken.generate(_sms(1))
     broken.close()

@@ -15,7 +15,8 @@ from contentgen.config import Settings
 from contentgen.engine import Engine
 from contentgen.errors import BatchError
 from contentgen.plugins import load_plugins
-from contentgen.storage.jobs import get_job, item_errors, output_values
+from contentgen.storage.job_commit import output_values
+from contentgen.storage.jobs import get_job, item_errors
 from contentgen.storage.models import JobItemRow, OutputRow, RequestRow
 from contentgen.storage.store import Store
 from contentgen.testing import echo_plugin
@@ -255,14 +256,21 @@ def test_default_job_names_never_mix_two_inputs(engine: Engine, tmp_path: Path) 
     assert (one.done, two.done) == (1, 1) and one.job_id != two.job_id
 
 
-def test_parquet_dates_and_missing_numbers_become_text_and_blanks(engine: Engine, tmp_path: Path) -> None:
+def test_parquet_dates_and_missing_numbers_become_text_and_blanks(
+    engine: Engine, tmp_path: Path
+) -> None:
     import datetime as dt
 
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
-    table = pa.table({"title": ["Mug", "Lamp"], "since": [dt.date(2024, 1, 2), None],
-                      "weight": [1.5, float("nan")]})
+    table = pa.table(
+        {
+            "title": ["Mug", "Lamp"],
+            "since": [dt.date(2024, 1, 2), None],
+            "weight": [1.5, float("nan")],
+        }
+    )
     pq.write_table(table, tmp_path / "in.parquet")
     run = engine.batch(tmp_path / "in.parquet", task="marketing", mapping=["name=title"])
     results = sorted(run, key=lambda r: r.row)  # results come in model-batch order

@@ -1,4 +1,4 @@
-"""Preference export: DPO / KTO / SFT JSONL that `datasets` loads in the column layout TRL expects."""
+"""Preference export: DPO / KTO / SFT JSONL that `datasets` loads in TRL's column layout."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ def rated(engine: Engine) -> dict[str, list[str]]:
     """Two requests' outputs with a preference, a score gap, thumbs and an edited final."""
     ids = {}
     for name in ("Trail Runner", "Rain Jacket"):
-        result = engine.generate(MarketingRequest(product={"name": name, "price": "49"}, channel="sms",
-                                                  variants=3, seed=5))
+        result = engine.generate(
+            MarketingRequest(
+                product={"name": name, "price": "49"}, channel="sms", variants=3, seed=5
+            )
+        )
         ids[name] = [o.id for o in result.outputs]
     a, b, c = ids["Trail Runner"]
     engine.compare(a, b, preferred=b, rater="ana")
@@ -36,8 +39,9 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     return datasets.load_dataset("json", data_files=str(path), split="train")
 
 
-def test_dpo_rows_load_with_datasets_in_trl_layout(engine: Engine, rated: dict[str, list[str]],
-                                                    tmp_path: Path) -> None:
+def test_dpo_rows_load_with_datasets_in_trl_layout(
+    engine: Engine, rated: dict[str, list[str]], tmp_path: Path
+) -> None:
     data = export_preferences(engine.store, engine.templates, tmp_path / "dpo.jsonl", "dpo")
     assert data.sources == {"preference": 1, "rating gap": 2, "edit": 1}
     ds = _load(tmp_path / "dpo.jsonl")
@@ -65,7 +69,9 @@ def test_kto_and_sft_rows(engine: Engine, rated: dict[str, list[str]], tmp_path:
     assert sorted(kto["label"]) == [False, True, True]
     assert data_utils.is_conversational(kto[0])
 
-    export_preferences(engine.store, engine.templates, tmp_path / "sft.jsonl", "sft", style="standard")
+    export_preferences(
+        engine.store, engine.templates, tmp_path / "sft.jsonl", "sft", style="standard"
+    )
     sft = _load(tmp_path / "sft.jsonl")
     assert sft.column_names == ["prompt", "completion"]
     assert sft["completion"] == ["Rain Jacket, now 49: stay dry all week."]

@@ -28,11 +28,15 @@ def _fill_csv(path: Path, fill: dict[int, dict[str, str]]) -> None:
 
 
 def _outputs(engine: Engine, variants: int = 4) -> list[str]:
-    result = engine.generate(MarketingRequest(product=PRODUCT, channel="social_post", variants=variants, seed=3))
+    result = engine.generate(
+        MarketingRequest(product=PRODUCT, channel="social_post", variants=variants, seed=3)
+    )
     return [o.id for o in result.outputs]
 
 
-def test_rate_sheet_round_trip_is_idempotent_and_reports_broken_rows(engine: Engine, tmp_path: Path) -> None:
+def test_rate_sheet_round_trip_is_idempotent_and_reports_broken_rows(
+    engine: Engine, tmp_path: Path
+) -> None:
     ids = _outputs(engine)
     sheet = export_sheet(engine.store, tmp_path / "review.csv")
     assert sheet.rows == 4
@@ -41,12 +45,19 @@ def test_rate_sheet_round_trip_is_idempotent_and_reports_broken_rows(engine: Eng
     assert {r["output_id"] for r in exported} == set(ids)
     assert all(r["score"] == "" and r["thumb"] == "" and r["text"] for r in exported)
 
-    _fill_csv(tmp_path / "review.csv", {
-        0: {"score": "5", "thumb": "up", "edited_text": "Trail Runner X: only 89.99, light and fast."},
-        1: {"score": "7"},
-        2: {"thumb": "sideways", "output_id": exported[2]["output_id"]},
-        3: {"output_id": "f" * 32, "score": "4"},
-    })
+    _fill_csv(
+        tmp_path / "review.csv",
+        {
+            0: {
+                "score": "5",
+                "thumb": "up",
+                "edited_text": "Trail Runner X: only 89.99, light and fast.",
+            },
+            1: {"score": "7"},
+            2: {"thumb": "sideways", "output_id": exported[2]["output_id"]},
+            3: {"output_id": "f" * 32, "score": "4"},
+        },
+    )
     report = import_sheet(engine.store, tmp_path / "review.csv", rater="ana")
     assert report.stored == 3  # score, thumb and edit of the good row
     assert [p.row for p in report.problems] == [3, 4, 5]
@@ -63,7 +74,9 @@ def test_rate_sheet_round_trip_is_idempotent_and_reports_broken_rows(engine: Eng
     assert again.stored == 0 and again.duplicates == 3
     assert len(engine.ratings()) == 3
 
-    _fill_csv(tmp_path / "review.csv", {1: {"score": "2"}, 2: {"thumb": "down"}, 3: {"output_id": ""}})
+    _fill_csv(
+        tmp_path / "review.csv", {1: {"score": "2"}, 2: {"thumb": "down"}, 3: {"output_id": ""}}
+    )
     fixed = import_sheet(engine.store, tmp_path / "review.csv", rater="ana")
     assert fixed.stored == 2 and fixed.duplicates == 3
     assert [p.row for p in fixed.problems] == [5]
@@ -74,8 +87,11 @@ def test_pairwise_xlsx_undoes_the_random_sides(engine: Engine, tmp_path: Path) -
     from openpyxl import load_workbook
 
     for seed in range(3):
-        engine.generate(MarketingRequest(product={**PRODUCT, "name": f"Shoe {seed}"}, channel="sms", variants=2,
-                                         seed=seed))
+        engine.generate(
+            MarketingRequest(
+                product={**PRODUCT, "name": f"Shoe {seed}"}, channel="sms", variants=2, seed=seed
+            )
+        )
     path = tmp_path / "pairs.xlsx"
     sheet = export_sheet(engine.store, path, kind="pairwise", seed=1)
     assert sheet.rows == 3
@@ -96,7 +112,9 @@ def test_pairwise_xlsx_undoes_the_random_sides(engine: Engine, tmp_path: Path) -
 
     report = import_sheet(engine.store, path, rater="bo")
     assert report.ok and report.stored == 3 and report.kind == "pairwise"
-    stored = {r.output_id: r.preferred_output_id for r in engine.ratings() if r.kind == "preference"}
+    stored = {
+        r.output_id: r.preferred_output_id for r in engine.ratings() if r.kind == "preference"
+    }
     assert stored == expected
 
 

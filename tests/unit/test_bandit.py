@@ -1,4 +1,4 @@
-"""The bandit without a database: Thompson sampling converges, outcomes aggregate, arms parse from TOML."""
+"""The bandit without a database: Thompson sampling converges, outcomes aggregate, TOML arms."""
 
 from __future__ import annotations
 
@@ -94,18 +94,34 @@ params = { temperature = 0.2 }
     settings = load_settings(config, env={})
     assert settings.bandit is True and settings.rerank is True and settings.rerank_best_of == 6
     warm, careful = settings.bandit_arms
-    assert warm.task is Task.MARKETING and warm.template == "marketing/sms" and warm.params["temperature"] == 0.6
+    assert (
+        warm.task is Task.MARKETING
+        and warm.template == "marketing/sms"
+        and warm.params["temperature"] == 0.6
+    )
     assert careful.task is Task.CUSTOMER_SERVICE
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[[bandit.arms]]\ntask = "marketing"\nname = "a"\ncolour = "red"\n', "unknown key 'colour'"),
-        ('[[bandit.arms]]\ntask = "poetry"\nname = "a"\nparams = {x = 1}\n', "unknown task 'poetry'"),
-        ('[[bandit.arms]]\ntask = "marketing"\nname = "a"\n', "must set a generator, a template or params"),
-        ('[[bandit.arms]]\ntask = "marketing"\nname = "a"\nparams = {x = 1}\n'
-         '[[bandit.arms]]\ntask = "marketing"\nname = "a"\nparams = {x = 2}\n', "defined twice"),
+        (
+            '[[bandit.arms]]\ntask = "marketing"\nname = "a"\ncolour = "red"\n',
+            "unknown key 'colour'",
+        ),
+        (
+            '[[bandit.arms]]\ntask = "poetry"\nname = "a"\nparams = {x = 1}\n',
+            "unknown task 'poetry'",
+        ),
+        (
+            '[[bandit.arms]]\ntask = "marketing"\nname = "a"\n',
+            "must set a generator, a template or params",
+        ),
+        (
+            '[[bandit.arms]]\ntask = "marketing"\nname = "a"\nparams = {x = 1}\n'
+            '[[bandit.arms]]\ntask = "marketing"\nname = "a"\nparams = {x = 2}\n',
+            "defined twice",
+        ),
     ],
 )
 def test_bad_arm_config_names_the_problem(tmp_path: Path, body: str, message: str) -> None:

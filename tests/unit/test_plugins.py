@@ -93,3 +93,28 @@ def test_unknown_generator_lists_the_known_ids() -> None:
     registry = GeneratorRegistry(plugins.generators)
     with pytest.raises(Exception, match="acme:shout"):
         registry.get("acme:whisper")
+
+
+def test_register_template_dirs_adds_a_plugin_folder_below_user_folders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from contentgen.templates import TemplateLibrary
+
+    plugin_dir = tmp_path / "plugin"
+    (plugin_dir / "marketing").mkdir(parents=True)
+    (plugin_dir / "marketing" / "flyer.j2").write_text('+++\nchannel = "sms"\n+++\nFlyer for {{ product.name }}\n')
+    (plugin_dir / "marketing" / "sms.j2").write_text('+++\nchannel = "sms"\n+++\nplugin sms\n')
+    user_dir = tmp_path / "user"
+    (user_dir / "marketing").mkdir(parents=True)
+    (user_dir / "marketing" / "sms.j2").write_text('+++\nchannel = "sms"\n+++\nuser sms\n')
+    module = plugin_module("flyers", register_template_dirs=lambda register: register(plugin_dir))
+    plugins = load_plugins(use_entry_points=False, extra=[("flyers", module)])
+    assert plugins.template_dirs == [plugin_dir]
+    library = TemplateLibrary.with_builtins([user_dir], plugins.template_dirs)
+    assert library.get("marketing/flyer").path.parent == plugin_dir / "marketing"
+    assert library.get("marketing/sms").path.parent == user_dir / "marketing"
+    assert library.get("marketing/search_ad").path.parent.parent.name == "_templates"
+
+
+def test_register_evaluators_rejects_objects_without_evaluate() -> None:
+    module = plugin_module("odd", register_evaluators=lambda register: register(object()))
+    plugins = load_plugins(use_entry_points=False, extra=[("odd", module)])
+    assert "evaluator needs a name" in (plugins.infos["odd"].error or "")
