@@ -1,4 +1,4 @@
-"""Figures the reliability tests write to tests/.reliability/*.json for scripts/reliability_report.py."""
+"""Figures the reliability tests write to tests/.reliability/*.json for the report script."""
 
 from __future__ import annotations
 

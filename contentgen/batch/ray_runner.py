@@ -1,11 +1,11 @@
 """The Ray Data path: the same job on many machines, one Engine (one loaded model) per actor.
 
 The driver reads the input, skips rows the database already has, and hands the rest to
-`ray.data.from_items(...).map_batches(BatchWorker, concurrency=N)`. Each actor builds its own
-Engine with `engine_factory` and commits every model batch through the same idempotent
-transaction as the local runner, so results land in the database exactly once and a killed
-job resumes with either runner. Workers need the same database: the SQLite file on one
-machine, PostgreSQL (CONTENTGEN_DATABASE_URL) across machines.
+`ray.data.from_items(...).map_batches(BatchWorker, compute=ActorPoolStrategy(size=N))`.
+Each actor builds its own Engine with `engine_factory` and commits every model batch through
+the same idempotent transaction as the local runner, so results land in the database exactly
+once and a killed job resumes with either runner. Workers need the same database: the SQLite
+file on one machine, PostgreSQL (CONTENTGEN_DATABASE_URL) across machines.
 """
 
 from __future__ import annotations
@@ -188,13 +188,15 @@ def run_ray(
     pending.sort(key=_size)
     items = [{"item": _encode_pending(p)} for p in pending]
     del pending
-    blocks = max(1, min(len(items) // plan.batch_size, workers * 8))
+    # At least one block per actor (or none sits idle), at most a few per actor.
+    batches = -(-len(items) // plan.batch_size)
+    blocks = min(len(items), max(workers, min(batches, workers * 8)))
     dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
         BatchWorker,
         fn_constructor_kwargs={"engine_factory": engine_factory, "plan": plan},
         batch_size=plan.batch_size,
         batch_format="numpy",
-        concurrency=workers,
+        compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=1,
     )
     for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):

@@ -81,10 +81,20 @@ class RowSource:
         """The column names, when the format declares them up front (CSV header, Parquet schema)."""
         if self.format == "csv":
             assert self.path is not None
+            csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
             with self.path.open(
                 "r", encoding="utf-8-sig", errors="surrogateescape", newline=""
             ) as f:
-                header = next(csv.reader(f, dialect=_dialect(self.path)), None)
+                try:
+                    header = next(csv.reader(f, dialect=_dialect(self.path)), None)
+                except csv.Error as exc:
+                    raise BatchError(
+                        f"{self.path.name}: the header line is not valid CSV: {exc}"
+                    ) from None
+            if header and any(_bad_bytes(h) for h in header):
+                raise BatchError(
+                    f"{self.path.name}: the header is not UTF-8; save the file as UTF-8"
+                )
             return [h.strip() for h in header] if header else []
         if self.format == "parquet":
             import pyarrow.parquet as pq

@@ -235,6 +235,8 @@ def batch(
         from contentgen.batch.ray_runner import config_engine_factory
 
         if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+            import ray.data  # noqa: F401 - Ray Data configures its loggers on import
+
             logging.getLogger("ray.data").setLevel(logging.WARNING)  # its own progress lines
 
         root = ctx.find_root()

@@ -122,7 +122,8 @@ def news_summary(ctx: click.Context, article: str | None, article_file: Path | N
             article = article_file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise ValidationError(
-                "--article-file", f"{article_file} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+                "--article-file",
+                f"{article_file} is not UTF-8 text (byte {exc.start}); save it as UTF-8",
             ) from None
     if not article:
         raise ValidationError("--article", "give the article text or --article-file")

@@ -20,7 +20,9 @@ def models() -> None:
 
 
 @models.command("list")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: settings).")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: settings)."
+)
 @click.pass_context
 def list_models(ctx: click.Context, cache_dir: str | None) -> None:
     """Show cached models: converted checkpoints and CTranslate2 models, with sizes."""
@@ -29,19 +31,29 @@ def list_models(ctx: click.Context, cache_dir: str | None) -> None:
     root = cache_dir or str(_settings(ctx).cache_dir)
     found = list_cached_models(root)
     if not found:
-        click.echo(f"no cached models in {root} (they are built on first use or by `models convert`)")
+        click.echo(
+            f"no cached models in {root} (they are built on first use or by `models convert`)"
+        )
         return
     for item in found:
         state = "" if item.complete else "  (incomplete)"
-        click.echo(f"{item.kind:7} {item.name:40} {item.size_bytes / 1e6:8.1f} MB  {item.path}{state}")
+        click.echo(
+            f"{item.kind:7} {item.name:40} {item.size_bytes / 1e6:8.1f} MB  {item.path}{state}"
+        )
 
 
 @models.command()
-@click.option("--model", default=None, help="Model spec: smollm2, a checkpoint dir, a .gguf file or a hub id.")
+@click.option(
+    "--model", default=None, help="Model spec: smollm2, a checkpoint dir, a .gguf file or a hub id."
+)
 @click.option("--quantization", default=None, help="CTranslate2 quantization (default int8).")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: settings).")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: settings)."
+)
 @click.pass_context
-def convert(ctx: click.Context, model: str | None, quantization: str | None, cache_dir: str | None) -> None:
+def convert(
+    ctx: click.Context, model: str | None, quantization: str | None, cache_dir: str | None
+) -> None:
     """Build the CTranslate2 model for builtin:ctranslate2 now instead of on first use."""
     from contentgen.models import resolve_text_model
     from contentgen.models.ct2 import check_quantization, ensure_ct2_model, is_converted

@@ -64,8 +64,12 @@ def load_reuters(cache_dir: str | os.PathLike[str] | None = None) -> list[Articl
     root = fetch_reuters(cache_dir)
     articles = []
     for topic in TOPICS:
-        for path in sorted((root / topic).glob("*.xml"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0):
-            article = parse_article(path.read_text(encoding="utf-8", errors="replace"), topic, path.stem)
+        for path in sorted(
+            (root / topic).glob("*.xml"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0
+        ):
+            article = parse_article(
+                path.read_text(encoding="utf-8", errors="replace"), topic, path.stem
+            )
             if article is not None:
                 articles.append(article)
     return articles

@@ -81,7 +81,9 @@ class CTranslate2Generator(Generator):
         check_common_options(self.id, self.config)
         if self.config["device"] == "mps":
             raise ValidationError(
-                f"generators.{self.id}.device", "CTranslate2 has no mps backend", ("cpu", "cuda", "auto")
+                f"generators.{self.id}.device",
+                "CTranslate2 has no mps backend",
+                ("cpu", "cuda", "auto"),
             )
         if self.config["compute_type"] not in QUANTIZATIONS:
             raise ValidationError(
@@ -176,9 +178,7 @@ class CTranslate2Generator(Generator):
                     done[(row.index, variant)] = cands[variant % len(cands)]
         return [[done[(i, v)] for v in range(p.n)] for i, p in enumerate(prompts)]
 
-    def _decode(
-        self, rows: list[Row], key: tuple[float, int, float, int]
-    ) -> list[list[Candidate]]:
+    def _decode(self, rows: list[Row], key: tuple[float, int, float, int]) -> list[list[Candidate]]:
         """Decode one group: each row is a distinct prompt; `key[3]` samples per prompt."""
         temperature, top_k, top_p, n = key
         greedy = key == (0.0, 1, 1.0, 1)
@@ -215,10 +215,14 @@ class CTranslate2Generator(Generator):
             cands = []
             for h in range(n):
                 ids = [i for i in tracker.ids[(r, h)] if i not in tracker.eos]
-                text, _ = cut_at_stop(self._tokenizer.decode(ids, skip_special_tokens=True), row.prompt.stop)
+                text, _ = cut_at_stop(
+                    self._tokenizer.decode(ids, skip_special_tokens=True), row.prompt.stop
+                )
                 reason = tracker.reasons.get((r, h)) or "length"
                 variant = Row(row.index, h, row.prompt, row.ids, row.seed)
-                cands.append(candidate(text, variant, len(tracker.ids[(r, h)]), reason, seed=row.prompt.seed))
+                cands.append(
+                    candidate(text, variant, len(tracker.ids[(r, h)]), reason, seed=row.prompt.seed)
+                )
             out.append(cands)
         return out
 
@@ -246,7 +250,7 @@ def _shared_prefix(tokens: Sequence[Sequence[str]], minimum: int = 8) -> list[st
 
 
 class _Tracker:
-    """CTranslate2 step callback: collects each hypothesis's tokens, stops it on a stop string or budget.
+    """CTranslate2 step callback: collects each hypothesis's tokens; stops it on a stop or budget.
 
     CTranslate2 may return hypotheses in any order, so the texts are built from what this saw.
     """
@@ -255,7 +259,9 @@ class _Tracker:
         self.rows = rows
         self.eos = set(eos)
         self.tokenizer = tokenizer
-        self.ids: dict[tuple[int, int], list[int]] = {(r, h): [] for r in range(len(rows)) for h in range(n)}
+        self.ids: dict[tuple[int, int], list[int]] = {
+            (r, h): [] for r in range(len(rows)) for h in range(n)
+        }
         self.reasons: dict[tuple[int, int], str] = {}
 
     def __call__(self, step: Any) -> bool:
@@ -265,11 +271,10 @@ class _Tracker:
         ids = self.ids[key]
         ids.append(step.token_id)
         prompt = self.rows[step.batch_id].prompt
-        if step.token_id in self.eos:
-            self.reasons[key] = "stop"
-        elif prompt.stop and cut_at_stop(
-            self.tokenizer.decode(ids, skip_special_tokens=True), prompt.stop
-        )[1]:
+        if step.token_id in self.eos or (
+            prompt.stop
+            and cut_at_stop(self.tokenizer.decode(ids, skip_special_tokens=True), prompt.stop)[1]
+        ):
             self.reasons[key] = "stop"
         elif len(ids) >= prompt.max_new_tokens:
             self.reasons[key] = "length"

@@ -23,11 +23,12 @@ from contentgen.types import SUMMARY_STYLES, Candidate, ModelInfo, Prompt, Task
 HEADLINE_MAX_WORDS = 12
 REDUNDANCY = 0.6
 _DATELINE = re.compile(r"^[A-Z][A-Z .'&/-]+,\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+-\s+")
-_CLAUSE_END = re.compile(r"[,;:]|\s-\s|\s\((?=\w)")
+# A comma inside a number ("3,424,729") is not a clause end; cutting there would change the fact.
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s-\s|\s\((?=\w)")
 _ATTRIBUTION = re.compile(r"\s+said\s+(?:it|they|that)\s+")
 _WEAK_ENDINGS = frozenset(
-    "a an the of to for in on at by with and or but from as that which its their his her it is was "
-    "be are were has have had will would said".split()
+    """a an the of to for in on at by with and or but from as that which its their his her it is
+    was be are were has have had will would said""".split()  # noqa: SIM905
 )
 
 
@@ -138,7 +139,9 @@ def shorten(sentence: str, max_words: int) -> str:
     return " ".join(cut).rstrip(",;:")
 
 
-def _weights(bag: Mapping[str, int], idf: Mapping[str, float], default: float = 1.0) -> dict[str, float]:
+def _weights(
+    bag: Mapping[str, int], idf: Mapping[str, float], default: float = 1.0
+) -> dict[str, float]:
     return {t: (1 + math.log(c)) * idf.get(t, default) for t, c in bag.items()}
 
 

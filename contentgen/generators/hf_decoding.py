@@ -29,7 +29,7 @@ class RowSampler(LogitsProcessor):
         ]
         self.device = device
 
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.Tensor:
         if not self.sampled:
             return scores
         vocab = scores.shape[-1]
@@ -61,7 +61,9 @@ class RowSampler(LogitsProcessor):
 class RowStopper(StoppingCriteria):
     """Ends each row on its own: end-of-sequence token, a stop string, or its token budget."""
 
-    def __init__(self, rows: Sequence[Row], start: int, eos_ids: Sequence[int], tokenizer: object) -> None:
+    def __init__(
+        self, rows: Sequence[Row], start: int, eos_ids: Sequence[int], tokenizer: object
+    ) -> None:
         self.rows = rows
         self.start = start
         self.eos = set(eos_ids)
@@ -71,16 +73,15 @@ class RowStopper(StoppingCriteria):
 
     def __call__(
         self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: object
-    ) -> torch.BoolTensor:
+    ) -> torch.Tensor:
         step = input_ids.shape[1] - self.start
         last = input_ids[:, -1].tolist()
         for r, row in enumerate(self.rows):
             if self.reasons[r] is not None:
                 continue
             reason = None
-            if last[r] in self.eos:
-                reason = "stop"
-            elif row.prompt.stop and self._hit_stop(input_ids[r, self.start :], row):
+            new_ids = input_ids[r, self.start :]
+            if last[r] in self.eos or (row.prompt.stop and self._hit_stop(new_ids, row)):
                 reason = "stop"
             elif step >= row.prompt.max_new_tokens:
                 reason = "length"
@@ -108,7 +109,9 @@ def pad_batch(
     return ids.to(device), mask.to(device)
 
 
-def shared_prefill(model: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor, rows: Sequence[Row]) -> object:
+def shared_prefill(
+    model: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor, rows: Sequence[Row]
+) -> object:
     """Run each distinct prompt once (all but its last token) and copy its KV cache to its rows.
 
     Variants of one prompt share the prompt's attention state, so this saves (n-1)/n of the
@@ -122,7 +125,11 @@ def shared_prefill(model: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor
     part_ids, part_mask = ids[unique, :-1], mask[unique, :-1]
     positions = (part_mask.cumsum(-1) - 1).masked_fill(part_mask == 0, 0)
     out = model(
-        input_ids=part_ids, attention_mask=part_mask, position_ids=positions, use_cache=True, logits_to_keep=1
+        input_ids=part_ids,
+        attention_mask=part_mask,
+        position_ids=positions,
+        use_cache=True,
+        logits_to_keep=1,
     )
     cache = out.cache
     cache.batch_select_indices(expand)

@@ -10,21 +10,21 @@ from dataclasses import dataclass
 # they are followed by a lower-case word, which already prevents a split.
 TITLE_ABBREVIATIONS = frozenset(
     """mr mrs ms messrs dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon
-    pres supt jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri
-    sat sun no nos vol vols fig figs art ave blvd rd hwy""".split()
+    pres supt jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
+    fri sat sun no nos vol vols fig figs art ave blvd rd hwy""".split()  # noqa: SIM905
 )
 # Abbreviations in any case that do not end sentences.
-ABBREVIATIONS = frozenset("vs approx cf viz eg ie al ca pp".split())
+ABBREVIATIONS = frozenset(["vs", "approx", "cf", "viz", "eg", "ie", "al", "ca", "pp"])
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say
-    told would could may might must shall one two three mln bln pct dlrs dlr reuter reuters
-    year years week last first new""".split()
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves said says say told would could may might must shall one two three mln bln pct
+    dlrs dlr reuter reuters year years week last first new""".split()  # noqa: SIM905
 )
 
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
@@ -37,7 +37,7 @@ _TRAILER = re.compile(r"\s*\bReuters?\b[\s\x03]*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of an article: its text exactly as written (whitespace normalised) and position."""
+    """One sentence of an article: its text as written (whitespace normalised) and position."""
 
     index: int
     text: str
@@ -73,7 +73,9 @@ def _split_paragraph(flat: str) -> list[str]:
     for match in _CANDIDATE.finditer(flat):
         end = match.end()
         nxt = _NEXT_START.match(flat, end)
-        if nxt is None or not _is_boundary(flat[start : match.start()], match.group(), nxt.group(1)):
+        if nxt is None or not _is_boundary(
+            flat[start : match.start()], match.group(), nxt.group(1)
+        ):
             continue
         pieces.append(flat[start:end].strip())
         start = nxt.start(1)

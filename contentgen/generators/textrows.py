@@ -1,4 +1,4 @@
-"""What both local text generators share: prompt encoding, rows per variant, stops, seeds, checks."""
+"""What both local text generators share: prompt encoding, variant rows, stops, seeds, checks."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ def encode_prompt(tokenizer: Any, prompt: Prompt, *, seq2seq: bool = False) -> l
     if not seq2seq and getattr(tokenizer, "chat_template", None):
         messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
         for user, assistant in prompt.examples:
-            messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+            messages += [
+                {"role": "user", "content": user},
+                {"role": "assistant", "content": assistant},
+            ]
         messages.append({"role": "user", "content": prompt.text})
         encoded = tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, tokenize=True, return_dict=True
@@ -71,7 +74,7 @@ def check_prompt(prompt: Prompt) -> None:
 
 
 def sort_for_batching(rows: Sequence[Row]) -> list[int]:
-    """Row positions ordered by prompt length (then length budget) so batches need little padding."""
+    """Row positions ordered by prompt length (then token budget) so batches need little padding."""
     return sorted(range(len(rows)), key=lambda i: (len(rows[i].ids), rows[i].prompt.max_new_tokens))
 
 
@@ -96,9 +99,7 @@ def cut_at_stop(text: str, stops: Iterable[str]) -> tuple[str, bool]:
     return (text[:cut], True) if cut >= 0 else (text, False)
 
 
-def candidate(
-    text: str, row: Row, new_tokens: int, finish_reason: str, **extra: Any
-) -> Candidate:
+def candidate(text: str, row: Row, new_tokens: int, finish_reason: str, **extra: Any) -> Candidate:
     """A Candidate with the metadata both generators record."""
     meta: Mapping[str, Any] = {
         "prompt_tokens": len(row.ids),

@@ -36,7 +36,7 @@ _DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
 
 
 class TransformersGenerator(Generator):
-    """Text from a local transformers model (default SmolLM2-135M-Instruct), batched on one device."""
+    """Text from a local transformers model (default SmolLM2-135M-Instruct), batched."""
 
     id: ClassVar[str] = "builtin:transformers"
     version: ClassVar[str] = "0.1"
@@ -94,9 +94,11 @@ class TransformersGenerator(Generator):
                 self._seq2seq = bool(getattr(config, "is_encoder_decoder", False))
                 model_class = AutoModelForSeq2SeqLM if self._seq2seq else AutoModelForCausalLM
                 self._tokenizer = AutoTokenizer.from_pretrained(resolved.path)
-                model = model_class.from_pretrained(resolved.path, dtype=getattr(torch, dtype))
+                model: Any = model_class.from_pretrained(resolved.path, dtype=getattr(torch, dtype))
         except (OSError, ValueError, KeyError) as exc:
-            raise GeneratorError(f"cannot load {resolved.model_id} from {resolved.path}: {exc}") from exc
+            raise GeneratorError(
+                f"cannot load {resolved.model_id} from {resolved.path}: {exc}"
+            ) from exc
         self._model = model.to(self._device).eval()
         self._eos = eos_token_ids(self._tokenizer, self._model.generation_config)
         pad = self._tokenizer.pad_token_id
@@ -119,7 +121,7 @@ class TransformersGenerator(Generator):
         return self._info or ModelInfo(model_id=str(self.config["model"]), backend="transformers")
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
-        """`prompt.n` texts per prompt; length-sorted batches of `batch_size` prompts x their variants."""
+        """`prompt.n` texts per prompt; length-sorted batches of `batch_size` prompts x variants."""
         self.load()
         rows = make_rows(self._tokenizer, prompts, seq2seq=self._seq2seq)
         done: dict[tuple[int, int], Candidate] = {}
@@ -132,7 +134,12 @@ class TransformersGenerator(Generator):
         import torch
         from transformers import GenerationConfig, LogitsProcessorList, StoppingCriteriaList
 
-        from contentgen.generators.hf_decoding import RowSampler, RowStopper, pad_batch, shared_prefill
+        from contentgen.generators.hf_decoding import (
+            RowSampler,
+            RowStopper,
+            pad_batch,
+            shared_prefill,
+        )
 
         ids, mask = pad_batch(
             [row.ids for row in rows], self._pad, left=not self._seq2seq, device=self._device
@@ -145,12 +152,18 @@ class TransformersGenerator(Generator):
             num_beams=1,
             pad_token_id=self._pad,
             eos_token_id=self._eos or None,
-            decoder_start_token_id=getattr(self._model.generation_config, "decoder_start_token_id", None),
+            decoder_start_token_id=getattr(
+                self._model.generation_config, "decoder_start_token_id", None
+            ),
         )
         try:
             with torch.inference_mode():
                 extra: dict[str, Any] = {}
-                if not self._seq2seq and ids.shape[1] > 1 and len({r.index for r in rows}) < len(rows):
+                if (
+                    not self._seq2seq
+                    and ids.shape[1] > 1
+                    and len({r.index for r in rows}) < len(rows)
+                ):
                     extra["cache"] = shared_prefill(self._model, ids, mask, rows)
                 output = self._model.generate(
                     input_ids=ids,
@@ -191,7 +204,8 @@ def _pick_device(wanted: str) -> str:
     if (wanted == "cuda" and not cuda) or (wanted == "mps" and not mps):
         present = ["cpu"] + (["cuda"] if cuda else []) + (["mps"] if mps else [])
         raise GeneratorError(
-            f"device {wanted!r} is not available on this machine (available: {', '.join(present)}, auto)"
+            f"device {wanted!r} is not available on this machine "
+            f"(available: {', '.join(present)}, auto)"
         )
     return wanted
 

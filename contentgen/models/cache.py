@@ -24,7 +24,7 @@ class CachedModel:
 
 
 def list_cached_models(cache_dir: str | os.PathLike[str] | None = None) -> list[CachedModel]:
-    """Every cached model directory, sorted by kind then name (temp dirs of running builds skipped)."""
+    """Every cached model directory, sorted by kind then name; running builds are skipped."""
     root = cache_root(cache_dir)
     found: list[CachedModel] = []
     for kind in KINDS:

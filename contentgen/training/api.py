@@ -144,6 +144,8 @@ def train_model(
     commands = list(outcome.commands)
     began = time.perf_counter()
     metrics, notes = _measure(kind, model, splits, classifier, eval_samples, seed, evaluate)
+    if outcome.resumed_from == outcome.steps:
+        notes.append(f"metrics re-measured without further training by: {settings.command}")
     eval_seconds = time.perf_counter() - began
     card = {
         "name": f"contentgen-{kind}",
@@ -151,7 +153,7 @@ def train_model(
         "description": DESCRIPTIONS[kind],
         "metrics": metrics,
         "training": {
-            "command": commands[0],
+            "command": commands[0] if commands else settings.command,
             "resumed_with": commands[1:],
             "steps": outcome.steps,
             "seconds": round(outcome.seconds, 1),
@@ -160,7 +162,6 @@ def train_model(
             "seed": seed,
             "lr": loop.lr,
             "torch_threads": torch.get_num_threads(),
-            "resumed_from_step": outcome.resumed_from,
             "final_losses": {
                 k: round(v, 4) for k, v in (outcome.history[-1] if outcome.history else {}).items()
             },

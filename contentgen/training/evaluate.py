@@ -14,7 +14,7 @@ from contentgen.training.metrics import (
     frechet_distance,
     negative_elbo,
 )
-from contentgen.training.pretrained import read_card
+from contentgen.training.pretrained import read_card, shipped_checkpoint
 from contentgen.training.sampling import balanced_labels, sample_images
 
 logger = logging.getLogger(__name__)
@@ -83,12 +83,22 @@ def evaluate_generative(
             "conditional_accuracy_per_class": {k: _round(v) for k, v in by_class.items()},
             "eval_samples": len(labels),
             "metric_classifier": {
-                "path": str(classifier_path) if classifier_path else None,
+                "path": _display_path(classifier_path),
                 "test_accuracy": card.get("metrics", {}).get("test_accuracy"),
             },
         }
     )
     return metrics
+
+
+def _display_path(path: Path | None) -> str | None:
+    """Shipped checkpoints by their package path, so a card never names the build machine."""
+    if path is None:
+        return None
+    shipped = shipped_checkpoint(path.name)
+    if path.resolve() == shipped.resolve():
+        return f"contentgen/_checkpoints/{path.name}"
+    return str(path)
 
 
 def load_metric_classifier(

@@ -141,7 +141,7 @@ def run_training(
     elif resume:
         logger.info("nothing to resume in %s; starting from step 0", out)
 
-    if settings.command:
+    if settings.command and start < settings.steps:  # an evaluation-only rerun trains nothing
         commands.append(settings.command)
     window: dict[str, float] = {}
     window_steps = 0

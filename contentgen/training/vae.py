@@ -5,14 +5,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from contentgen.training.layers import check_shape, one_hot
+from contentgen.training.layers import check_shape, class_maps, one_hot
 from contentgen.training.pretrained import PretrainedMixin
 
 
 class ConditionalVAE(PretrainedMixin, nn.Module):
-    """Conv encoder q(z|x,y), deconv decoder p(x|z,y) = Bernoulli(sigmoid(logits)), prior N(0, I).
+    """Conv encoder q(z|x,y), deconv decoder p(x|z,y) = Bernoulli(sigmoid(logits)), prior p(z|y).
 
-    The class enters as a one-hot vector concatenated to the encoder features and to z.
+    The class enters as a one-hot vector concatenated to the encoder features and to z, and as
+    one-hot planes beside the decoder's first feature maps. With `conditional_prior` the prior is
+    a learned diagonal Gaussian per class (zero-initialised, i.e. N(0, I) at the start); without
+    it the prior is N(0, I). Either way -ELBO bounds -log p(x|y).
     """
 
     model_type = "conditional-vae"
@@ -27,6 +30,7 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
         latent_dim: int = 16,
         base_channels: int = 32,
         hidden_dim: int = 256,
+        conditional_prior: bool = True,
     ) -> None:
         nn.Module.__init__(self)
         names = check_shape(image_size, channels, num_classes, class_names)
@@ -38,9 +42,11 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
             latent_dim=latent_dim,
             base_channels=base_channels,
             hidden_dim=hidden_dim,
+            conditional_prior=conditional_prior,
         )
         self.num_classes, self.latent_dim = num_classes, latent_dim
         c, s = base_channels, image_size // 4
+        self.feature_size = s
         self.encoder = nn.Sequential(
             nn.Conv2d(channels, c, 4, 2, 1),
             nn.ReLU(),
@@ -53,16 +59,21 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
         )
         self.to_mu = nn.Linear(hidden_dim, latent_dim)
         self.to_logvar = nn.Linear(hidden_dim, latent_dim)
-        self.decoder = nn.Sequential(
+        self.decoder_head = nn.Sequential(
             nn.Linear(latent_dim + num_classes, hidden_dim),
             nn.ReLU(),
             nn.Linear(hidden_dim, 2 * c * s * s),
             nn.ReLU(),
             nn.Unflatten(1, (2 * c, s, s)),
-            nn.ConvTranspose2d(2 * c, c, 4, 2, 1),
+        )
+        self.decoder = nn.Sequential(
+            nn.ConvTranspose2d(2 * c + num_classes, c, 4, 2, 1),
             nn.ReLU(),
             nn.ConvTranspose2d(c, channels, 4, 2, 1),
         )
+        self.prior = nn.Embedding(num_classes, 2 * latent_dim) if conditional_prior else None
+        if self.prior is not None:
+            nn.init.zeros_(self.prior.weight)
 
     @property
     def class_names(self) -> list[str]:
@@ -75,9 +86,19 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
         h = self.encoder_head(h)
         return self.to_mu(h), self.to_logvar(h)
 
+    def prior_params(self, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(mu, log-variance) of the prior p(z|y)."""
+        if self.prior is None:
+            zeros = torch.zeros(len(labels), self.latent_dim, device=labels.device)
+            return zeros, zeros
+        mu, logvar = self.prior(labels).chunk(2, dim=1)
+        return mu, logvar
+
     def decode(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Latents -> Bernoulli logits of each pixel."""
-        return self.decoder(torch.cat([z, one_hot(labels, self.num_classes, z.dtype)], dim=1))  # type: ignore[no-any-return]
+        h = self.decoder_head(torch.cat([z, one_hot(labels, self.num_classes, z.dtype)], dim=1))
+        planes = class_maps(labels, self.num_classes, self.feature_size).to(h.dtype)
+        return self.decoder(torch.cat([h, planes], dim=1))  # type: ignore[no-any-return]
 
     def negative_elbo(
         self, x: torch.Tensor, labels: torch.Tensor, generator: torch.Generator | None = None
@@ -87,14 +108,19 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
         eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
         z = mu + eps * torch.exp(0.5 * logvar)
         logits = self.decode(z, labels)
-        recon = (
-            nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
-            .flatten(1)
-            .sum(1)
-        )
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(1)
+        recon = nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
+        recon = recon.flatten(1).sum(1)
+        prior_mu, prior_logvar = self.prior_params(labels)
+        kl = 0.5 * (
+            prior_logvar
+            - logvar
+            + (logvar.exp() + (mu - prior_mu).pow(2)) / prior_logvar.exp()
+            - 1.0
+        ).sum(1)
         return recon + kl, recon, kl
 
-    def sample(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Decode prior latents to images in [0, 1] (the Bernoulli means)."""
+    def sample(self, noise: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Standard-normal noise -> z ~ p(z|y) -> images in [0, 1] (the Bernoulli means)."""
+        prior_mu, prior_logvar = self.prior_params(labels)
+        z = prior_mu + noise * torch.exp(0.5 * prior_logvar)
         return torch.sigmoid(self.decode(z, labels))

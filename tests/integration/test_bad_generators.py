@@ -1,4 +1,4 @@
-"""Bad generators fail only their own requests: raising, hanging and crashing never take the host down.
+"""Bad generators fail only their own requests: raising, hanging or crashing never downs the host.
 
 Raising fails at once (no retry); transient errors are retried with backoff; a hang is cut at
 Settings.generator_timeout_s; a generator in Settings.untrusted_generators runs in a child process,
@@ -41,7 +41,9 @@ def _engine(tmp_path: Path, **changes: Any) -> Engine:
         use_entry_points=False,
         **{**base, **changes},
     )
-    plugins = load_plugins((), use_entry_points=False, extra=[("reliability", reliability_plugin())])
+    plugins = load_plugins(
+        (), use_entry_points=False, extra=[("reliability", reliability_plugin())]
+    )
     return Engine(settings, plugins, evaluators=[])
 
 
@@ -84,7 +86,10 @@ def test_bad_generators_fail_only_their_own_requests(engine: Engine) -> None:
             assert not result.outputs and len(result.notes) == 1, (gid, result)
             assert expected in result.notes[0], (gid, result.notes[0])
             assert payload["error"] == result.notes[0]  # stored with the request, reason and all
-        outcomes[gid] = {"ok": not result.notes, "reason": result.notes[0] if result.notes else None}
+        outcomes[gid] = {
+            "ok": not result.notes,
+            "reason": result.notes[0] if result.notes else None,
+        }
     # A plain error is not retried; a transient one is, and then succeeds.
     assert engine.registry.get("hostile:raises").calls == 1  # type: ignore[attr-defined]
     assert engine.registry.get("hostile:flaky").calls == 2  # type: ignore[attr-defined]

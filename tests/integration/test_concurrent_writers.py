@@ -48,7 +48,13 @@ def _worker(
     results: Any,
 ) -> None:
     """One process: build an engine, say ready, wait for the start signal, write `count` times."""
-    report: dict[str, Any] = {"worker": worker, "role": role, "writes": 0, "errors": 0, "messages": []}
+    report: dict[str, Any] = {
+        "worker": worker,
+        "role": role,
+        "writes": 0,
+        "errors": 0,
+        "messages": [],
+    }
 
     def failed(exc: BaseException) -> None:
         report["errors"] += 1
@@ -131,8 +137,10 @@ def _run_workers(
 def _seed_outputs(tmp_path: Path, url: str, requests: int = 20) -> list[str]:
     with echo_engine(tmp_path / "seed", database_url=url) as engine:
         results = engine.generate_many(
-            [MarketingRequest(product={"name": f"Seed mug {i}"}, variants=3, seed=i)
-             for i in range(requests)]  # fmt: skip
+            [
+                MarketingRequest(product={"name": f"Seed mug {i}"}, variants=3, seed=i)
+                for i in range(requests)
+            ]  # fmt: skip
         )
     ids = [o.id for r in results for o in r.outputs]
     assert len(ids) == requests * 3
@@ -143,7 +151,9 @@ def _backend(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
 
 
-def _figures(reports: list[dict[str, Any]], wall: float, expected: int, stored: int) -> dict[str, Any]:
+def _figures(
+    reports: list[dict[str, Any]], wall: float, expected: int, stored: int
+) -> dict[str, Any]:
     errors = sum(r["errors"] for r in reports)
     return {
         "processes": len(reports),
@@ -191,9 +201,7 @@ def test_generating_and_rating_processes_share_the_database(tmp_path: Path, db_u
         requests = store.count("requests")
         outputs = store.count("outputs")
         ratings = store.count("ratings")
-        names = {
-            o.request_id for o in store.iter_outputs(task="marketing") if o.status == "ok"
-        }
+        names = {o.request_id for o in store.iter_outputs(task="marketing") if o.status == "ok"}
     finally:
         store.close()
     seeded_requests = len(output_ids) // 3
@@ -202,7 +210,8 @@ def test_generating_and_rating_processes_share_the_database(tmp_path: Path, db_u
     stored = (requests - seeded_requests) + ratings
     figures = _figures(reports, wall, expected_requests + expected_ratings, stored)
     figures.update(generate_processes=generators, rate_processes=raters,
-                   requests_written=expected_requests, ratings_written=expected_ratings)  # fmt: skip
+                   requests_written=expected_requests,
+                   ratings_written=expected_ratings)  # fmt: skip
     record("concurrency.json", figures, run=f"{_backend(db_url)}/mixed")
     print(f"\n{_backend(db_url)} mixed: {figures}")
     assert figures["errors"] == 0, figures["error_messages"]

@@ -1,4 +1,4 @@
-"""builtin:ctranslate2 on tiny random models: conversion cache, agreement with transformers, contract."""
+"""builtin:ctranslate2 on tiny random models: conversion cache, agreement with transformers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from contentgen.errors import ValidationError
 from contentgen.generators.ctranslate2_gen import CTranslate2Generator
 from contentgen.generators.transformers_gen import TransformersGenerator
 from contentgen.models.atomic import COMPLETE_MARKER
+from contentgen.testing import GeneratorContract
 from contentgen.types import Prompt, Task
 
 TEXTS = (
@@ -28,7 +29,9 @@ def prompt(text: str, **kw: object) -> Prompt:
     return Prompt(task=Task.MARKETING, text=text, **kw)  # type: ignore[arg-type]
 
 
-def texts(gen: CTranslate2Generator | TransformersGenerator, prompts: list[Prompt]) -> list[list[str]]:
+def texts(
+    gen: CTranslate2Generator | TransformersGenerator, prompts: list[Prompt]
+) -> list[list[str]]:
     return [[c.text or "" for c in cands] for cands in gen.generate(prompts)]
 
 
@@ -51,7 +54,9 @@ def test_first_load_converts_into_the_cache_once(ct2: CTranslate2Generator, cach
     assert [p.name.endswith("-float32") for p in built] == [True]
     assert (built[0] / "model.bin").is_file() and (built[0] / COMPLETE_MARKER).is_file()
     stamp = (built[0] / "model.bin").stat().st_mtime_ns
-    again = CTranslate2Generator(model=ct2.config["model"], compute_type="float32", cache_dir=str(cache))
+    again = CTranslate2Generator(
+        model=ct2.config["model"], compute_type="float32", cache_dir=str(cache)
+    )
     again.load()
     assert (built[0] / "model.bin").stat().st_mtime_ns == stamp
 
@@ -70,7 +75,10 @@ def test_a_batch_gives_each_prompt_the_output_it_gets_alone(ct2: CTranslate2Gene
 
 
 def test_n_variants_and_a_seeded_request_repeats(ct2: CTranslate2Generator) -> None:
-    request = [prompt(TEXTS[0], n=3, seed=7, temperature=1.0), prompt(TEXTS[1], n=2, seed=8, temperature=1.0)]
+    request = [
+        prompt(TEXTS[0], n=3, seed=7, temperature=1.0),
+        prompt(TEXTS[1], n=2, seed=8, temperature=1.0),
+    ]
     first = texts(ct2, request)
     assert [len(r) for r in first] == [3, 2]
     assert len(set(first[0])) == 3
@@ -86,7 +94,9 @@ def test_stop_sequence_and_token_budgets(ct2: CTranslate2Generator) -> None:
     assert cut.text == text[: text.find(stop)].strip()
     assert cut.meta["finish_reason"] == "stop" and cut.meta["new_tokens"] < full.meta["new_tokens"]
     budgets = [2, 7, 4]
-    result = ct2.generate([prompt(TEXTS[i], temperature=0, max_new_tokens=b) for i, b in enumerate(budgets)])
+    result = ct2.generate(
+        [prompt(TEXTS[i], temperature=0, max_new_tokens=b) for i, b in enumerate(budgets)]
+    )
     for cands, budget in zip(result, budgets, strict=True):
         assert cands[0].meta["new_tokens"] <= budget
         if cands[0].meta["finish_reason"] == "length":
@@ -94,7 +104,9 @@ def test_stop_sequence_and_token_budgets(ct2: CTranslate2Generator) -> None:
 
 
 def test_int8_runs_and_stays_close_to_float32(tiny_llama_dir: Path, cache: Path) -> None:
-    int8 = CTranslate2Generator(model=str(tiny_llama_dir), compute_type="int8", cache_dir=str(cache))
+    int8 = CTranslate2Generator(
+        model=str(tiny_llama_dir), compute_type="int8", cache_dir=str(cache)
+    )
     out = int8.generate([prompt(t, temperature=0, max_new_tokens=6) for t in TEXTS])
     assert all(len(c) == 1 and c[0].meta["new_tokens"] >= 1 for c in out)
     assert int8.model_info().extra["compute_type"] == "int8"
@@ -106,7 +118,9 @@ def test_models_convert_and_list_commands(tiny_llama_dir: Path, tmp_path: Path) 
     done = runner.invoke(cli, [*args, "--cache-dir", str(tmp_path)])
     assert done.exit_code == 0, done.output
     assert "converting" in done.output
-    assert runner.invoke(cli, [*args, "--cache-dir", str(tmp_path)]).output.startswith("already converted")
+    assert runner.invoke(cli, [*args, "--cache-dir", str(tmp_path)]).output.startswith(
+        "already converted"
+    )
     listed = runner.invoke(cli, ["models", "list", "--cache-dir", str(tmp_path)])
     assert "ct2" in listed.output and "-int8" in listed.output
 
@@ -119,7 +133,17 @@ def test_mps_and_unknown_compute_types_are_refused() -> None:
 
 
 def test_seq2seq_models_decode_with_the_translator(tiny_t5_dir: Path, tmp_path: Path) -> None:
-    ct2 = CTranslate2Generator(model=str(tiny_t5_dir), compute_type="float32", cache_dir=str(tmp_path))
+    ct2 = CTranslate2Generator(
+        model=str(tiny_t5_dir), compute_type="float32", cache_dir=str(tmp_path)
+    )
     reference = TransformersGenerator(model=str(tiny_t5_dir), cache_dir=str(tmp_path))
     prompts = [prompt(t, temperature=0, max_new_tokens=6) for t in TEXTS[:3]]
     assert texts(ct2, prompts) == texts(reference, prompts)
+
+
+class TestCTranslate2Contract(GeneratorContract):
+    """The plugin-author contract holds for builtin:ctranslate2."""
+
+    @pytest.fixture
+    def generator(self, ct2: CTranslate2Generator) -> CTranslate2Generator:
+        return ct2

@@ -21,6 +21,7 @@ import pytest
 
 from contentgen.config import Route, Settings
 from contentgen.engine import Engine
+from contentgen.evaluation import Evaluator
 from contentgen.feedback.evaluators import (
     DiversityEvaluator,
     GroundingEvaluator,
@@ -70,8 +71,10 @@ def _engine(tmp_path: Path) -> Engine:
         repair_attempts=1,  # a rejected parrot reply is stored as rejected, not regenerated
         use_entry_points=False,
     )
-    plugins = load_plugins((), use_entry_points=False, extra=[("reliability", reliability_plugin())])
-    evaluators = [
+    plugins = load_plugins(
+        (), use_entry_points=False, extra=[("reliability", reliability_plugin())]
+    )
+    evaluators: list[Evaluator] = [
         GroundingEvaluator(),
         SentimentEvaluator(),
         OutputGuard(),
@@ -105,7 +108,9 @@ def needle_pattern(needles: set[bytes]) -> re.Pattern[bytes]:
         node[None] = {}
 
     def build(node: dict[int | None, Any]) -> bytes:
-        branches = [re.escape(bytes([b])) + build(child) for b, child in node.items() if b is not None]
+        branches = [
+            re.escape(bytes([b])) + build(child) for b, child in node.items() if b is not None
+        ]
         if not branches:
             return b""
         body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
@@ -145,7 +150,9 @@ def test_planted_personal_data_never_reaches_the_database_or_logs(
     for start in range(0, TICKETS, CHUNK):
         chunk = tickets[start : start + CHUNK]
         for i, ticket in enumerate(chunk, start):
-            chatty.debug("ticket %d from %s: %s", i, ticket.context["customer_email"], ticket.message)
+            chatty.debug(
+                "ticket %d from %s: %s", i, ticket.context["customer_email"], ticket.message
+            )
             outside.info("context %s", ticket.context)
         try:
             raise RuntimeError(f"CRM lookup failed for {chunk[0].message}")
@@ -186,11 +193,26 @@ def test_planted_personal_data_never_reaches_the_database_or_logs(
     # The search could have seen the values: the tickets were stored, redacted, and logged.
     assert stored_requests == TICKETS and stored_outputs >= TICKETS
     assert failed, "the parrot's failures (quoting its prompt) must be stored too"
-    db = files[db_path.name + " (closed)"] if db_path.name + " (closed)" in files else files[db_path.name]
-    for placeholder in (b"[EMAIL_1]", b"[PHONE_1]", b"[CARD_1]", b"[IBAN_1]", b"[IP_1]", b"[ADDRESS_1]"):
-        assert placeholder in db or placeholder in files.get(db_path.name + "-wal", b""), placeholder
+    db = (
+        files[db_path.name + " (closed)"]
+        if db_path.name + " (closed)" in files
+        else files[db_path.name]
+    )
+    for placeholder in (
+        b"[EMAIL_1]",
+        b"[PHONE_1]",
+        b"[CARD_1]",
+        b"[IBAN_1]",
+        b"[IP_1]",
+        b"[ADDRESS_1]",
+    ):
+        assert placeholder in db or placeholder in files.get(db_path.name + "-wal", b""), (
+            placeholder
+        )
     log_text = files[debug_log.name]
-    assert b"helpdesk sync failed" in log_text and b"[EMAIL_" in log_text and b"parrot saw" in log_text
+    assert (
+        b"helpdesk sync failed" in log_text and b"[EMAIL_" in log_text and b"parrot saw" in log_text
+    )
 
 
 # Leaks the canary found, fixed in contentgen/safety/pii.py, pinned here one by one.

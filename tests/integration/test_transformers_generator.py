@@ -1,4 +1,4 @@
-"""builtin:transformers on tiny random models: batching, variants, seeds, stops, budgets, seq2seq."""
+"""builtin:transformers on tiny random models: batching, variants, seeds, stops, seq2seq."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from contentgen.errors import ModelNotAvailableError, ValidationError
 from contentgen.generators.transformers_gen import TransformersGenerator
+from contentgen.testing import GeneratorContract
 from contentgen.types import Prompt, Task
 
 TEXTS = (
@@ -26,7 +27,9 @@ def prompt(text: str, **kw: object) -> Prompt:
 @pytest.fixture(scope="module")
 def llama(tiny_llama_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> TransformersGenerator:
     gen = TransformersGenerator(
-        model=str(tiny_llama_dir), torch_threads=1, batch_size=3,
+        model=str(tiny_llama_dir),
+        torch_threads=1,
+        batch_size=3,
         cache_dir=str(tmp_path_factory.mktemp("cache")),
     )
     gen.load()
@@ -54,7 +57,9 @@ def test_n_variants_per_prompt_in_order(llama: TransformersGenerator) -> None:
     assert meta["prompt_tokens"] > 10 and 1 <= meta["new_tokens"] <= 12
 
 
-def test_variants_share_the_prompt_state_without_changing_results(llama: TransformersGenerator) -> None:
+def test_variants_share_the_prompt_state_without_changing_results(
+    llama: TransformersGenerator,
+) -> None:
     # n > 1 runs each prompt once and copies its attention cache to every variant row.
     prompts = [prompt(t, temperature=0, n=3) for t in TEXTS[:3]]
     single = [texts(llama, [prompt(t, temperature=0)])[0][0] for t in TEXTS[:3]]
@@ -70,7 +75,9 @@ def test_a_seed_reproduces_alone_and_inside_any_batch(llama: TransformersGenerat
     assert texts(llama, [prompt(TEXTS[0], n=2, seed=4321, temperature=0.9)])[0] != first
 
 
-def test_unseeded_prompts_record_the_seed_that_reproduces_them(llama: TransformersGenerator) -> None:
+def test_unseeded_prompts_record_the_seed_that_reproduces_them(
+    llama: TransformersGenerator,
+) -> None:
     free = llama.generate([prompt(TEXTS[1], temperature=1.0)])[0][0]
     again = llama.generate([prompt(TEXTS[1], temperature=1.0, seed=free.meta["seed"])])[0][0]
     assert again.text == free.text
@@ -95,7 +102,9 @@ def test_stop_sequence_cuts_the_text_and_ends_the_row(llama: TransformersGenerat
 
 def test_each_prompt_keeps_its_own_token_budget_in_one_batch(llama: TransformersGenerator) -> None:
     budgets = [3, 9, 5]
-    result = llama.generate([prompt(TEXTS[i], temperature=0, max_new_tokens=b) for i, b in enumerate(budgets)])
+    result = llama.generate(
+        [prompt(TEXTS[i], temperature=0, max_new_tokens=b) for i, b in enumerate(budgets)]
+    )
     for cands, budget in zip(result, budgets, strict=True):
         meta = cands[0].meta
         assert meta["new_tokens"] <= budget
@@ -105,12 +114,16 @@ def test_each_prompt_keeps_its_own_token_budget_in_one_batch(llama: Transformers
 
 def test_the_system_prompt_goes_into_the_chat_template(llama: TransformersGenerator) -> None:
     plain = llama.generate([prompt(TEXTS[0], temperature=0)])[0][0]
-    styled = llama.generate([prompt(TEXTS[0], temperature=0, system="You write for a luxury brand.")])[0][0]
+    styled = llama.generate(
+        [prompt(TEXTS[0], temperature=0, system="You write for a luxury brand.")]
+    )[0][0]
     assert styled.meta["prompt_tokens"] != plain.meta["prompt_tokens"]
     assert styled.text != plain.text
 
 
-def test_model_info_names_the_checkpoint(llama: TransformersGenerator, tiny_llama_dir: Path) -> None:
+def test_model_info_names_the_checkpoint(
+    llama: TransformersGenerator, tiny_llama_dir: Path
+) -> None:
     info = llama.model_info()
     assert info.model_id == str(tiny_llama_dir.resolve())
     assert info.revision and info.revision.startswith("local-")
@@ -128,7 +141,9 @@ def test_seq2seq_models_generate_batched(tiny_t5_dir: Path, tmp_path: Path) -> N
         assert cands[0].meta["new_tokens"] <= 6
 
 
-def test_a_hub_model_that_is_not_local_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hub_model_that_is_not_local_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     gen = TransformersGenerator(model="example-org/not-downloaded-model", cache_dir=str(tmp_path))
@@ -144,3 +159,11 @@ def test_bad_options_fail_before_loading() -> None:
         TransformersGenerator(dtype="int4")
     with pytest.raises(ValidationError, match="not an option"):
         TransformersGenerator(temperature=1.0)
+
+
+class TestTransformersContract(GeneratorContract):
+    """The plugin-author contract holds for builtin:transformers."""
+
+    @pytest.fixture
+    def generator(self, llama: TransformersGenerator) -> TransformersGenerator:
+        return llama

@@ -48,7 +48,7 @@ def test_gan_generator_and_discriminator_shapes() -> None:
     y = torch.tensor([0, 5, 9])
     images = gan.generator(z, y)
     assert images.shape == (3, 1, 28, 28)
-    assert float(images.min()) >= -1 and float(images.max()) <= 1
+    assert images.min().item() >= -1 and images.max().item() <= 1
     assert gan.discriminator(images, y).shape == (3,)
     rgb = ConditionalDCGAN(image_size=32, channels=3, num_classes=2, **TINY_GAN)
     assert rgb.generator(torch.randn(2, 8), torch.tensor([0, 1])).shape == (2, 3, 32, 32)

@@ -9,6 +9,7 @@ import pytest
 from contentgen.errors import ValidationError
 from contentgen.generators.extractive import ExtractiveSummarizer, summarize
 from contentgen.generators.sentences import split_sentences
+from contentgen.testing import GeneratorContract
 from contentgen.types import Prompt, Task
 
 ARTICLE = """NEW YORK, March 2 - Acme Inc. said it agreed to buy Beta Corp. for 50 mln dlrs in cash,
@@ -43,7 +44,9 @@ def test_sentences_survive_abbreviations_initials_and_numbers() -> None:
 def test_paragraph_breaks_end_a_sentence_without_punctuation() -> None:
     text = "First paragraph has no full stop\n\nSecond one does. And a third sentence."
     assert [s.text for s in split_sentences(text)] == [
-        "First paragraph has no full stop", "Second one does.", "And a third sentence.",
+        "First paragraph has no full stop",
+        "Second one does.",
+        "And a third sentence.",
     ]
 
 
@@ -84,6 +87,16 @@ def test_headline_is_a_shortened_prefix_of_one_sentence() -> None:
     assert any(re.search(pattern, s) for s in article_sentences())
 
 
+def test_headlines_never_cut_inside_a_number() -> None:
+    text = (
+        "Ropak Corp said it received and accepted about 456,968 common shares and 527,445 "
+        "preferred shares of Buckhorn Inc in its tender offer."
+    )
+    headline = summarize(text, target_words=12, style="headline").text
+    numbers = re.findall(r"\d[\d,.]*\d", headline)
+    assert numbers and all(n in ("456,968", "527,445") for n in numbers)
+
+
 def test_bullets_are_one_article_sentence_per_line() -> None:
     bullets = summarize(ARTICLE, target_words=60, style="bullets").text.splitlines()
     assert len(bullets) >= 2
@@ -95,7 +108,9 @@ def test_bullets_are_one_article_sentence_per_line() -> None:
 def test_generator_reads_the_request_variables_from_prompt_data() -> None:
     gen = ExtractiveSummarizer()
     prompt = Prompt(
-        task=Task.NEWS_SUMMARY, text="(rendered template)", n=2,
+        task=Task.NEWS_SUMMARY,
+        text="(rendered template)",
+        n=2,
         data={"article": ARTICLE, "title": "", "target_words": 30, "style": "bullets"},
     )
     [[first, second]] = gen.generate([prompt])
@@ -110,3 +125,11 @@ def test_missing_article_and_bad_style_are_clear_errors() -> None:
         gen.generate([Prompt(task=Task.NEWS_SUMMARY, text="x", data={})])
     with pytest.raises(ValidationError, match="headline"):
         summarize(ARTICLE, style="poem")
+
+
+class TestExtractiveContract(GeneratorContract):
+    """The plugin-author contract holds for the built-in extractive summariser."""
+
+    @pytest.fixture
+    def generator(self) -> ExtractiveSummarizer:
+        return ExtractiveSummarizer()

@@ -14,7 +14,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contentgen.cli import main
+from contentgen.safety.pii import PiiLogFilter
 from tests.reliability_figures import record
 
 CONFIG = """
@@ -42,22 +42,21 @@ FAILURES: list[dict[str, Any]] = []
 
 # A real argv cannot hold NUL bytes (exec passes C strings), so no token has one.
 TEXT = st.text(st.characters(exclude_characters="\x00"), max_size=24)
+# Bytes that are not UTF-8 reach argv as lone surrogates (Python's surrogateescape): "\udcff".
 WEIRD = st.sampled_from([
-        "", "-", "--", "--json", "-x", "--nope", "=", "==", "a=b=c", "nan", "inf", "-1",
-        "0", "1e999", "99999999999999999999999", "🙂", "x" * 5000, "../../etc/passwd", "%s %d",
-        "{}", "[]", '{"name": 5}', "{{ 7*7 }}", "'; DROP TABLE outputs; --", "\u202e", "\udcff",
-        "name=", "=value", "--help", "-h", "C:\\\\con", "/dev/null", "/",
+    "", "-", "--", "--json", "-x", "--nope", "=", "==", "a=b=c", "nan", "inf", "-1",
+    "0", "1e999", "99999999999999999999999", "🙂", "x" * 5000, "../../etc/passwd", "%s %d",
+    "{}", "[]", '{"name": 5}', "{{ 7*7 }}", "'; DROP TABLE outputs; --", "\u202e", "\udcff",
+    "caf\udce9", "name=\udcff", "name=", "=value", "--help", "-h", "C:\\\\con", "/dev/null", "/",
 ])  # fmt: skip
-# Bytes that are not UTF-8 reach argv as lone surrogates (Python's surrogateescape).
-NOT_UTF8 = st.text(st.sampled_from(["\udcff", "\udce9", "é", "a", " "]), min_size=1, max_size=4)
-GARBAGE = st.one_of(TEXT, TEXT, WEIRD, WEIRD, NOT_UTF8)
+GARBAGE = st.one_of(TEXT, WEIRD)
 INTS = st.one_of(st.integers(-5, 70), st.sampled_from(["0", "-1", "3.5", "1e3", "x", "2" * 30]))
 
 
 def _values(*plausible: Any) -> st.SearchStrategy[str]:
-    """Mostly plausible values, so runs get past parsing; garbage a quarter of the time."""
+    """Mostly plausible values, so runs get past parsing; garbage one time in six."""
     good = st.sampled_from([str(p) for p in plausible])
-    return st.one_of(good, good, good, GARBAGE)
+    return st.one_of(good, good, good, good, good, GARBAGE)
 
 
 def _options(
@@ -75,12 +74,28 @@ def _options(
 
 
 ROUTING: dict[str, st.SearchStrategy[str] | None] = {
-    "--generator": _values("seasonal:phrasebook", "builtin:extractive", "nope:missing", ":", "builtin:"),
-    "--template": _values("marketing/search_ad", "marketing/sms", "news_summary/brief",
-                          "customer_service/reply", "marketing/", "marketing/../../x"),
+    "--generator": _values(
+        "seasonal:phrasebook", "builtin:extractive", "nope:missing", ":", "builtin:"
+    ),
+    "--template": _values(
+        "marketing/search_ad",
+        "marketing/sms",
+        "news_summary/brief",
+        "customer_service/reply",
+        "marketing/",
+        "marketing/../../x",
+    ),
     "--seed": INTS.map(str),
-    "--param": _values("temperature=0.7", "temperature=abc", "season=summer", "season=monsoon",
-                       "max_new_tokens=-5", "temperature=1e999", "k", "=1"),
+    "--param": _values(
+        "temperature=0.7",
+        "temperature=abc",
+        "season=summer",
+        "season=monsoon",
+        "max_new_tokens=-5",
+        "temperature=1e999",
+        "k",
+        "=1",
+    ),
     "--json": None,
 }
 FILTERS: dict[str, st.SearchStrategy[str] | None] = {
@@ -109,7 +124,7 @@ def commands(paths: dict[str, str], ids: list[str]) -> st.SearchStrategy[list[st
     }, "--product")  # fmt: skip
     news = _options({
         **ROUTING,
-        "--article": _values("The council met on Monday. It approved the budget. Residents cheered.",
+        "--article": _values("The council met on Monday. It approved the budget. People cheered.",
                              "", " ", "One sentence only"),
         "--article-file": paths_or_garbage,
         "--title": _values("Budget approved"),
@@ -141,17 +156,21 @@ def commands(paths: dict[str, str], ids: list[str]) -> st.SearchStrategy[list[st
         "--edit": _values("Better text", ""),
         "--rater": _values("alice", "", " " * 3, "r" * 300),
     }, "--score")  # fmt: skip
-    export = _options({
-        **FILTERS,
-        "--format": _values("csv", "jsonl", "xml"),
-        "--out": paths_or_garbage,
-    })
+    export = _options(
+        {
+            **FILTERS,
+            "--format": _values("csv", "jsonl", "xml"),
+            "--out": paths_or_garbage,
+        }
+    )
     listing = _options({**FILTERS, "--limit": INTS.map(str)})
     return st.one_of(
         marketing.map(lambda o: ["generate", "marketing", *o]),
         news.map(lambda o: ["generate", "news-summary", *o]),
         service.map(lambda o: ["generate", "customer-service", *o]),
-        st.tuples(st.lists(GARBAGE, max_size=1), image).map(lambda t: ["generate", "image", *t[0], *t[1]]),
+        st.tuples(st.lists(GARBAGE, max_size=1), image).map(
+            lambda t: ["generate", "image", *t[0], *t[1]]
+        ),
         st.tuples(output_id, rate).map(lambda t: ["rate", t[0], *t[1]]),
         st.tuples(output_id, output_id, output_id, rate).map(
             lambda t: ["compare", t[0], t[1], "--prefer", t[2], *t[3][2:4]]
@@ -183,7 +202,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("cli-fuzz")
     config = root / "contentgen.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    (root / "article.txt").write_text("The mayor resigned. A vote follows in May.", encoding="utf-8")
+    (root / "article.txt").write_text(
+        "The mayor resigned. A vote follows in May.", encoding="utf-8"
+    )
     (root / "latin1.txt").write_bytes("Caf\xe9 news. Prices rose.".encode("latin-1"))
     (root / "folder").mkdir()
     paths = {
@@ -199,11 +220,15 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             patch.delenv(name)
         patch.setenv("CONTENTGEN_RATER", "fuzzer")
         # The diversity check would load MiniLM (torch) for multi-variant requests: not here.
-        patch.setattr("contentgen.feedback.evaluators.diversity._embeddings_installed", lambda: False)
+        patch.setattr(
+            "contentgen.feedback.evaluators.diversity._embeddings_installed", lambda: False
+        )
         root_logger.addHandler(quiet)
         ids = []
-        for argv in (["generate", "marketing", "--product", "name=Mug", "--variants", "2", "--json"],
-                     ["generate", "news-summary", "--article", "Rates rose. Markets fell.", "--json"]):
+        for argv in (
+            ["generate", "marketing", "--product", "name=Mug", "--variants", "2", "--json"],
+            ["generate", "news-summary", "--article", "Rates rose. Markets fell.", "--json"],
+        ):
             code, output, escaped = run_cli(["--config", str(config), *argv])
             assert code == 0 and escaped is None, output
             ids += [o["id"] for o in json.loads(output)["outputs"]]
@@ -211,6 +236,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             yield {"config": str(config), "paths": paths, "ids": ids}
         finally:
             root_logger.removeHandler(quiet)
+            # Each CLI run installs the PII log filter; leave no global filter to other tests.
+            for target in (logging.getLogger("contentgen"), *root_logger.handlers):
+                for found in [f for f in target.filters if isinstance(f, PiiLogFilter)]:
+                    target.removeFilter(found)
 
 
 def test_fuzzed_command_lines_exit_cleanly(home: dict[str, Any]) -> None:
@@ -242,8 +271,11 @@ def test_fuzzed_command_lines_exit_cleanly(home: dict[str, Any]) -> None:
                 "examples": STATS["examples"],
                 "tracebacks": len(FAILURES),
                 "exit_codes": {k[5:]: v for k, v in sorted(STATS.items()) if k.startswith("exit ")},
-                "commands": {k: v for k, v in sorted(STATS.items())
-                             if k != "examples" and not k.startswith("exit ")},  # fmt: skip
+                "commands": {
+                    k: v
+                    for k, v in sorted(STATS.items())
+                    if k != "examples" and not k.startswith("exit ")
+                },  # fmt: skip
                 "failures": FAILURES[:10],
             },
         )
@@ -259,7 +291,9 @@ FOUND = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "code", "message"), FOUND, ids=[" ".join(a[:2]) for a, _, _ in FOUND])
+@pytest.mark.parametrize(
+    ("argv", "code", "message"), FOUND, ids=[" ".join(a[:2]) for a, _, _ in FOUND]
+)
 def test_tracebacks_found_by_fuzzing_stay_fixed(
     home: dict[str, Any], argv: list[str], code: int, message: str
 ) -> None:

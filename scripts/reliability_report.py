@@ -1,0 +1,195 @@
+"""Collect the reliability tests' figures (tests/.reliability/*.json) into a Markdown table.
+
+    python scripts/reliability_report.py            # after `pytest tests/unit tests/integration`
+    python scripts/reliability_report.py --dir DIR  # figures from elsewhere (e.g. a CI artifact)
+
+The table is what the README's "Reliability and security" section shows. Each row names the
+area, how many cases were tried, what went wrong (failures, escapes, lost rows or leaked values:
+all should be 0), and the notes a reader needs to judge the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / ".reliability"
+Row = tuple[str, str, str, str]
+
+
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def concurrency(data: Mapping[str, Any]) -> Iterator[Row]:
+    """One row per backend and scenario (ratings only, or generating while rating)."""
+    for run, f in sorted(data.get("runs", {}).items()):
+        backend, _, scenario = run.partition("/")
+        what = "rating" if scenario == "ratings" else "generating + rating"
+        yield (
+            f"Concurrent writers, {backend} ({what})",
+            f"{f['processes']} processes, {_n(f['writes'])} writes",
+            f"{f['lost']} lost, {f['errors']} errors",
+            f"{f['writes_per_s']} writes/s, {f['wall_s']} s wall",
+        )
+
+
+def pii_canary(f: Mapping[str, Any]) -> Iterator[Row]:
+    """The end-to-end canary: planted values searched for in the database, its WAL and the log."""
+    megabytes = f.get("bytes_searched", 0) / 1e6
+    yield (
+        "PII canary (pipeline → DB, WAL, DEBUG log)",
+        f"{_n(f['tickets'])} tickets, {_n(f['planted_values'])} planted values",
+        f"{f['hits']} hits",
+        f"{_n(f['needles'])} byte forms searched in {megabytes:.1f} MB; "
+        f"{f.get('failed_requests_stored_with_error', 0)} failed requests stored too",
+    )
+
+
+def pii_corpus(f: Mapping[str, Any]) -> Iterator[Row]:
+    """The unit corpus of PII positives (must be found) and business-data negatives."""
+    yield (
+        "PII redaction corpus",
+        f"{f['positives']} positives, {f['negatives']} negatives",
+        f"{f['positives'] - f['found']} missed, {f['false']} false positives",
+        "emails, phones, cards, IBANs, IPs, addresses vs. order ids, SKUs, prices",
+    )
+
+
+def bad_generators(data: Mapping[str, Any]) -> Iterator[Row]:
+    """Generators that raise, hang or crash, through the engine and through a batch."""
+    runs = data.get("runs", {})
+    if "engine" in runs:
+        f = runs["engine"]
+        good_failed = f["good_requests"] - f["good_ok"]
+        unexplained = f["bad_requests"] - f["bad_failed_with_stored_reason"]
+        yield (
+            "Bad generators (raise, hang, crash, flaky)",
+            f"{f['requests']} requests on 6 generators",
+            f"{good_failed} good requests failed, {unexplained} failures without a stored reason, "
+            f"{f['host_crashes']} host crashes",
+            f"timeout {f['timeout_s']:g} s, {f['retries']} retries; {f['wall_s']} s wall",
+        )
+    if "batch" in runs:
+        f = runs["batch"]
+        yield (
+            "Bad rows in a batch (crash, hang, raise)",
+            f"{f['rows']} rows, {f['bad_rows']} bad",
+            f"{f['failed'] - f['bad_rows']} extra failures, {f['pending']} rows left pending",
+            f"{f['done']} done (flaky row recovered: {bool(f['flaky_rows_recovered'])}); "
+            f"{f['wall_s']} s wall",
+        )
+
+
+def fuzz_cli(f: Mapping[str, Any]) -> Iterator[Row]:
+    """hypothesis-built command lines run through the console script's main."""
+    codes = ", ".join(f"{code}: {count}" for code, count in sorted(f.get("exit_codes", {}).items()))
+    yield (
+        "CLI fuzzing (generate, rate, compare, export, list)",
+        f"{_n(f['examples'])} command lines",
+        f"{f['tracebacks']} tracebacks",
+        f"exit codes {codes}",
+    )
+
+
+def fuzz_csv(f: Mapping[str, Any]) -> Iterator[Row]:
+    """hypothesis-built CSV files through the batch reader and row mapping."""
+    yield (
+        "CSV fuzzing (batch reader + mapping)",
+        f"{_n(f['examples'])} files, {_n(f.get('rows', 0))} rows",
+        f"{f['escapes']} escaped exceptions",
+        f"{f.get('row_errors', 0)} per-row errors, {f.get('file_errors', 0)} file errors, "
+        f"{f.get('requests', 0)} valid requests",
+    )
+
+
+def sandbox(data: Mapping[str, Any]) -> Iterator[Row]:
+    """The hostile-template corpus against the sandboxed Jinja environment."""
+    f = data.get("summary", data)
+    yield (
+        "Template sandbox (hostile corpus)",
+        f"{f['cases']} templates",
+        f"{f['escapes']} escapes, {f['side_effects']} side effects",
+        f"{f['blocked']} blocked, {f['rendered_harmless']} harmless; "
+        f"slowest {f['slowest_seconds']} s",
+    )
+
+
+def untrusted(f: Mapping[str, Any]) -> Iterator[Row]:
+    """Prompt-injection and hidden-character cases for untrusted request text."""
+    yield (
+        "Untrusted text (injection, hidden characters)",
+        f"{f['cases']} cases",
+        f"{f['cases'] - f['held']} broken",
+        "delimiters, role markers and special tokens neutralised",
+    )
+
+
+def generic(f: Mapping[str, Any]) -> Iterator[Row]:
+    """Any other figures file: the usual count keys, whatever it holds."""
+    tried = next((f[k] for k in ("cases", "examples", "requests", "tickets") if k in f), "?")
+    bad = [f"{f[k]} {k}" for k in ("failures", "escapes", "lost", "hits", "errors") if k in f]
+    yield ("", _n(tried), ", ".join(bad) or "?", "")
+
+
+FORMATTERS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
+    "concurrency": concurrency,
+    "pii_canary": pii_canary,
+    "pii": pii_corpus,
+    "bad_generators": bad_generators,
+    "fuzz_cli": fuzz_cli,
+    "fuzz_csv": fuzz_csv,
+    "sandbox": sandbox,
+    "untrusted": untrusted,
+}
+ORDER = list(FORMATTERS)
+
+
+def rows(folder: Path) -> list[Row]:
+    """Table rows for every figures file in `folder`, known areas first, in a fixed order."""
+    files = sorted(
+        folder.glob("*.json"),
+        key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem),
+    )
+    table: list[Row] = []
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            formatter = FORMATTERS.get(path.stem, generic)
+            for area, tried, bad, notes in formatter(data):
+                table.append((area or path.stem, tried, bad, notes))
+        except (ValueError, KeyError, TypeError) as exc:
+            table.append((path.stem, "?", "?", f"unreadable figures: {type(exc).__name__}: {exc}"))
+    return table
+
+
+def markdown(table: list[Row]) -> str:
+    """The rows as a GitHub Markdown table."""
+    lines = [
+        "| Area | Cases tried | Failures / escapes / lost / hits | Notes |",
+        "|---|---|---|---|",
+    ]
+    for row in table:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table; exit 1 when there are no figures to report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="folder of *.json figures")
+    args = parser.parse_args(argv)
+    table = rows(args.dir)
+    if not table:
+        print(f"no figures in {args.dir}; run the tests first", file=sys.stderr)
+        return 1
+    print(markdown(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
