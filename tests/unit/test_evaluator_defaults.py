@@ -13,8 +13,8 @@ from contentgen.plugins import load_plugins
 from contentgen.types import Task
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "brand_kit.toml"
-ORDER = ["channel", "grounding", "sentiment", "offensive", "readability", "diversity"]
-GATES = {"channel", "brand", "grounding", "offensive"}
+ORDER = ["channel", "grounding", "sentiment", "offensive", "output_guard", "readability", "diversity"]
+GATES = {"channel", "brand", "grounding", "offensive", "output_guard"}
 
 
 def test_default_set_names_order_and_gates() -> None:
@@ -30,9 +30,9 @@ def test_the_builtin_evaluator_plugin_registers_the_default_set() -> None:
     registered: list[Evaluator] = []
     builtin.register_evaluators(register=registered.append)
     assert [e.name for e in registered] == ORDER  # no brand: the engine adds it from settings
-    plugins = load_plugins((), use_entry_points=False, extra=[("builtin-evaluators", builtin)])
+    plugins = load_plugins((), use_entry_points=False)  # the built-in plugin brings them along
     assert [e.name for e in plugins.evaluators] == ORDER
-    assert plugins.infos["builtin-evaluators"].evaluators == tuple(ORDER)
+    assert plugins.infos["builtin"].evaluators == tuple(ORDER)
 
 
 def test_run_evaluators_rejects_a_bad_variant_and_keeps_a_good_one() -> None:
