@@ -114,6 +114,7 @@ class Runs:
         )
         self._pipe: Any = None
         self.samples: dict[str, list[str]] = {}
+        self.prompt_tokens: dict[str, int] = {}
 
     def pipe(self) -> Any:
         if self._pipe is None:
@@ -158,6 +159,8 @@ class Runs:
         for start in range(0, len(self.prompts), size):
             for cands in gen.generate(self.prompts[start : start + size]):
                 tokens += sum(c.meta["new_tokens"] for c in cands)
+                used = self.prompt_tokens.get(name, 0) + cands[0].meta["prompt_tokens"]
+                self.prompt_tokens[name] = used
                 self.samples.setdefault(name, []).append(cands[0].text)
         return tokens
 
@@ -191,15 +194,34 @@ def _seconds(fn: Callable[[], object]) -> float:
 
 
 def model_costs(runs: Runs) -> dict[str, float]:
-    """Bytes streamed and FLOPs per generated token for the fp32 and the int8 model."""
+    """Bytes and FLOPs per generated token, and the time torch's own batch-1 kernels need.
+
+    `gemv_s` runs every Linear layer of the fp32 model once on one token and nothing else: the
+    floor for any torch fp32 decoder at batch 1 on this machine, whatever the framework around it.
+    """
+    import torch
+
     model = runs.hf._model
     params = sum(p.numel() for p in model.parameters())  # tied embeddings counted once
+    layers = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    inputs = [torch.randn(1, m.in_features) for m in layers]
+
+    def one_token() -> None:
+        with torch.inference_mode():
+            for layer, x in zip(layers, inputs, strict=True):
+                torch.nn.functional.linear(x, layer.weight)
+
+    one_token()
+    gemv_s = min(_seconds(one_token) for _ in range(7))
     ct2_bytes = (Path(runs.ct2.model_info().extra["path"]) / "model.bin").stat().st_size
     return {
         "params": params,
         "fp32_bytes": params * 4,
         "int8_bytes": ct2_bytes,
         "flops": 2 * params,
+        "gemv_tok_s": 1 / gemv_s,
+        # prompt tokens skip the output projection (logits are only needed for the last one)
+        "prompt_flops": 2 * (params - model.get_input_embeddings().weight.numel()),
     }
 
 
@@ -246,15 +268,17 @@ def main(argv: list[str] | None = None) -> str:
         "b": lambda: runs.batched(runs.hf, "b"),
         "c": lambda: runs.batched(runs.ct2, "c"),
     }
+    before = machine_limits(args.threads)
     measured: dict[str, list[tuple[float, float, int]]] = {k: [] for k in contestants}
     order = list(contestants)
     for r in range(args.rounds):
         for name in order[r % 3 :] + order[: r % 3]:
             measured[name].append(timed(contestants[name]))
-    limits = machine_limits(args.threads)
+    after = machine_limits(args.threads)  # other jobs come and go: keep the best of both
+    limits = {k: max(before[k], after[k]) for k in before}
     costs = model_costs(runs)
     single = single_stream(runs, max(1, args.rounds))
-    report = render(args, measured, limits, costs, single, runs.samples)
+    report = render(args, measured, limits, costs, single, runs.samples, runs.prompt_tokens)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)
@@ -268,6 +292,7 @@ def render(
     costs: dict[str, float],
     single: dict[str, tuple[float, float]],
     samples: dict[str, list[str]],
+    prompt_tokens: dict[str, int],
 ) -> str:
     names = {
         "a": "(a) naive pipeline, one call per row",
@@ -336,11 +361,20 @@ def render(
         lines.append(
             f"| {label} | {wall:.1f} | {wall / limit:.0%} | {cpu:.1f} | {cpu / limit:.0%} |"
         )
+    gemv = costs["gemv_tok_s"]
+    prompt_gflop = prompt_tokens.get("b", 0) * costs["prompt_flops"] / 1e9 / max(1, args.rounds)
+    b_rate = (med["b"][2] * costs["flops"] / 1e9 + prompt_gflop) / med["b"][1]
     lines += [
         "",
-        f"Batched (b) reaches {b_wall_share:.0%} of the fp32 compute limit "
-        f"(wall clock; {b_cpu_share:.0%} per CPU-second); (c) runs int8 kernels, "
-        f"so it is not bound by the fp32 figure.",
+        f"Floor of torch's own fp32 batch-1 kernels (every Linear once, nothing else): "
+        f"{gemv:.1f} tok/s, {gemv / bw_limit['fp32']:.0%} of the bandwidth limit; (b) single "
+        f"stream reaches {single['b'][0] / gemv:.0%} of that floor.",
+        "",
+        f"Batched (b) reaches {b_wall_share:.0%} of the fp32 compute limit counting generated "
+        f"tokens only (wall clock; {b_cpu_share:.0%} per CPU-second); counting the prompt tokens "
+        f"it also runs (once per prompt) it computes {b_rate:.1f} GFLOP per CPU-second = "
+        f"{b_rate / limits['matmul_gflops']:.0%} of the M=512 matmul rate. (c) runs int8 "
+        f"kernels, so it is not bound by the fp32 figure.",
         "",
         "Targets: (b) >= 5x (a), (c) >= 10x (a), single stream >= 60% of the bandwidth limit.",
         "Wall-clock figures suffer when other jobs share the CPU; CPU-second figures much less so.",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from contentgen.errors import ConfigError
 from contentgen.feedback.arms import BanditArm, parse_bandit
@@ -217,7 +217,7 @@ def _from_environment(env: Mapping[str, str], base: Settings) -> Settings:
             if env.get(prefix + key.upper())
         }
         if overrides:
-            routes[task] = replace(base.route(task), **overrides)
+            routes[task] = replace(base.route(task), **cast(dict[str, Any], overrides))
     changes["routes"] = MappingProxyType(routes)
     return replace(base, **changes)
 

@@ -62,7 +62,7 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
     raw = (candidate.text or "").strip()
     spec = ctx.spec
     if spec is None:
-        problems = () if raw else ("the generator returned empty text",)
+        problems: tuple[str, ...] = () if raw else ("the generator returned empty text",)
         return Draft(raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
     fields = spec.parse(raw)
     problems = tuple(f"channel: {p}" for p in spec.problems(fields))

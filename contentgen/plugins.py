@@ -86,7 +86,7 @@ def load_plugins(
             0, (BUILTIN, lambda: importlib.import_module(BUILTIN_MODULE), BUILTIN_MODULE, _own_version())
         )
     for name, plugin in extra:
-        candidates.append((name, lambda p=plugin: p, getattr(plugin, "__name__", repr(plugin)), "local"))
+        candidates.append((name, _constant(plugin), getattr(plugin, "__name__", repr(plugin)), "local"))
 
     for name, loader, module_name, version in candidates:
         info = PluginInfo(name=name, version=version, module=module_name)
@@ -101,6 +101,10 @@ def load_plugins(
     plugins = PluginSet(manager=pm, infos=infos)
     _collect(plugins)
     return plugins
+
+
+def _constant(plugin: object) -> Callable[[], object]:
+    return lambda: plugin
 
 
 def _own_version() -> str:
@@ -157,9 +161,8 @@ def _hook_results(plugins: PluginSet, hook_name: str, accept: Callable[[str, Any
                 "register_template_dirs": "template_dirs",
                 "register_evaluators": "evaluators",
             }[hook_name]
-            plugins.infos[impl.plugin_name] = replace(
-                info, **{attr: tuple(getattr(info, attr)) + tuple(registered)}
-            )
+            merged: Any = tuple(getattr(info, attr)) + tuple(registered)
+            plugins.infos[impl.plugin_name] = replace(info, **{attr: merged})
 
 
 def _collect(plugins: PluginSet) -> None:

@@ -170,7 +170,7 @@ class GeneratorContract:
 
     def _prompt(self, generator: Generator, text: str, n: int = 1, seed: int = 1) -> Prompt:
         task = sorted(generator.tasks, key=lambda t: t.value)[0]
-        data: dict[str, Any] = {
+        data: Any = {
             Task.MARKETING: {"product": {"name": text}, "channel": "search_ad", "audience": "all"},
             Task.NEWS_SUMMARY: {"article": f"{text}. More text.", "target_words": 20, "style": "brief"},
             Task.CUSTOMER_SERVICE: {"message": text, "context": {}, "policy": ""},

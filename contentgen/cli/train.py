@@ -160,6 +160,7 @@ def train(
             command=_command_line(click.get_current_context()),
             progress=report,
         )
+        bar.update(task, completed=result.steps, total=result.steps)
     click.echo(f"saved {kind} to {result.out} ({result.steps} steps, {result.seconds:.0f} s)")
     for name, value in result.metrics.items():
         if not isinstance(value, dict):

@@ -164,7 +164,11 @@ class TransformersGenerator(Generator):
                     and ids.shape[1] > 1
                     and len({r.index for r in rows}) < len(rows)
                 ):
-                    extra["cache"] = shared_prefill(self._model, ids, mask, rows)
+                    try:
+                        extra["cache"] = shared_prefill(self._model, ids, mask, rows)
+                    except (AttributeError, TypeError, ValueError) as exc:
+                        # Caches without batch selection: every variant runs its own prompt.
+                        log.debug("no shared prefill for %s: %s", type(self._model).__name__, exc)
                 output = self._model.generate(
                     input_ids=ids,
                     attention_mask=mask,

@@ -222,7 +222,7 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def _output_query(self) -> Select[tuple[OutputRow]]:
+    def _output_query(self) -> Select[Any]:
         return select(OutputRow).options(
             selectinload(OutputRow.evaluations), selectinload(OutputRow.artifact)
         )
@@ -273,7 +273,7 @@ class Store:
                 query = query.join(RequestRow).where(RequestRow.job_id == value)
             else:
                 query = query.where(getattr(OutputRow, name) == value)
-        order = []
+        order: list[Any] = []
         if unrated_first:
             rated = select(RatingRow.id).where(RatingRow.output_id == OutputRow.id).exists()
             order.append(case((rated, 1), else_=0))

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 KINDS: tuple[str, ...] = ("vae", "gan", "classifier")
 DEFAULTS: Mapping[str, Any] = {"data": FASHION_MNIST, "batch_size": 64, "seed": 0}
 DESCRIPTIONS: Mapping[str, str] = {
-    "vae": "Class-conditional convolutional VAE (Bernoulli likelihood) trained by contentgen.",
+    "vae": "Class-conditional convolutional VAE (Bernoulli likelihood, learned class prior) "
+    "trained by contentgen.",
     "gan": "Class-conditional DCGAN (non-saturating loss, projection discriminator) "
     "trained by contentgen.",
     "classifier": "Small CNN classifier; its penultimate features define contentgen's "

@@ -67,6 +67,7 @@ def save_checkpoint(
     step = int(trainer_state["step"])
     name = f"step-{step:08d}"
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
+    tmp.chmod(0o755)
     try:
         model.save_pretrained(tmp)
         tensors: dict[str, torch.Tensor] = {}

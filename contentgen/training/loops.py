@@ -46,7 +46,7 @@ class TrainLoop:
         self.lr = lr
         for optimizer in self.optimizers().values():
             for group in optimizer.param_groups:
-                group["lr"] = lr
+                group["lr"] = lr * group.get("lr_scale", 1.0)
 
 
 class ClassifierLoop(TrainLoop):
@@ -82,10 +82,19 @@ class VaeLoop(TrainLoop):
     kind = "vae"
     model_class = ConditionalVAE
     default_lr = 1e-3
+    # The prior's few parameters chase the moving aggregate posterior; at the network's learning
+    # rate they lag behind it and samples land off the posterior's mass.
+    prior_lr_scale = 10.0
 
     def __init__(self, model: ConditionalVAE, lr: float | None = None) -> None:
         super().__init__(model, lr)
-        self.optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        prior = [p for n, p in model.named_parameters() if n.startswith("prior_")]
+        rest = [p for n, p in model.named_parameters() if not n.startswith("prior_")]
+        groups: list[dict[str, Any]] = [{"params": rest, "lr_scale": 1.0}]
+        if prior:
+            groups.append({"params": prior, "lr_scale": self.prior_lr_scale})
+        self.optimizer = torch.optim.Adam(groups, lr=self.lr)
+        self.set_lr(self.lr)
 
     def optimizers(self) -> Mapping[str, torch.optim.Optimizer]:
         return {"model": self.optimizer}

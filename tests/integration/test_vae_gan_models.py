@@ -42,6 +42,35 @@ def test_vae_shapes_and_elbo_in_nats() -> None:
     assert 400 < recon.mean().item() < 700
 
 
+@pytest.mark.parametrize("conditional_prior", [True, False])
+def test_vae_kl_matches_torch_distributions(conditional_prior: bool) -> None:
+    from torch.distributions import MultivariateNormal, kl_divergence
+
+    vae = ConditionalVAE(conditional_prior=conditional_prior, **TINY_VAE)
+    if conditional_prior:
+        with torch.no_grad():  # move the learned per-class prior away from N(0, I)
+            vae.prior_mean.normal_()
+            vae.prior_scale.normal_(0.0, 0.5)
+    labels = torch.tensor([0, 4, 9])
+    mu, logvar = torch.randn(3, 4), torch.randn(3, 4) * 0.5
+    prior_mean, scale = vae.prior_params(labels)
+    expected = kl_divergence(
+        MultivariateNormal(mu, scale_tril=torch.diag_embed(torch.exp(0.5 * logvar))),
+        MultivariateNormal(prior_mean, scale_tril=scale),
+    )
+    with torch.no_grad():
+        assert torch.allclose(vae._kl(mu, logvar, labels), expected, atol=1e-4)
+
+
+def test_vae_samples_come_from_the_class_prior() -> None:
+    vae = ConditionalVAE(**TINY_VAE).eval()
+    with torch.no_grad():
+        vae.prior_mean[3] = torch.tensor([1.0, -2.0, 0.5, 0.0])
+        labels = torch.tensor([3])
+        zero_noise = vae.sample(torch.zeros(1, 4), labels)
+        assert torch.allclose(zero_noise, torch.sigmoid(vae.decode(vae.prior_mean[3:4], labels)))
+
+
 def test_gan_generator_and_discriminator_shapes() -> None:
     gan = ConditionalDCGAN(**TINY_GAN)
     z = torch.randn(3, 8)
@@ -79,6 +108,7 @@ def test_save_pretrained_round_trip(tmp_path: Path, cls: type, config: dict) -> 
         "model.safetensors",
         "model_card.json",
     ]
+    assert (tmp_path / "model.safetensors").stat().st_mode & 0o777 == 0o644  # shippable
     saved = json.loads((tmp_path / "config.json").read_text())
     assert saved["model_type"] == cls.model_type and saved["class_names"][3] == "c3"
     loaded = load_pretrained(tmp_path)
