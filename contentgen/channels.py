@@ -45,7 +45,12 @@ class ChannelSpec:
             "name": self.name,
             "description": self.description,
             "fields": [
-                {"name": f.name, "label": f.title, "max_chars": f.max_chars, "min_chars": f.min_chars}
+                {
+                    "name": f.name,
+                    "label": f.title,
+                    "max_chars": f.max_chars,
+                    "min_chars": f.min_chars,
+                }
                 for f in self.fields
             ],
             **{f.name: {"max_chars": f.max_chars, "label": f.title} for f in self.fields},
@@ -63,9 +68,13 @@ class ChannelSpec:
             if not value.strip():
                 found.append(f"{spec.name} is missing")
             elif len(value) > spec.max_chars:
-                found.append(f"{spec.name} is {len(value)} characters; the limit is {spec.max_chars}")
+                found.append(
+                    f"{spec.name} is {len(value)} characters; the limit is {spec.max_chars}"
+                )
             elif len(value) < spec.min_chars:
-                found.append(f"{spec.name} is {len(value)} characters; the minimum is {spec.min_chars}")
+                found.append(
+                    f"{spec.name} is {len(value)} characters; the minimum is {spec.min_chars}"
+                )
         return found
 
     def shorten(self, fields: Mapping[str, str]) -> dict[str, str]:
@@ -100,11 +109,15 @@ def parse_fields(text: str, fields: tuple[FieldSpec, ...]) -> dict[str, str]:
     """Parse 'Label: value' lines; a one-field channel takes the whole answer."""
     if len(fields) == 1:
         only = fields[0]
-        body = re.sub(rf"^\s*[*_#]*\s*{re.escape(only.title)}\s*[*_]*\s*[:\-–]\s*", "", text, flags=re.I)
+        body = re.sub(
+            rf"^\s*[*_#]*\s*{re.escape(only.title)}\s*[*_]*\s*[:\-–]\s*", "", text, flags=re.I
+        )
         return {only.name: _clean(body)}
     labels = {f.title.lower(): f.name for f in fields} | {f.name.lower(): f.name for f in fields}
     pattern = re.compile(
-        r"^\s*(?:[-*#\d.)]+\s*)?[*_]*\s*(" + "|".join(re.escape(k) for k in labels) + r")\s*[*_]*\s*"
+        r"^\s*(?:[-*#\d.)]+\s*)?[*_]*\s*("
+        + "|".join(re.escape(k) for k in labels)
+        + r")\s*[*_]*\s*"
         r"(?:\(\d+[^)]*\))?\s*[:\-–]\s*[*_]*\s*(.*)$",
         re.I,
     )

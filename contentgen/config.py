@@ -55,7 +55,9 @@ def _xdg(var: str, fallback: str) -> Path:
 class Settings:
     """Everything configurable, built once and passed down (no global state)."""
 
-    data_dir: Path = field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "contentgen")
+    data_dir: Path = field(
+        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "contentgen"
+    )
     cache_dir: Path = field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "contentgen")
     database_url: str | None = None
     template_dirs: tuple[Path, ...] = ()
@@ -100,10 +102,23 @@ class Settings:
 
 
 _TOP_KEYS = {
-    "data_dir", "cache_dir", "database_url", "template_dirs", "routes", "generators",
-    "blocked_plugins", "torch_threads", "device", "brand_kit", "repair_attempts",
-    "generator_timeout_s", "generator_retries", "untrusted_generators",
-    "rerank", "rerank_best_of", "bandit",
+    "data_dir",
+    "cache_dir",
+    "database_url",
+    "template_dirs",
+    "routes",
+    "generators",
+    "blocked_plugins",
+    "torch_threads",
+    "device",
+    "brand_kit",
+    "repair_attempts",
+    "generator_timeout_s",
+    "generator_retries",
+    "untrusted_generators",
+    "rerank",
+    "rerank_best_of",
+    "bandit",
 }
 _ROUTE_KEYS = {"generator", "template", "params", "fallback"}
 _DEVICES = ("cpu", "cuda", "mps", "auto")

@@ -63,12 +63,16 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
     spec = ctx.spec
     if spec is None:
         problems: tuple[str, ...] = () if raw else ("the generator returned empty text",)
-        return Draft(raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
+        return Draft(
+            raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
+        )
     fields = spec.parse(raw)
     problems = tuple(f"channel: {p}" for p in spec.problems(fields))
     # A rejected answer keeps the model's raw words, so reviewers see what went wrong.
     text = raw if problems else spec.render(fields)
-    return Draft(text, fields, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s)
+    return Draft(
+        text, fields, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
+    )
 
 
 def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
@@ -104,7 +108,9 @@ def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
             if not e.passed and gates.get(e.name) and e.name not in already
         ]
         problems = tuple(dict.fromkeys([*drafts[i].problems, *failed]))
-        out[i] = replace(drafts[i], evaluations=tuple(evaluations), problems=problems, evaluate_s=share)
+        out[i] = replace(
+            drafts[i], evaluations=tuple(evaluations), problems=problems, evaluate_s=share
+        )
     return out
 
 
@@ -123,5 +129,11 @@ def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
         return draft
     fields = spec.shorten(draft.fields)
     problems = tuple(f"channel: {p}" for p in spec.problems(fields))
-    return replace(draft, fields=fields, text=spec.render(fields), problems=problems,
-                   repaired="shortened", evaluations=())
+    return replace(
+        draft,
+        fields=fields,
+        text=spec.render(fields),
+        problems=problems,
+        repaired="shortened",
+        evaluations=(),
+    )

@@ -11,17 +11,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contentgen import requests_io
 from contentgen.channels import CHANNELS
 from contentgen.config import Settings, load_settings
 from contentgen.drafts import Draft, DraftContext, evaluate_drafts, parse_candidate, shorten_draft
 from contentgen.errors import ContentgenError, GeneratorError, ValidationError
-from contentgen import requests_io
 from contentgen.evaluation import Evaluator
 from contentgen.generator import Generator
+from contentgen.ids import new_id
 from contentgen.plugins import PluginSet, load_plugins
 from contentgen.registry import GeneratorRegistry
 from contentgen.routing import SAMPLING_KEYS, RoutePlan, plan_route
-from contentgen.ids import new_id
 from contentgen.templates import RenderedPrompt, TemplateLibrary
 from contentgen.types import (
     BaseRequest,
@@ -95,9 +95,13 @@ class Engine:
         self.settings = settings
         self.plugins = plugins
         self.registry = GeneratorRegistry(
-            plugins.generators, self._generator_options(), untrusted=set(settings.untrusted_generators)
+            plugins.generators,
+            self._generator_options(),
+            untrusted=set(settings.untrusted_generators),
         )
-        self.templates = TemplateLibrary.with_builtins(settings.template_dirs, plugins.template_dirs)
+        self.templates = TemplateLibrary.with_builtins(
+            settings.template_dirs, plugins.template_dirs
+        )
         self._store = store
         self.evaluators: list[Evaluator] = list(
             evaluators if evaluators is not None else self._default_evaluators()
@@ -115,7 +119,9 @@ class Engine:
         """Build an engine from contentgen.toml, CONTENTGEN_* variables and keyword overrides."""
         settings = load_settings(path, **overrides)
         plugins = load_plugins(
-            settings.blocked_plugins, use_entry_points=settings.use_entry_points, extra=extra_plugins
+            settings.blocked_plugins,
+            use_entry_points=settings.use_entry_points,
+            extra=extra_plugins,
         )
         return cls(settings, plugins, evaluators=evaluators)
 
@@ -174,11 +180,18 @@ class Engine:
         (result,) = self.generate_many([request])
         return result
 
-    def generate_many(self, requests: Sequence[BaseRequest], *, job_id: str | None = None) -> list[Result]:
+    def generate_many(
+        self, requests: Sequence[BaseRequest], *, job_id: str | None = None
+    ) -> list[Result]:
         """Generate for many requests at once (grouped into model batches) and store each."""
         produced = self.persist(self.produce(requests), job_id=job_id)
         results = [self._result(p) for p in produced]
-        if len(results) == 1 and results[0].notes and not results[0].outputs and not results[0].rejected:
+        if (
+            len(results) == 1
+            and results[0].notes
+            and not results[0].outputs
+            and not results[0].rejected
+        ):
             raise GeneratorError(results[0].notes[0])
         return results
 
@@ -200,14 +213,26 @@ class Engine:
         """
         from contentgen.batch import run_batch
 
-        return run_batch(self, rows, task=task, template=template, mapping=mapping, variants=variants,
-                         job_name=job_name, **options)
+        return run_batch(
+            self,
+            rows,
+            task=task,
+            template=template,
+            mapping=mapping,
+            variants=variants,
+            job_name=job_name,
+            **options,
+        )
 
     def prepare(self, request: BaseRequest) -> Work:
         """Validate routing and render the prompt: every input error surfaces here, before loading."""
         if not isinstance(request, BaseRequest):
-            raise ValidationError("request", f"expected a request object, got {type(request).__name__}")
-        if self.settings.bandit:  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
+            raise ValidationError(
+                "request", f"expected a request object, got {type(request).__name__}"
+            )
+        if (
+            self.settings.bandit
+        ):  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
             request = self.bandit.route(request)
         plan = plan_route(request, self.settings, self.registry, self.templates)
         variables = requests_io.prompt_variables(request)
@@ -264,10 +289,17 @@ class Engine:
         except Exception as exc:  # any plugin failure: fall back or report, never crash the batch
             fallback = work.plan.fallback_id
             if fallback and fallback != work.generator_id and work.fallback_from is None:
-                log.warning("generator %s failed to load (%s); using fallback %s", work.generator_id, exc, fallback)
+                log.warning(
+                    "generator %s failed to load (%s); using fallback %s",
+                    work.generator_id,
+                    exc,
+                    fallback,
+                )
                 work.fallback_from, work.generator_id = work.generator_id, fallback
                 return self._loaded(work)
-            work.error = f"generator {work.generator_id} failed to load: {type(exc).__name__}: {exc}"
+            work.error = (
+                f"generator {work.generator_id} failed to load: {type(exc).__name__}: {exc}"
+            )
             return None
         finally:
             work.load_s += time.perf_counter() - started
@@ -333,7 +365,9 @@ class Engine:
             **{k: v for k, v in sampling.items()},
         )
 
-    def _accept(self, work: Work, prompt: Prompt, candidates: list[Candidate], share: float) -> None:
+    def _accept(
+        self, work: Work, prompt: Prompt, candidates: list[Candidate], share: float
+    ) -> None:
         drafts = [parse_candidate(c, work.ctx, prompt.seed or 0, share) for c in candidates]
         drafts = evaluate_drafts(drafts, work.ctx)
         for draft in drafts:
@@ -360,7 +394,11 @@ class Engine:
     def _summary_fallback(self, work: Work) -> None:
         if not (work.plan.check_fallback and work.needed and work.plan.fallback_id):
             return
-        work.fallback_from, work.generator_id, work.error = work.generator_id, work.plan.fallback_id, None
+        work.fallback_from, work.generator_id, work.error = (
+            work.generator_id,
+            work.plan.fallback_id,
+            None,
+        )
         self._generate_group(work.generator_id, [work], 0)
 
     # -- results and storage -------------------------------------------------------------------
@@ -377,7 +415,10 @@ class Engine:
             output_id = new_id()
             if draft.image_png is not None:
                 images[output_id] = draft.image_png
-            timings = {"generate_s": round(draft.generate_s, 4), "evaluate_s": round(draft.evaluate_s, 4)}
+            timings = {
+                "generate_s": round(draft.generate_s, 4),
+                "evaluate_s": round(draft.evaluate_s, 4),
+            }
             if index == 0:
                 timings["load_s"] = round(work.load_s, 4)
             for key in ("new_tokens", "prompt_tokens"):
@@ -385,7 +426,9 @@ class Engine:
                     timings[key] = draft.meta[key]
             evaluations = draft.evaluations
             if draft.meta.get("flagged"):
-                evaluations += (Evaluation(name="safety_checker", passed=False, detail={"flagged": True}),)
+                evaluations += (
+                    Evaluation(name="safety_checker", passed=False, detail={"flagged": True}),
+                )
             outputs.append(
                 Output(
                     id=output_id,
@@ -405,7 +448,10 @@ class Engine:
                         model_revision=info.revision if info else None,
                         template_id=rendered.template.id if rendered else None,
                         template_hash=rendered.template.sha256 if rendered else None,
-                        params={**work.plan.params, **({"repaired": draft.repaired} if draft.repaired else {})},
+                        params={
+                            **work.plan.params,
+                            **({"repaired": draft.repaired} if draft.repaired else {}),
+                        },
                         seed=draft.seed,
                         timings=timings,
                         fallback_from=work.fallback_from,
@@ -414,7 +460,9 @@ class Engine:
                 )
             )
         payload = requests_io.request_payload(work.request, work.variables)
-        return Produced(work.request_id, work.request.task, payload, tuple(outputs), images, work.error)
+        return Produced(
+            work.request_id, work.request.task, payload, tuple(outputs), images, work.error
+        )
 
     def persist(self, produced: Iterable[Produced], *, job_id: str | None = None) -> list[Produced]:
         """Store each request with its outputs, one transaction per request; returns them as stored."""
@@ -459,18 +507,26 @@ class Engine:
         """Rate an output: any of a 1-5 score, thumbs up/down, a comment and an edited final text."""
         from contentgen.ratings import rating_rows
 
-        rows = rating_rows(score=score, thumb=thumb, comment=comment, edited_text=edited_text, rater=rater)
+        rows = rating_rows(
+            score=score, thumb=thumb, comment=comment, edited_text=edited_text, rater=rater
+        )
         return [self.store.add_rating(output_id, rater=rater, source=source, **row) for row in rows]
 
-    def compare(self, first_id: str, second_id: str, *, preferred: str, rater: str, source: str = "api") -> Rating:
+    def compare(
+        self, first_id: str, second_id: str, *, preferred: str, rater: str, source: str = "api"
+    ) -> Rating:
         """Record that `rater` prefers one of two outputs of the same task."""
         from contentgen.ratings import check_preference
 
         first, second = self.store.get_outputs([first_id, second_id])
         check_preference(first, second, preferred, rater)
         return self.store.add_rating(
-            first_id, rater=rater, kind="preference", other_output_id=second_id,
-            preferred_output_id=preferred, source=source,
+            first_id,
+            rater=rater,
+            kind="preference",
+            other_output_id=second_id,
+            preferred_output_id=preferred,
+            source=source,
         )
 
     def get_output(self, output_id: str) -> Output:

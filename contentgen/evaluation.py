@@ -61,7 +61,9 @@ def run_evaluators(
             # Gates fail closed: an unchecked output is not published.
             reason = f"evaluator failed: {type(exc).__name__}: {exc}"
             results = [
-                Evaluation(name=evaluator.name, passed=not evaluator.gate, detail={"reason": reason})
+                Evaluation(
+                    name=evaluator.name, passed=not evaluator.gate, detail={"reason": reason}
+                )
                 for _ in indices
             ]
         for i, verdict in zip(indices, results, strict=True):

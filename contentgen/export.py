@@ -17,9 +17,26 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = (
-    "output_id", "request_id", "task", "status", "reason", "text", "fields", "image_path",
-    "generator_id", "generator_version", "model_id", "template_id", "template_hash", "seed",
-    "mean_score", "ratings", "thumbs_up", "thumbs_down", "final_text", "created_at",
+    "output_id",
+    "request_id",
+    "task",
+    "status",
+    "reason",
+    "text",
+    "fields",
+    "image_path",
+    "generator_id",
+    "generator_version",
+    "model_id",
+    "template_id",
+    "template_hash",
+    "seed",
+    "mean_score",
+    "ratings",
+    "thumbs_up",
+    "thumbs_down",
+    "final_text",
+    "created_at",
 )
 
 

@@ -107,6 +107,7 @@ class GeneratorSpec:
             modality=generator_cls.modality,
             tasks=frozenset(generator_cls.tasks),
             version=generator_cls.version,
-            description=generator_cls.description or (generator_cls.__doc__ or "").strip().split("\n")[0],
+            description=generator_cls.description
+            or (generator_cls.__doc__ or "").strip().split("\n")[0],
             options=dict(generator_cls.options),
         )

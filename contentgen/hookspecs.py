@@ -40,4 +40,8 @@ def register_evaluators(register: Callable[[Any], None]) -> None:
     """
 
 
-HOOK_NAMES: tuple[str, ...] = ("register_generators", "register_template_dirs", "register_evaluators")
+HOOK_NAMES: tuple[str, ...] = (
+    "register_generators",
+    "register_template_dirs",
+    "register_evaluators",
+)

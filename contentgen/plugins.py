@@ -83,10 +83,18 @@ def load_plugins(
             candidates.append((ep.name, ep.load, ep.value, _version_of(ep.dist)))
     if not seen_builtin:
         candidates.insert(
-            0, (BUILTIN, lambda: importlib.import_module(BUILTIN_MODULE), BUILTIN_MODULE, _own_version())
+            0,
+            (
+                BUILTIN,
+                lambda: importlib.import_module(BUILTIN_MODULE),
+                BUILTIN_MODULE,
+                _own_version(),
+            ),
         )
     for name, plugin in extra:
-        candidates.append((name, _constant(plugin), getattr(plugin, "__name__", repr(plugin)), "local"))
+        candidates.append(
+            (name, _constant(plugin), getattr(plugin, "__name__", repr(plugin)), "local")
+        )
 
     for name, loader, module_name, version in candidates:
         info = PluginInfo(name=name, version=version, module=module_name)
@@ -94,7 +102,9 @@ def load_plugins(
             infos[name] = replace(info, blocked=True)
             continue
         if name in infos:
-            infos[name] = replace(info, error=f"plugin name {name!r} is used twice; second one skipped")
+            infos[name] = replace(
+                info, error=f"plugin name {name!r} is used twice; second one skipped"
+            )
             continue
         infos[name] = _register_one(pm, name, loader, info)
 
@@ -139,7 +149,9 @@ def _hook_results(plugins: PluginSet, hook_name: str, accept: Callable[[str, Any
     for impl in reversed(hook.get_hookimpls()):
         registered: list[str] = []
 
-        def register(item: Any, _plugin: str = impl.plugin_name, _out: list[str] = registered) -> None:
+        def register(
+            item: Any, _plugin: str = impl.plugin_name, _out: list[str] = registered
+        ) -> None:
             _out.append(accept(_plugin, item))
 
         try:
@@ -203,6 +215,8 @@ def plugin_module(name: str, **hooks: Callable[..., None]) -> ModuleType:
     module = ModuleType(name)
     for hook_name, function in hooks.items():
         if hook_name not in hookspecs.HOOK_NAMES:
-            raise PluginError(f"unknown hook {hook_name!r} (hooks: {', '.join(hookspecs.HOOK_NAMES)})")
+            raise PluginError(
+                f"unknown hook {hook_name!r} (hooks: {', '.join(hookspecs.HOOK_NAMES)})"
+            )
         setattr(module, hook_name, hookspecs.hookimpl(function))
     return module

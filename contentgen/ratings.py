@@ -13,7 +13,9 @@ MAX_COMMENT = 10_000
 
 def _rater(rater: str) -> str:
     if not isinstance(rater, str) or not rater.strip() or len(rater) > 200:
-        raise ValidationError("rater", "must be a non-empty pseudonymous id of at most 200 characters")
+        raise ValidationError(
+            "rater", "must be a non-empty pseudonymous id of at most 200 characters"
+        )
     return rater.strip()
 
 
@@ -40,7 +42,9 @@ def rating_rows(
     rows: list[dict[str, Any]] = []
     if score is not None:
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-            raise ValidationError("score", f"must be a whole number from 1 to 5, got {score!r}", range(1, 6))
+            raise ValidationError(
+                "score", f"must be a whole number from 1 to 5, got {score!r}", range(1, 6)
+            )
         rows.append({"kind": "score", "score": score})
     value = parse_thumb(thumb)
     if value is not None:
@@ -51,7 +55,9 @@ def rating_rows(
         rows.append({"kind": "comment", "comment": comment})
     if edited_text is not None:
         if not edited_text.strip() or len(edited_text) > 100_000:
-            raise ValidationError("edited_text", "must be non-empty text of at most 100000 characters")
+            raise ValidationError(
+                "edited_text", "must be non-empty text of at most 100000 characters"
+            )
         rows.append({"kind": "edit", "edited_text": edited_text})
     if not rows:
         raise ValidationError("rating", "give at least one of score, thumb, comment, edited_text")
@@ -64,6 +70,10 @@ def check_preference(first: Output, second: Output, preferred: str, rater: str) 
     if first.id == second.id:
         raise ValidationError("second", "a preference needs two different outputs")
     if first.task is not second.task:
-        raise ValidationError("second", f"cannot compare a {first.task.value} output with a {second.task.value} one")
+        raise ValidationError(
+            "second", f"cannot compare a {first.task.value} output with a {second.task.value} one"
+        )
     if preferred not in (first.id, second.id):
-        raise ValidationError("preferred", "must be one of the two compared outputs", [first.id, second.id])
+        raise ValidationError(
+            "preferred", "must be one of the two compared outputs", [first.id, second.id]
+        )

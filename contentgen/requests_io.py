@@ -47,15 +47,24 @@ def request_from_dict(task: str | Task, data: Mapping[str, Any]) -> BaseRequest:
     cls = REQUEST_TYPES[task]
     names = {f.name for f in dataclasses.fields(cls)}
     if not isinstance(data, Mapping):
-        raise ValidationError("request", f"must be a mapping of field names, got {type(data).__name__}")
+        raise ValidationError(
+            "request", f"must be a mapping of field names, got {type(data).__name__}"
+        )
     unknown = sorted(str(k) for k in set(data) - names - {"task"})
     if unknown:
-        raise ValidationError(unknown[0], f"is not a field of a {task.value} request", sorted(names))
+        raise ValidationError(
+            unknown[0], f"is not a field of a {task.value} request", sorted(names)
+        )
     try:
         return cls(**{k: v for k, v in data.items() if k != "task"})
     except TypeError as exc:
-        missing = [f.name for f in dataclasses.fields(cls) if f.name not in data
-                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        missing = [
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in data
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ]
         if missing:
             raise ValidationError(missing[0], f"is required for a {task.value} request") from None
         raise ValidationError("request", str(exc)) from None

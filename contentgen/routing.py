@@ -64,7 +64,8 @@ def plan_route(
             fallback, check_fallback = EXTRACTIVE, True
         elif request.method == "abstractive" and generator_id == EXTRACTIVE:
             raise ValidationError(
-                "method", "abstractive summaries need a language-model generator, not the extractive one",
+                "method",
+                "abstractive summaries need a language-model generator, not the extractive one",
                 [s.id for s in registry.for_task(request.task) if s.id != EXTRACTIVE],
             )
     registry.check_supports(generator_id, request.task)
@@ -72,7 +73,11 @@ def plan_route(
         fallback = None
 
     template_id = request.template or (route.template if request.template is None else None)
-    if isinstance(request, MarketingRequest) and template_id is not None and request.template is None:
+    if (
+        isinstance(request, MarketingRequest)
+        and template_id is not None
+        and request.template is None
+    ):
         # A configured marketing template only applies to its own channel.
         channel = templates.get(template_id).channel if templates.exists(template_id) else None
         if channel is not None and channel != request.channel:
@@ -83,14 +88,20 @@ def plan_route(
         task, _ = template_id_parts(template_id)
         if task is not request.task:
             raise ValidationError(
-                "template", f"{template_id!r} is a {task.value} template, not {request.task.value}",
+                "template",
+                f"{template_id!r} is a {task.value} template, not {request.task.value}",
                 templates.ids(request.task),
             )
         info = templates.get(template_id)
         template_meta = {k: info.meta[k] for k in ("max_new_tokens", "stop") if k in info.meta}
-        if isinstance(request, MarketingRequest) and info.channel and info.channel != request.channel:
+        if (
+            isinstance(request, MarketingRequest)
+            and info.channel
+            and info.channel != request.channel
+        ):
             raise ValidationError(
-                "template", f"{template_id!r} writes for channel {info.channel!r}, not {request.channel!r}",
+                "template",
+                f"{template_id!r} writes for channel {info.channel!r}, not {request.channel!r}",
                 [t.id for t in templates.list(Task.MARKETING) if t.channel == request.channel],
             )
 
@@ -100,7 +111,11 @@ def plan_route(
             value = getattr(request, name)
             if value is not None:
                 params[name] = value
-    if request.n > 1 and float(params.get("temperature", 0.8)) <= 0 and request.task is not Task.IMAGE:
+    if (
+        request.n > 1
+        and float(params.get("temperature", 0.8)) <= 0
+        and request.task is not Task.IMAGE
+    ):
         params["temperature"] = 0.8  # several variants from greedy decoding would be identical
     seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
     return RoutePlan(generator_id, template_id, params, seed, fallback, check_fallback)

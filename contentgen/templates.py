@@ -31,7 +31,16 @@ BUILTIN_DIR = Path(__file__).parent / "_templates"
 SUFFIXES = (".html.j2", ".j2")
 _FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
 _ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9_\-]*$")
-_META_KEYS = {"description", "channel", "system", "stop", "max_new_tokens", "output", "style", "examples"}
+_META_KEYS = {
+    "description",
+    "channel",
+    "system",
+    "stop",
+    "max_new_tokens",
+    "output",
+    "style",
+    "examples",
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,9 @@ class TemplateLibrary:
         self._compiled_cache: dict[str, jinja2.Template] = {}
 
     @classmethod
-    def with_builtins(cls, user_dirs: Sequence[Path] = (), plugin_dirs: Sequence[Path] = ()) -> TemplateLibrary:
+    def with_builtins(
+        cls, user_dirs: Sequence[Path] = (), plugin_dirs: Sequence[Path] = ()
+    ) -> TemplateLibrary:
         """User folders first, then plugin folders, then the built-in library."""
         return cls([*user_dirs, *plugin_dirs, BUILTIN_DIR])
 
@@ -166,7 +177,9 @@ class TemplateLibrary:
                 variables |= jinja_meta.find_undeclared_variables(env.parse(str(meta["system"])))
             variables -= set(env.globals)  # range, lipsum, data_instructions: not request data
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{template_id} ({path}, line {exc.lineno}): {exc.message}") from None
+            raise TemplateError(
+                f"{template_id} ({path}, line {exc.lineno}): {exc.message}"
+            ) from None
         except (RecursionError, MemoryError) as exc:
             raise TemplateError(f"{template_id} ({path}): too deeply nested ({exc})") from None
         return TemplateInfo(
@@ -259,18 +272,29 @@ class TemplateLibrary:
             examples=examples,
         )
 
-    def _render_examples(self, info: TemplateInfo, variables: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    def _render_examples(
+        self, info: TemplateInfo, variables: Mapping[str, Any]
+    ) -> tuple[tuple[str, str], ...]:
         """Few-shot turns: the template rendered with each example's data, paired with its answer.
 
         Small instruct models follow a format far more reliably when shown one worked example as
         a previous chat turn than when the format is only described.
         """
         examples = info.meta.get("examples", [])
-        if not isinstance(examples, list) or not all(isinstance(e, dict) and "answer" in e for e in examples):
-            raise TemplateError(f"{info.id}: examples must be a list of tables, each with an 'answer'")
+        if not isinstance(examples, list) or not all(
+            isinstance(e, dict) and "answer" in e for e in examples
+        ):
+            raise TemplateError(
+                f"{info.id}: examples must be a list of tables, each with an 'answer'"
+            )
         template = self._compiled(info.id, info.source, info.html)
         turns = []
         for example in examples:
             merged = {**variables, **{k: v for k, v in example.items() if k != "answer"}}
-            turns.append((render_limited(template, merged, self.limits).strip(), str(example["answer"]).strip()))
+            turns.append(
+                (
+                    render_limited(template, merged, self.limits).strip(),
+                    str(example["answer"]).strip(),
+                )
+            )
         return tuple(turns)

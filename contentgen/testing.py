@@ -1,11 +1,11 @@
 """Test kit for plugin authors: a contract suite to subclass, and fast deterministic generators.
 
-    from contentgen.testing import GeneratorContract
+from contentgen.testing import GeneratorContract
 
-    class TestMyGenerator(GeneratorContract):
-        @pytest.fixture
-        def generator(self):
-            return MyGenerator(model="tiny")
+class TestMyGenerator(GeneratorContract):
+    @pytest.fixture
+    def generator(self):
+        return MyGenerator(model="tiny")
 """
 
 from __future__ import annotations
@@ -65,10 +65,14 @@ class EchoGenerator(Generator):
             spec = CHANNELS[str(data.get("channel", "search_ad"))]
             lines = []
             for f in spec.fields:
-                base = f"{opener} {name}. Made for {data.get('audience', 'you')}, ready when you are."
+                base = (
+                    f"{opener} {name}. Made for {data.get('audience', 'you')}, ready when you are."
+                )
                 while len(base) < f.min_chars:
                     base += " Order today."
-                lines.append(f"{f.title}: {base[: f.max_chars].rsplit(' ', 1)[0] if len(base) > f.max_chars else base}")
+                lines.append(
+                    f"{f.title}: {base[: f.max_chars].rsplit(' ', 1)[0] if len(base) > f.max_chars else base}"
+                )
             text = "\n".join(lines) if len(spec.fields) > 1 else lines[0].split(": ", 1)[1]
         elif prompt.task is Task.NEWS_SUMMARY:
             text = str(data.get("article", "")).split(".")[0].strip() + "."
@@ -87,11 +91,18 @@ class EchoGenerator(Generator):
 
 def _png(width: int, height: int, gray: bytes) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     raw = b"".join(b"\x00" + gray[r * width : (r + 1) * width] for r in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 class NoiseImageGenerator(Generator):
@@ -115,11 +126,14 @@ class NoiseImageGenerator(Generator):
                 while stream.tell() < size * size:
                     stream.write(hashlib.sha256(f"{p.seed}:{i}:{counter}".encode()).digest())
                     counter += 1
-                images.append(Candidate(image_png=_png(size, size, stream.getvalue()[: size * size]),
-                                        meta={"seed": (p.seed or 0) + i, "class_name": "noise"}))
+                images.append(
+                    Candidate(
+                        image_png=_png(size, size, stream.getvalue()[: size * size]),
+                        meta={"seed": (p.seed or 0) + i, "class_name": "noise"},
+                    )
+                )
             out.append(images)
         return out
-
 
 
 def echo_plugin() -> object:
@@ -154,8 +168,14 @@ def echo_engine(
         Task.CUSTOMER_SERVICE: Route("testing:echo", template="customer_service/reply"),
         Task.IMAGE: Route("testing:noise"),
     }
-    settings = Settings(data_dir=Path(data_dir), database_url=database_url, routes=routes,
-                        generators=generators or {}, use_entry_points=False, torch_threads=1)
+    settings = Settings(
+        data_dir=Path(data_dir),
+        database_url=database_url,
+        routes=routes,
+        generators=generators or {},
+        use_entry_points=False,
+        torch_threads=1,
+    )
     plugins = load_plugins((), use_entry_points=False, extra=[("testing", echo_plugin())])
     return Engine(settings, plugins, evaluators=[])
 
@@ -172,7 +192,11 @@ class GeneratorContract:
         task = sorted(generator.tasks, key=lambda t: t.value)[0]
         data: Any = {
             Task.MARKETING: {"product": {"name": text}, "channel": "search_ad", "audience": "all"},
-            Task.NEWS_SUMMARY: {"article": f"{text}. More text.", "target_words": 20, "style": "brief"},
+            Task.NEWS_SUMMARY: {
+                "article": f"{text}. More text.",
+                "target_words": 20,
+                "style": "brief",
+            },
             Task.CUSTOMER_SERVICE: {"message": text, "context": {}, "policy": ""},
             Task.IMAGE: {"prompt": text, "class_name": ""},
         }[task]

@@ -33,7 +33,9 @@ class Task(StrEnum):
         try:
             return cls(normalised)
         except ValueError:
-            raise ValidationError("task", f"unknown task {value!r}", [t.value for t in cls]) from None
+            raise ValidationError(
+                "task", f"unknown task {value!r}", [t.value for t in cls]
+            ) from None
 
 
 Modality = Literal["text", "image"]
@@ -47,7 +49,9 @@ def _frozen_mapping(value: Mapping[str, Any] | None, name: str) -> Mapping[str, 
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
-        raise ValidationError(name, f"must be a mapping of names to values, got {type(value).__name__}")
+        raise ValidationError(
+            name, f"must be a mapping of names to values, got {type(value).__name__}"
+        )
     for key in value:
         if not isinstance(key, str) or not key:
             raise ValidationError(name, f"keys must be non-empty strings, got {key!r}")
@@ -137,7 +141,9 @@ class MarketingRequest(BaseRequest):
         if not self.product:
             raise ValidationError("product", "must contain at least one fact, e.g. {'name': ...}")
         if not any(k in self.product for k in ("name", "title")):
-            raise ValidationError("product", "needs a 'name' (or 'title') fact", sorted(self.product))
+            raise ValidationError(
+                "product", "needs a 'name' (or 'title') fact", sorted(self.product)
+            )
         from contentgen.channels import CHANNELS
 
         if not isinstance(self.channel, str) or self.channel not in CHANNELS:
@@ -268,7 +274,9 @@ class ImageRequest(BaseRequest):
         if self.guidance is not None and (
             not isinstance(self.guidance, int | float) or not 0 <= self.guidance <= 50
         ):
-            raise ValidationError("guidance", f"must be a number from 0 to 50, got {self.guidance!r}")
+            raise ValidationError(
+                "guidance", f"must be a number from 0 to 50, got {self.guidance!r}"
+            )
 
     @property
     def n(self) -> int:

@@ -14,8 +14,10 @@ target_metadata = Base.metadata
 def run_migrations() -> None:
     """Run migrations online, with batch mode so SQLite can alter tables."""
     database = config.attributes.get("database")
-    engine = database.write_engine if database is not None else create_engine(
-        config.get_main_option("sqlalchemy.url") or "sqlite://"
+    engine = (
+        database.write_engine
+        if database is not None
+        else create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     )
     with engine.connect() as connection:
         context.configure(

@@ -15,7 +15,9 @@ from contentgen.plugins import load_plugins, plugin_module
 from contentgen.testing import EchoGenerator, NoiseImageGenerator
 from contentgen.types import Task
 
-POSTGRES_URL = os.environ.get("CONTENTGEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_URL = os.environ.get(
+    "CONTENTGEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REQUIRE_POSTGRES = os.environ.get("CONTENTGEN_REQUIRE_POSTGRES") == "1"
 SHARED_CACHE = Path(os.environ.get("CONTENTGEN_CACHE_DIR") or Path.home() / ".cache" / "contentgen")
 

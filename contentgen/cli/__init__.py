@@ -89,7 +89,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Path to contentgen.toml.")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Path to contentgen.toml."
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(package_name="contentgen")
 @click.pass_context

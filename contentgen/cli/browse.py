@@ -48,8 +48,12 @@ def show(ctx: click.Context, output_id: str) -> None:
     if output.reason:
         click.secho(f"reason: {output.reason}", fg="yellow")
     click.echo(output.text or f"image: {engine.store.artifacts.path(output.image_path or '')}")
-    click.echo(f"\ngenerator {p.generator_id} v{p.generator_version}; model {p.model_id} ({p.model_revision or '-'})")
-    click.echo(f"template {p.template_id or '-'} sha256 {(p.template_hash or '-')[:12]}; seed {p.seed}")
+    click.echo(
+        f"\ngenerator {p.generator_id} v{p.generator_version}; model {p.model_id} ({p.model_revision or '-'})"
+    )
+    click.echo(
+        f"template {p.template_id or '-'} sha256 {(p.template_hash or '-')[:12]}; seed {p.seed}"
+    )
     if p.fallback_from:
         click.echo(f"fallback from {p.fallback_from}")
     click.echo(f"params {json.dumps(dict(p.params))}; timings {json.dumps(dict(p.timings))}")
@@ -57,7 +61,13 @@ def show(ctx: click.Context, output_id: str) -> None:
         mark = "pass" if e.passed else "FAIL"
         click.echo(f"  {mark:4} {e.name:14} {'' if e.score is None else round(e.score, 3)}")
     for r in engine.ratings(output.id):
-        value = r.score if r.kind == "score" else r.thumb if r.kind == "thumb" else r.comment or r.edited_text or r.preferred_output_id
+        value = (
+            r.score
+            if r.kind == "score"
+            else r.thumb
+            if r.kind == "thumb"
+            else r.comment or r.edited_text or r.preferred_output_id
+        )
         click.echo(f"  rating {r.kind} by {r.rater}: {value}")
 
 
@@ -70,33 +80,51 @@ def list_outputs(ctx: click.Context, limit: int, **filters: str | None) -> None:
     outputs = engine_from(ctx).list_outputs(limit=limit, **_filters(**filters))
     for o in outputs:
         text = (o.text or o.image_path or "").replace("\n", " | ")
-        click.echo(f"{o.id}  {o.task.value:16} {o.status:8} {(o.provenance.template_id or '-'):28} {text[:70]}")
+        click.echo(
+            f"{o.id}  {o.task.value:16} {o.status:8} {(o.provenance.template_id or '-'):28} {text[:70]}"
+        )
     click.echo(f"{len(outputs)} output(s)")
 
 
 @click.command()
-@click.option("--by", default="template", show_default=True,
-              type=click.Choice(["template", "generator", "task", "channel", "model", "status"]))
+@click.option(
+    "--by",
+    default="template",
+    show_default=True,
+    type=click.Choice(["template", "generator", "task", "channel", "model", "status"]),
+)
 @click.pass_context
 def stats(ctx: click.Context, by: str) -> None:
     """Outputs, ratings and rejections grouped by template, generator, task, channel or model."""
     rows = engine_from(ctx).stats(by=by)
-    click.echo(f"{by:32} {'outputs':>8} {'rejected':>8} {'rated':>6} {'mean':>5} {'up':>4} {'down':>4}")
+    click.echo(
+        f"{by:32} {'outputs':>8} {'rejected':>8} {'rated':>6} {'mean':>5} {'up':>4} {'down':>4}"
+    )
     for r in rows:
         mean = f"{r.mean_score:.2f}" if r.mean_score is not None else "-"
-        click.echo(f"{r.key:32} {r.outputs:8} {r.rejected:8} {r.rated:6} {mean:>5} {r.thumbs_up:4} {r.thumbs_down:4}")
+        click.echo(
+            f"{r.key:32} {r.outputs:8} {r.rejected:8} {r.rated:6} {mean:>5} {r.thumbs_up:4} {r.thumbs_down:4}"
+        )
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Defaults to the --out extension.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout as JSONL).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Defaults to the --out extension."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: stdout as JSONL).",
+)
 @filter_options
 @click.pass_context
 def export(ctx: click.Context, fmt: str | None, out: Path | None, **filters: str | None) -> None:
     """Export outputs with their ratings to CSV or JSONL."""
     engine = engine_from(ctx)
     if out is None:
-        count = write_export(export_rows(engine.store, **_filters(**filters)), sys.stdout, fmt or "jsonl")
+        count = write_export(
+            export_rows(engine.store, **_filters(**filters)), sys.stdout, fmt or "jsonl"
+        )
     else:
         count = export_outputs(engine.store, out, fmt, **_filters(**filters))
         click.echo(f"exported {count} output(s) to {out}", err=True)

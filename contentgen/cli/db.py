@@ -37,6 +37,8 @@ def current(ctx: click.Context) -> None:
 
     database = Database(engine_from(ctx).settings.db_url)
     try:
-        click.echo(f"current {migrate.current_revision(database) or '(empty)'}; newest {migrate.head_revision()}")
+        click.echo(
+            f"current {migrate.current_revision(database) or '(empty)'}; newest {migrate.head_revision()}"
+        )
     finally:
         database.dispose()

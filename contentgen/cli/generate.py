@@ -24,10 +24,20 @@ from contentgen.types import (
 )
 
 ROUTING = [
-    click.option("--generator", help="Generator id, e.g. builtin:transformers (see `contentgen generators`)."),
-    click.option("--template", help="Template id, e.g. marketing/search_ad (see `contentgen templates`)."),
+    click.option(
+        "--generator", help="Generator id, e.g. builtin:transformers (see `contentgen generators`)."
+    ),
+    click.option(
+        "--template", help="Template id, e.g. marketing/search_ad (see `contentgen templates`)."
+    ),
     click.option("--seed", type=int, help="Seed for reproducible output."),
-    click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Sampling parameter, e.g. temperature=0.7."),
+    click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Sampling parameter, e.g. temperature=0.7.",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 ]
 
@@ -39,9 +49,15 @@ def routing_options(function: Any) -> Any:
     return function
 
 
-def _common(generator: str | None, template: str | None, seed: int | None, params: tuple[str, ...]) -> dict[str, Any]:
-    return {"generator": generator, "template": template, "seed": seed,
-            "params": parse_pairs(params, "--param", typed=True)}
+def _common(
+    generator: str | None, template: str | None, seed: int | None, params: tuple[str, ...]
+) -> dict[str, Any]:
+    return {
+        "generator": generator,
+        "template": template,
+        "seed": seed,
+        "params": parse_pairs(params, "--param", typed=True),
+    }
 
 
 def _print(result: Result, as_json: bool) -> None:
@@ -50,10 +66,14 @@ def _print(result: Result, as_json: bool) -> None:
         return
     for output in result.outputs:
         p = output.provenance
-        click.secho(f"[{output.id}] {p.generator_id} · {p.template_id or '-'} · seed {p.seed}", fg="cyan")
+        click.secho(
+            f"[{output.id}] {p.generator_id} · {p.template_id or '-'} · seed {p.seed}", fg="cyan"
+        )
         if output.image_path:
-            click.echo(f"  image: {output.image_path} (class {output.fields.get('class_name', '?')}, "
-                       f"chosen by {output.fields.get('mapped_by', '?')})")
+            click.echo(
+                f"  image: {output.image_path} (class {output.fields.get('class_name', '?')}, "
+                f"chosen by {output.fields.get('mapped_by', '?')})"
+            )
         else:
             click.echo(output.text or "")
         click.echo()
@@ -61,7 +81,9 @@ def _print(result: Result, as_json: bool) -> None:
         click.secho(f"[{output.id}] rejected: {output.reason}", fg="yellow")
     for note in result.notes:
         click.secho(f"note: {note}", fg="red")
-    click.echo(f"{len(result.outputs)} output(s), {len(result.rejected)} rejected; request {result.request_id}")
+    click.echo(
+        f"{len(result.outputs)} output(s), {len(result.rejected)} rejected; request {result.request_id}"
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -80,42 +102,87 @@ def generate() -> None:
 
 
 @generate.command("marketing")
-@click.option("--product", "product_pairs", multiple=True, metavar="KEY=VALUE", help="A product fact (repeat).")
+@click.option(
+    "--product",
+    "product_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A product fact (repeat).",
+)
 @click.option("--product-json", help="All product facts as a JSON object.")
-@click.option("--channel", default="search_ad", show_default=True, help="search_ad, social_post, email, sms, push, product_description.")
+@click.option(
+    "--channel",
+    default="search_ad",
+    show_default=True,
+    help="search_ad, social_post, email, sms, push, product_description.",
+)
 @click.option("--audience", help="Who the copy is for.")
 @click.option("--tone", default="friendly", show_default=True, type=click.Choice(TONES))
 @click.option("--variants", default=3, show_default=True, type=int)
 @routing_options
 @click.pass_context
-def marketing(ctx: click.Context, product_pairs: tuple[str, ...], product_json: str | None, channel: str,
-              audience: str | None, tone: str, variants: int, generator: str | None, template: str | None,
-              seed: int | None, params: tuple[str, ...], as_json: bool) -> None:
+def marketing(
+    ctx: click.Context,
+    product_pairs: tuple[str, ...],
+    product_json: str | None,
+    channel: str,
+    audience: str | None,
+    tone: str,
+    variants: int,
+    generator: str | None,
+    template: str | None,
+    seed: int | None,
+    params: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Ad copy, social posts, emails, SMS, push notifications or product descriptions."""
     product: dict[str, Any] = {}
     if product_json:
         try:
             product = dict(json.loads(product_json))
         except (ValueError, TypeError):
-            raise ValidationError("--product-json", "must be a JSON object like {\"name\": \"...\"}") from None
+            raise ValidationError(
+                "--product-json", 'must be a JSON object like {"name": "..."}'
+            ) from None
     product.update(parse_pairs(product_pairs, "--product"))
-    request = MarketingRequest(product=product, channel=channel, audience=audience, tone=tone,
-                               variants=variants, **_common(generator, template, seed, params))
+    request = MarketingRequest(
+        product=product,
+        channel=channel,
+        audience=audience,
+        tone=tone,
+        variants=variants,
+        **_common(generator, template, seed, params),
+    )
     _print(engine_from(ctx).generate(request), as_json)
 
 
 @generate.command("news-summary")
 @click.option("--article", help="The article text.")
-@click.option("--article-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the article from a file.")
+@click.option(
+    "--article-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the article from a file.",
+)
 @click.option("--title", help="The article's headline.")
 @click.option("--style", default="brief", show_default=True, type=click.Choice(SUMMARY_STYLES))
 @click.option("--target-words", default=40, show_default=True, type=int)
 @click.option("--method", default="auto", show_default=True, type=click.Choice(SUMMARY_METHODS))
 @routing_options
 @click.pass_context
-def news_summary(ctx: click.Context, article: str | None, article_file: Path | None, title: str | None,
-                 style: str, target_words: int, method: str, generator: str | None, template: str | None,
-                 seed: int | None, params: tuple[str, ...], as_json: bool) -> None:
+def news_summary(
+    ctx: click.Context,
+    article: str | None,
+    article_file: Path | None,
+    title: str | None,
+    style: str,
+    target_words: int,
+    method: str,
+    generator: str | None,
+    template: str | None,
+    seed: int | None,
+    params: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Summarise a news article (abstractive, extractive, or auto with extractive fallback)."""
     if article_file is not None:
         try:
@@ -127,26 +194,53 @@ def news_summary(ctx: click.Context, article: str | None, article_file: Path | N
             ) from None
     if not article:
         raise ValidationError("--article", "give the article text or --article-file")
-    request = NewsSummaryRequest(article=article, title=title, style=style, target_words=target_words,
-                                 method=method, **_common(generator, template, seed, params))
+    request = NewsSummaryRequest(
+        article=article,
+        title=title,
+        style=style,
+        target_words=target_words,
+        method=method,
+        **_common(generator, template, seed, params),
+    )
     _print(engine_from(ctx).generate(request), as_json)
 
 
 @generate.command("customer-service")
 @click.option("--message", required=True, help="The customer's message.")
-@click.option("--context", "context_pairs", multiple=True, metavar="KEY=VALUE", help="An order/account fact (repeat).")
+@click.option(
+    "--context",
+    "context_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An order/account fact (repeat).",
+)
 @click.option("--policy", help="Policy notes the reply must follow.")
 @click.option("--tone", default="empathetic", show_default=True, type=click.Choice(TONES))
 @click.option("--variants", default=1, show_default=True, type=int)
 @routing_options
 @click.pass_context
-def customer_service(ctx: click.Context, message: str, context_pairs: tuple[str, ...], policy: str | None,
-                     tone: str, variants: int, generator: str | None, template: str | None,
-                     seed: int | None, params: tuple[str, ...], as_json: bool) -> None:
+def customer_service(
+    ctx: click.Context,
+    message: str,
+    context_pairs: tuple[str, ...],
+    policy: str | None,
+    tone: str,
+    variants: int,
+    generator: str | None,
+    template: str | None,
+    seed: int | None,
+    params: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Draft a reply to a customer message, grounded in order facts and policy."""
-    request = CustomerServiceRequest(message=message, context=parse_pairs(context_pairs, "--context"),
-                                     policy=policy, tone=tone, variants=variants,
-                                     **_common(generator, template, seed, params))
+    request = CustomerServiceRequest(
+        message=message,
+        context=parse_pairs(context_pairs, "--context"),
+        policy=policy,
+        tone=tone,
+        variants=variants,
+        **_common(generator, template, seed, params),
+    )
     _print(engine_from(ctx).generate(request), as_json)
 
 
@@ -159,23 +253,52 @@ def customer_service(ctx: click.Context, message: str, context_pairs: tuple[str,
 @click.option("--height", type=int)
 @click.option("--steps", type=int)
 @click.option("--guidance", type=float)
-@click.option("--contact-sheet", type=click.Path(dir_okay=False, path_type=Path), help="Also write a contact-sheet PNG.")
+@click.option(
+    "--contact-sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a contact-sheet PNG.",
+)
 @routing_options
 @click.pass_context
-def image(ctx: click.Context, prompt: str | None, class_name: str | None, count: int,
-          negative_prompt: str | None, width: int | None, height: int | None, steps: int | None,
-          guidance: float | None, contact_sheet: Path | None, generator: str | None,
-          template: str | None, seed: int | None, params: tuple[str, ...], as_json: bool) -> None:
+def image(
+    ctx: click.Context,
+    prompt: str | None,
+    class_name: str | None,
+    count: int,
+    negative_prompt: str | None,
+    width: int | None,
+    height: int | None,
+    steps: int | None,
+    guidance: float | None,
+    contact_sheet: Path | None,
+    generator: str | None,
+    template: str | None,
+    seed: int | None,
+    params: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Images from a prompt or a class name (default: the shipped class-conditional GAN)."""
     engine = engine_from(ctx)
-    request = ImageRequest(prompt=prompt, class_name=class_name, count=count, negative_prompt=negative_prompt,
-                           width=width, height=height, steps=steps, guidance=guidance,
-                           **_common(generator, template, seed, params))
+    request = ImageRequest(
+        prompt=prompt,
+        class_name=class_name,
+        count=count,
+        negative_prompt=negative_prompt,
+        width=width,
+        height=height,
+        steps=steps,
+        guidance=guidance,
+        **_common(generator, template, seed, params),
+    )
     result = engine.generate(request)
     _print(result, as_json)
     if contact_sheet is not None and result.outputs:
         from contentgen.images import contact_sheet as make_sheet
 
-        pngs = [engine.store.artifacts.path(o.image_path).read_bytes() for o in result.outputs if o.image_path]
+        pngs = [
+            engine.store.artifacts.path(o.image_path).read_bytes()
+            for o in result.outputs
+            if o.image_path
+        ]
         contact_sheet.write_bytes(make_sheet(pngs))
         click.echo(f"contact sheet: {contact_sheet}")

@@ -31,7 +31,9 @@ def generators(ctx: click.Context) -> None:
     for spec in engine.registry.specs():
         used = [task for task, r in routes.items() if r.generator == spec.id]
         tasks = ", ".join(sorted(t.value for t in spec.tasks))
-        click.echo(f"{spec.id:26} v{spec.version:6} {spec.modality:5} [{tasks}] plugin {spec.plugin}")
+        click.echo(
+            f"{spec.id:26} v{spec.version:6} {spec.modality:5} [{tasks}] plugin {spec.plugin}"
+        )
         if spec.description:
             click.echo(f"{'':26} {spec.description}")
         if used:
@@ -42,8 +44,8 @@ def generators(ctx: click.Context) -> None:
 @click.pass_context
 def plugins(ctx: click.Context) -> None:
     """List plugins with versions, generators and any load error."""
-    from contentgen.plugins import load_plugins
     from contentgen.config import load_settings
+    from contentgen.plugins import load_plugins
 
     root = ctx.find_root().obj or {}
     settings = load_settings(root.get("config_path"))

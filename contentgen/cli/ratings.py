@@ -15,11 +15,25 @@ from contentgen.cli._common import default_rater, engine_from
 @click.option("--edit", "edited_text", help="The edited final text.")
 @click.option("--rater", default=default_rater, show_default="$CONTENTGEN_RATER or login name")
 @click.pass_context
-def rate(ctx: click.Context, output_id: str, score: int | None, thumb: str | None, comment: str | None,
-         edited_text: str | None, rater: str) -> None:
+def rate(
+    ctx: click.Context,
+    output_id: str,
+    score: int | None,
+    thumb: str | None,
+    comment: str | None,
+    edited_text: str | None,
+    rater: str,
+) -> None:
     """Rate an output: score, thumb, comment and/or edited final text."""
-    ratings = engine_from(ctx).rate(output_id, rater=rater, score=score, thumb=thumb, comment=comment,
-                                    edited_text=edited_text, source="cli")
+    ratings = engine_from(ctx).rate(
+        output_id,
+        rater=rater,
+        score=score,
+        thumb=thumb,
+        comment=comment,
+        edited_text=edited_text,
+        source="cli",
+    )
     click.echo(f"stored {len(ratings)} rating(s) for {output_id} by {rater}")
 
 

@@ -25,7 +25,9 @@ def normalise_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"database_url {url!r} is not a database URL (e.g. sqlite:///path.db)") from None
+        raise ConfigError(
+            f"database_url {url!r} is not a database URL (e.g. sqlite:///path.db)"
+        ) from None
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED:
         raise ConfigError(f"database {backend!r} is not supported (valid: {', '.join(SUPPORTED)})")

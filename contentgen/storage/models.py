@@ -84,7 +84,9 @@ class RequestRow(Base):
         ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    outputs: Mapped[list[OutputRow]] = relationship(back_populates="request", order_by="OutputRow.idx")
+    outputs: Mapped[list[OutputRow]] = relationship(
+        back_populates="request", order_by="OutputRow.idx"
+    )
 
 
 class ArtifactRow(Base):

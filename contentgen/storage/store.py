@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from contentgen.ids import new_id
 from contentgen.errors import UnknownNameError, ValidationError
+from contentgen.ids import new_id
 from contentgen.storage import migrate
 from contentgen.storage.artifacts import ArtifactStore
 from contentgen.storage.database import Database
@@ -32,7 +32,15 @@ STAT_KEYS: Mapping[str, Any] = {
     "model": OutputRow.model_id,
     "status": OutputRow.status,
 }
-OUTPUT_FILTERS = ("task", "template_id", "generator_id", "channel", "status", "job_id", "request_id")
+OUTPUT_FILTERS = (
+    "task",
+    "template_id",
+    "generator_id",
+    "channel",
+    "status",
+    "job_id",
+    "request_id",
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -238,7 +246,9 @@ class Store:
     def get_outputs(self, output_ids: Sequence[str]) -> list[Output]:
         """Several outputs by id, in the order asked; unknown ids are an error."""
         with self.db.read() as s:
-            rows = {r.id: r for r in s.scalars(self._output_query().where(OutputRow.id.in_(output_ids)))}
+            rows = {
+                r.id: r for r in s.scalars(self._output_query().where(OutputRow.id.in_(output_ids)))
+            }
         missing = [i for i in output_ids if i not in rows]
         if missing:
             raise UnknownNameError("output", missing[0])
@@ -264,7 +274,9 @@ class Store:
         """Outputs filtered by task, template_id, generator_id, channel, status, job_id, request_id."""
         unknown = set(filters) - set(OUTPUT_FILTERS)
         if unknown:
-            raise ValidationError("filter", f"unknown filter {sorted(unknown)[0]!r}", OUTPUT_FILTERS)
+            raise ValidationError(
+                "filter", f"unknown filter {sorted(unknown)[0]!r}", OUTPUT_FILTERS
+            )
         query = self._output_query()
         for name, value in filters.items():
             if value is None:

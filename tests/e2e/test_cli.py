@@ -29,8 +29,14 @@ def workdir(tmp_path: Path) -> Path:
 
 def run(workdir: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTENTGEN_")}
-    done = subprocess.run([sys.executable, "-m", "contentgen", *args], cwd=workdir, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "contentgen", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if ok:
         assert done.returncode == 0, done.stderr
     return done
@@ -41,8 +47,21 @@ def _ids(text: str) -> list[str]:
 
 
 def test_generate_rate_show_stats_and_export(workdir: Path) -> None:
-    out = run(workdir, "generate", "marketing", "--product", "name=Wool Throw", "--product", "price_eur=69.00",
-              "--channel", "sms", "--variants", "2", "--seed", "4").stdout
+    out = run(
+        workdir,
+        "generate",
+        "marketing",
+        "--product",
+        "name=Wool Throw",
+        "--product",
+        "price_eur=69.00",
+        "--channel",
+        "sms",
+        "--variants",
+        "2",
+        "--seed",
+        "4",
+    ).stdout
     ids = _ids(out)
     assert len(ids) == 2 and "Wool Throw" in out
     run(workdir, "rate", ids[0], "--score", "5", "--thumb", "up", "--rater", "anna")
@@ -57,7 +76,10 @@ def test_generate_rate_show_stats_and_export(workdir: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert {r["output_id"] for r in rows} == set(ids)
     jsonl = run(workdir, "export", "--format", "jsonl").stdout
-    assert len(jsonl.strip().splitlines()) == 2 and json.loads(jsonl.splitlines()[0])["task"] == "marketing"
+    assert (
+        len(jsonl.strip().splitlines()) == 2
+        and json.loads(jsonl.splitlines()[0])["task"] == "marketing"
+    )
     listed = run(workdir, "list", "--task", "marketing").stdout
     assert all(i in listed for i in ids)
 
@@ -67,21 +89,44 @@ def test_extractive_summary_from_a_file(workdir: Path) -> None:
     article.write_text(
         "Acme Corp reported record profits of 12 million dollars on Tuesday. "
         "The company said demand for its rockets doubled. Analysts had expected 9 million. "
-        "Shares rose 4 percent in early trading.", encoding="utf-8")
-    out = run(workdir, "generate", "news-summary", "--article-file", str(article), "--method", "extractive",
-              "--target-words", "12", "--json").stdout
+        "Shares rose 4 percent in early trading.",
+        encoding="utf-8",
+    )
+    out = run(
+        workdir,
+        "generate",
+        "news-summary",
+        "--article-file",
+        str(article),
+        "--method",
+        "extractive",
+        "--target-words",
+        "12",
+        "--json",
+    ).stdout
     result = json.loads(out)
     text = result["outputs"][0]["text"]
     assert text and text in article.read_text()
 
 
 def test_errors_become_exit_codes_with_the_valid_choices(workdir: Path) -> None:
-    bad = run(workdir, "generate", "marketing", "--product", "name=Mug", "--channel", "billboard", ok=False)
+    bad = run(
+        workdir,
+        "generate",
+        "marketing",
+        "--product",
+        "name=Mug",
+        "--channel",
+        "billboard",
+        ok=False,
+    )
     assert bad.returncode == 2 and "channel" in bad.stderr and "search_ad" in bad.stderr
     assert "Traceback" not in bad.stderr
     missing = run(workdir, "rate", "0" * 32, "--score", "3", ok=False)
     assert missing.returncode == 3 and "unknown output" in missing.stderr
-    unknown = run(workdir, "generate", "marketing", "--product", "name=Mug", "--generator", "nope:x", ok=False)
+    unknown = run(
+        workdir, "generate", "marketing", "--product", "name=Mug", "--generator", "nope:x", ok=False
+    )
     assert unknown.returncode == 3 and "seasonal:phrasebook" in unknown.stderr
     pair = run(workdir, "generate", "marketing", "--product", "nameMug", ok=False)
     assert pair.returncode == 2 and "KEY=VALUE" in pair.stderr
@@ -97,10 +142,18 @@ def test_listing_commands_show_what_is_installed(workdir: Path) -> None:
 
 
 def test_blocking_a_plugin_by_environment(workdir: Path) -> None:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CONTENTGEN_")},
-           "CONTENTGEN_BLOCK_PLUGINS": "seasonal"}
-    done = subprocess.run([sys.executable, "-m", "contentgen", "plugins"], cwd=workdir, env=env,
-                          capture_output=True, text=True, check=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CONTENTGEN_")},
+        "CONTENTGEN_BLOCK_PLUGINS": "seasonal",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "contentgen", "plugins"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert re.search(r"seasonal\s+\S+\s+blocked", done.stdout)
 
 
@@ -108,4 +161,7 @@ def test_db_upgrade_reports_the_revision(workdir: Path) -> None:
     from contentgen.storage.migrate import head_revision
 
     assert f"is at revision {head_revision()}" in run(workdir, "db", "upgrade").stdout
-    assert f"current {head_revision()}; newest {head_revision()}" in run(workdir, "db", "current").stdout
+    assert (
+        f"current {head_revision()}; newest {head_revision()}"
+        in run(workdir, "db", "current").stdout
+    )

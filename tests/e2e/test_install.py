@@ -27,12 +27,28 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("install")
     wheels = base / "wheels"
     for project in (ROOT, ROOT / "plugins" / "contentgen-seasonal"):
-        _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-              "-w", str(wheels), str(project)], cwd=base)
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--no-deps",
+                "--no-build-isolation",
+                "-w",
+                str(wheels),
+                str(project),
+            ],
+            cwd=base,
+        )
     target = base / "venv"
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", *map(str, sorted(wheels.glob("*.whl")))], cwd=base)
+    _run(
+        [str(python), "-m", "pip", "install", "-q", *map(str, sorted(wheels.glob("*.whl")))],
+        cwd=base,
+    )
     return target
 
 
@@ -51,8 +67,26 @@ def test_the_installed_plugin_generates_through_the_engine(installed: Path, tmp_
     env["CONTENTGEN_DATA_DIR"] = str(tmp_path / "data")
     cli = str(installed / "bin" / "contentgen")
     assert re.search(r"seasonal\s+0\.2\.0\s+ok", _run([cli, "plugins"], cwd=tmp_path, env=env))
-    out = _run([cli, "generate", "marketing", "--product", "name=Wool Throw", "--channel", "sms",
-                "--generator", "seasonal:phrasebook", "--template", "marketing/seasonal_sms",
-                "--param", "season=autumn", "--variants", "2"], cwd=tmp_path, env=env)
+    out = _run(
+        [
+            cli,
+            "generate",
+            "marketing",
+            "--product",
+            "name=Wool Throw",
+            "--channel",
+            "sms",
+            "--generator",
+            "seasonal:phrasebook",
+            "--template",
+            "marketing/seasonal_sms",
+            "--param",
+            "season=autumn",
+            "--variants",
+            "2",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
     assert out.count("Wool Throw") == 2 and "2 output(s)" in out
     assert (tmp_path / "data" / "contentgen.db").is_file()

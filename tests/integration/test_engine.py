@@ -54,9 +54,15 @@ class _Scripted(Generator):
 
 
 def _engine(settings: Settings, **options: object) -> Engine:
-    flaky = plugin_module("flaky", register_generators=lambda register: (register(_Broken), register(_Scripted)))
-    plugins = load_plugins(use_entry_points=False, extra=[("testing", fast_plugin()), ("flaky", flaky)])
-    return Engine(settings.with_overrides(generators={"flaky:scripted": options}), plugins, evaluators=[])
+    flaky = plugin_module(
+        "flaky", register_generators=lambda register: (register(_Broken), register(_Scripted))
+    )
+    plugins = load_plugins(
+        use_entry_points=False, extra=[("testing", fast_plugin()), ("flaky", flaky)]
+    )
+    return Engine(
+        settings.with_overrides(generators={"flaky:scripted": options}), plugins, evaluators=[]
+    )
 
 
 def test_marketing_request_gives_variants_with_full_provenance(engine: Engine) -> None:
@@ -66,7 +72,11 @@ def test_marketing_request_gives_variants_with_full_provenance(engine: Engine) -
         stored = engine.get_output(output.id)
         assert stored.text == output.text and "Trail Runner X" in stored.fields["headline"]
         p = stored.provenance
-        assert (p.generator_id, p.template_id, p.seed) == ("testing:echo", "marketing/search_ad", 11)
+        assert (p.generator_id, p.template_id, p.seed) == (
+            "testing:echo",
+            "marketing/search_ad",
+            11,
+        )
         assert p.template_hash == engine.templates.get("marketing/search_ad").sha256
         assert p.model_id == "echo" and "generate_s" in p.timings
     assert len({o.id for o in result.outputs}) == 3
@@ -80,7 +90,9 @@ def test_the_same_seed_reproduces_the_same_copy(engine: Engine) -> None:
 
 def test_many_requests_keep_their_own_outputs(engine: Engine) -> None:
     names = [f"Product {i}" for i in range(20)]
-    results = engine.generate_many([MarketingRequest(product={"name": n}, variants=2, seed=1) for n in names])
+    results = engine.generate_many(
+        [MarketingRequest(product={"name": n}, variants=2, seed=1) for n in names]
+    )
     for name, result in zip(names, results, strict=True):
         assert len(result.outputs) == 2 and all(name in t for t in result.texts)
     assert engine.store.count("requests") == 20
@@ -92,7 +104,9 @@ def test_unknown_generator_and_wrong_template_fail_before_any_loading(engine: En
     with pytest.raises(ValidationError, match="news_summary template"):
         engine.generate(MarketingRequest(product=PRODUCT, template="news_summary/brief"))
     with pytest.raises(ValidationError, match="writes for channel 'search_ad', not 'sms'"):
-        engine.generate(MarketingRequest(product=PRODUCT, channel="sms", template="marketing/search_ad"))
+        engine.generate(
+            MarketingRequest(product=PRODUCT, channel="sms", template="marketing/search_ad")
+        )
     with pytest.raises(ValidationError, match="does not handle task 'marketing'"):
         engine.generate(MarketingRequest(product=PRODUCT, generator="testing:noise"))
     assert engine.store.count("requests") == 0
@@ -107,31 +121,47 @@ def test_a_generator_that_fails_to_load_falls_back_and_says_so(settings: Setting
 
 
 def test_without_a_fallback_a_load_failure_is_a_clear_error(settings: Settings) -> None:
-    with _engine(settings) as engine, pytest.raises(GeneratorError, match="flaky:broken failed to load.*weights missing"):
+    with (
+        _engine(settings) as engine,
+        pytest.raises(GeneratorError, match="flaky:broken failed to load.*weights missing"),
+    ):
         engine.generate(MarketingRequest(product=PRODUCT, generator="flaky:broken"))
 
 
 def test_overlong_copy_is_regenerated_then_shortened(settings: Settings) -> None:
-    long_headline = "Headline: The lightest trail running shoe you will ever own\nDescription: Recycled mesh, grippy outsole, all day comfort."
+    long_headline = (
+        "Headline: The lightest trail running shoe you will ever own\n"
+        "Description: Recycled mesh, grippy outsole, all day comfort."
+    )
     with _engine(settings, answers=(long_headline, long_headline, long_headline)) as engine:
-        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
+        )
     (output,) = result.outputs
     assert len(output.fields["headline"]) <= 30
     assert output.provenance.params["repaired"] == "shortened"
 
 
-def test_copy_that_cannot_be_repaired_is_stored_as_rejected_never_returned(settings: Settings) -> None:
+def test_copy_that_cannot_be_repaired_is_stored_as_rejected_never_returned(
+    settings: Settings,
+) -> None:
     with _engine(settings, answers=("no format at all",) * 3) as engine:
-        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
+        )
         assert result.outputs == ()
-        assert len(result.rejected) == 3 and "headline is missing" in (result.rejected[0].reason or "")
+        assert len(result.rejected) == 3 and "headline is missing" in (
+            result.rejected[0].reason or ""
+        )
         assert engine.stats(by="status")[0].key == "rejected"
 
 
 def test_a_good_second_attempt_is_accepted(settings: Settings) -> None:
     good = "Headline: Trail Runner X\nDescription: Grippy, light and made from recycled mesh for every trail."
     with _engine(settings, answers=("rambling", good)) as engine:
-        result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted"))
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
+        )
     assert result.outputs[0].fields["headline"] == "Trail Runner X" and len(result.rejected) == 1
 
 
@@ -145,7 +175,9 @@ def test_images_are_stored_as_png_artifacts(engine: Engine) -> None:
 def test_ratings_and_preferences_flow_into_stats(engine: Engine) -> None:
     a, b, _ = engine.generate(MarketingRequest(product=PRODUCT, variants=3)).outputs
     engine.rate(a.id, rater="anna", score=4, thumb="up", comment="Good")
-    engine.rate(b.id, rater="ben", score=2, edited_text="Headline: Better\nDescription: Much better copy.")
+    engine.rate(
+        b.id, rater="ben", score=2, edited_text="Headline: Better\nDescription: Much better copy."
+    )
     engine.compare(a.id, b.id, preferred=a.id, rater="anna")
     (row,) = engine.stats(by="template")
     assert (row.rated, row.mean_score, row.thumbs_up) == (2, 3.0, 1)
@@ -155,10 +187,16 @@ def test_ratings_and_preferences_flow_into_stats(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"score": 6}, "score: must be a whole number from 1 to 5"), ({"thumb": "sideways"}, "thumb"),
-     ({}, "give at least one of"), ({"score": 3, "rater": ""}, "rater")],
+    [
+        ({"score": 6}, "score: must be a whole number from 1 to 5"),
+        ({"thumb": "sideways"}, "thumb"),
+        ({}, "give at least one of"),
+        ({"score": 3, "rater": ""}, "rater"),
+    ],
 )
-def test_bad_ratings_are_rejected_with_the_valid_choices(engine: Engine, kwargs: dict, message: str) -> None:
+def test_bad_ratings_are_rejected_with_the_valid_choices(
+    engine: Engine, kwargs: dict, message: str
+) -> None:
     (output,) = engine.generate(MarketingRequest(product=PRODUCT, variants=1)).outputs
     with pytest.raises(ValidationError, match=message):
         engine.rate(output.id, **{"rater": "anna", **kwargs})
@@ -195,7 +233,9 @@ def test_a_failing_gate_evaluator_rejects_instead_of_crashing(settings: Settings
     with Engine(settings, plugins, evaluators=[_Exploding()]) as engine:
         result = engine.generate(MarketingRequest(product=PRODUCT, variants=1, seed=1))
     assert result.outputs == ()
-    assert "exploding: evaluator failed: RuntimeError: lexicon missing" in (result.rejected[0].reason or "")
+    assert "exploding: evaluator failed: RuntimeError: lexicon missing" in (
+        result.rejected[0].reason or ""
+    )
 
 
 def test_non_gating_verdicts_are_stored_without_rejecting(settings: Settings) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
 
-from contentgen.errors import UnknownNameError, ValidationError
+from contentgen.errors import StorageError, UnknownNameError, ValidationError
 from contentgen.ids import new_id
 from contentgen.storage import migrate
 from contentgen.storage.database import Database
@@ -19,15 +20,30 @@ from contentgen.types import Evaluation, Output, Provenance, Task
 PNG = b"\x89PNG\r\n\x1a\nfake-image-bytes"
 
 
-def _output(request_id: str, index: int, *, text: str | None = "Hello", status: str = "ok") -> Output:
+def _output(
+    request_id: str, index: int, *, text: str | None = "Hello", status: str = "ok"
+) -> Output:
     return Output(
-        id=new_id(), request_id=request_id, task=Task.MARKETING, index=index, text=text,
-        fields={"headline": "Hello"}, image_path=None, image_sha256=None, status=status,  # type: ignore[arg-type]
+        id=new_id(),
+        request_id=request_id,
+        task=Task.MARKETING,
+        index=index,
+        text=text,
+        fields={"headline": "Hello"},
+        image_path=None,
+        image_sha256=None,
+        status=status,  # type: ignore[arg-type]
         reason=None if status == "ok" else "channel: headline is missing",
         provenance=Provenance(
-            generator_id="testing:echo", generator_version="1.0", model_id="echo", model_revision="r1",
-            template_id="marketing/search_ad", template_hash="ab" * 32, params={"temperature": 0.8},
-            seed=42, timings={"generate_s": 0.01},
+            generator_id="testing:echo",
+            generator_version="1.0",
+            model_id="echo",
+            model_revision="r1",
+            template_id="marketing/search_ad",
+            template_hash="ab" * 32,
+            params={"temperature": 0.8},
+            seed=42,
+            timings={"generate_s": 0.01},
         ),
         evaluations=(Evaluation(name="channel", passed=True, score=1.0, detail={"problems": []}),),
     )
@@ -42,8 +58,12 @@ def store(db_url: str, tmp_path: Path) -> Store:
 
 def test_a_result_round_trips_with_provenance_and_evaluations(store: Store) -> None:
     rid = new_id()
-    saved = store.save_result(request_id=rid, task=Task.MARKETING, payload={"channel": "search_ad"},
-                              outputs=[_output(rid, 0), _output(rid, 1, status="rejected")])
+    saved = store.save_result(
+        request_id=rid,
+        task=Task.MARKETING,
+        payload={"channel": "search_ad"},
+        outputs=[_output(rid, 0), _output(rid, 1, status="rejected")],
+    )
     loaded = store.get_output(saved[0].id)
     assert loaded.provenance.template_hash == "ab" * 32 and loaded.provenance.seed == 42
     assert loaded.evaluations[0].name == "channel" and loaded.fields == {"headline": "Hello"}
@@ -56,9 +76,13 @@ def test_images_are_content_addressed_and_stored_once(store: Store) -> None:
     for _ in range(2):
         rid = new_id()
         output = _output(rid, 0, text=None)
-        saved += store.save_result(request_id=rid, task=Task.IMAGE, payload={}, outputs=[output],
-                                   images={output.id: PNG})
-    assert saved[0].image_sha256 == saved[1].image_sha256 and saved[0].image_path == saved[1].image_path
+        saved += store.save_result(
+            request_id=rid, task=Task.IMAGE, payload={}, outputs=[output], images={output.id: PNG}
+        )
+    assert (
+        saved[0].image_sha256 == saved[1].image_sha256
+        and saved[0].image_path == saved[1].image_path
+    )
     assert store.get_output(saved[1].id).image_path == saved[0].image_path
     assert store.artifacts.verify(saved[0].image_path, saved[0].image_sha256)
     assert len(list(store.artifacts.root.rglob("*.png"))) == 1
@@ -66,15 +90,27 @@ def test_images_are_content_addressed_and_stored_once(store: Store) -> None:
 
 def test_ratings_of_every_kind_are_stored_and_summarised(store: Store) -> None:
     rid = new_id()
-    a, b = store.save_result(request_id=rid, task=Task.MARKETING, payload={"channel": "search_ad"},
-                             outputs=[_output(rid, 0), _output(rid, 1)])
+    a, b = store.save_result(
+        request_id=rid,
+        task=Task.MARKETING,
+        payload={"channel": "search_ad"},
+        outputs=[_output(rid, 0), _output(rid, 1)],
+    )
     store.add_rating(a.id, rater="anna", kind="score", score=4)
     store.add_rating(a.id, rater="ben", kind="score", score=2)
     store.add_rating(a.id, rater="anna", kind="thumb", thumb=True)
     store.add_rating(b.id, rater="anna", kind="edit", edited_text="Better copy")
-    store.add_rating(a.id, rater="anna", kind="preference", other_output_id=b.id, preferred_output_id=b.id)
+    store.add_rating(
+        a.id, rater="anna", kind="preference", other_output_id=b.id, preferred_output_id=b.id
+    )
     (row,) = store.stats(by="template")
-    assert (row.key, row.outputs, row.rated, row.mean_score, row.thumbs_up) == ("marketing/search_ad", 2, 2, 3.0, 1)
+    assert (row.key, row.outputs, row.rated, row.mean_score, row.thumbs_up) == (
+        "marketing/search_ad",
+        2,
+        2,
+        3.0,
+        1,
+    )
     assert {r.kind for r in store.ratings(b.id)} == {"edit", "preference"}
 
 
@@ -86,7 +122,9 @@ def test_rating_an_unknown_output_is_a_clear_error_and_stores_nothing(store: Sto
 
 def test_a_reimported_rating_is_not_stored_twice(store: Store) -> None:
     rid = new_id()
-    (a,) = store.save_result(request_id=rid, task=Task.MARKETING, payload={}, outputs=[_output(rid, 0)])
+    (a,) = store.save_result(
+        request_id=rid, task=Task.MARKETING, payload={}, outputs=[_output(rid, 0)]
+    )
     first = store.add_rating(a.id, rater="sheet", kind="score", score=5, import_key="sheet-1:row-2")
     again = store.add_rating(a.id, rater="sheet", kind="score", score=5, import_key="sheet-1:row-2")
     assert first.id == again.id and store.count("ratings") == 1
@@ -94,8 +132,12 @@ def test_a_reimported_rating_is_not_stored_twice(store: Store) -> None:
 
 def test_list_filters_and_orders_unrated_first(store: Store) -> None:
     rid = new_id()
-    outs = store.save_result(request_id=rid, task=Task.MARKETING, payload={"channel": "search_ad"},
-                             outputs=[_output(rid, i) for i in range(3)])
+    outs = store.save_result(
+        request_id=rid,
+        task=Task.MARKETING,
+        payload={"channel": "search_ad"},
+        outputs=[_output(rid, i) for i in range(3)],
+    )
     store.add_rating(outs[0].id, rater="anna", kind="score", score=5)
     listed = store.list_outputs(unrated_first=True, task="marketing", channel="search_ad")
     assert listed[-1].id == outs[0].id and len(listed) == 3
@@ -106,8 +148,10 @@ def test_list_filters_and_orders_unrated_first(store: Store) -> None:
 def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     rid = new_id()
     duplicate = _output(rid, 0)
-    with pytest.raises(Exception):
-        store.save_result(request_id=rid, task=Task.MARKETING, payload={}, outputs=[duplicate, duplicate])
+    with pytest.raises((IntegrityError, StorageError)):
+        store.save_result(
+            request_id=rid, task=Task.MARKETING, payload={}, outputs=[duplicate, duplicate]
+        )
     assert store.count("requests") == 0 and store.count("outputs") == 0
 
 

@@ -6,7 +6,10 @@ from contentgen.channels import CHANNELS, shorten_text
 
 
 def test_search_ad_answer_is_split_into_headline_and_description() -> None:
-    answer = '**Headline:** "Run Further, Feel Lighter"\nDescription: Grippy trail shoes in recycled mesh for every path.\n'
+    answer = (
+        '**Headline:** "Run Further, Feel Lighter"\n'
+        "Description: Grippy trail shoes in recycled mesh for every path.\n"
+    )
     fields = CHANNELS["search_ad"].parse(answer)
     assert fields == {
         "headline": "Run Further, Feel Lighter",
@@ -33,8 +36,12 @@ def test_shorten_cuts_at_a_word_boundary_under_the_limit() -> None:
 
 
 def test_single_field_channels_take_the_whole_answer() -> None:
-    assert CHANNELS["sms"].parse("SMS: Cosy socks, 20% off today.") == {"text": "Cosy socks, 20% off today."}
-    assert CHANNELS["social_post"].parse('"Fresh kicks for spring! #run"') == {"post": "Fresh kicks for spring! #run"}
+    assert CHANNELS["sms"].parse("SMS: Cosy socks, 20% off today.") == {
+        "text": "Cosy socks, 20% off today."
+    }
+    assert CHANNELS["social_post"].parse('"Fresh kicks for spring! #run"') == {
+        "post": "Fresh kicks for spring! #run"
+    }
 
 
 def test_every_channel_renders_its_fields_back_to_text() -> None:

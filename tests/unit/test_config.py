@@ -25,7 +25,9 @@ def test_defaults_route_text_to_transformers_and_images_to_the_gan() -> None:
 
 
 def test_toml_routes_override_defaults_and_keep_other_tasks(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 data_dir = "data"
 [routes.marketing]
 generator = "builtin:ctranslate2"
@@ -33,7 +35,8 @@ fallback = "builtin:transformers"
 params = { temperature = 0.5 }
 [generators."builtin:ctranslate2"]
 compute_type = "int8"
-""")
+""",
+    )
     settings = load_settings(path, env={})
     route = settings.route(Task.MARKETING)
     assert (route.generator, route.fallback) == ("builtin:ctranslate2", "builtin:transformers")

@@ -13,7 +13,15 @@ from contentgen.plugins import load_plugins
 from contentgen.types import Task
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "brand_kit.toml"
-ORDER = ["channel", "grounding", "sentiment", "offensive", "output_guard", "readability", "diversity"]
+ORDER = [
+    "channel",
+    "grounding",
+    "sentiment",
+    "offensive",
+    "output_guard",
+    "readability",
+    "diversity",
+]
 GATES = {"channel", "brand", "grounding", "offensive", "output_guard"}
 
 

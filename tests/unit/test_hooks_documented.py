@@ -16,7 +16,11 @@ def test_every_hook_has_a_contract_docstring() -> None:
 
 
 def test_every_hook_is_used_by_a_test() -> None:
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py") if p.name != Path(__file__).name)
+    sources = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in TESTS.rglob("test_*.py")
+        if p.name != Path(__file__).name
+    )
     for name in hookspecs.HOOK_NAMES:
         assert name in sources, f"no test exercises hook {name}"
 

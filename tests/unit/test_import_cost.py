@@ -9,7 +9,9 @@ HEAVY = ("torch", "transformers", "diffusers", "ctranslate2", "numpy", "sklearn"
 
 
 def _imported_after(code: str) -> set[str]:
-    probe = f"import sys\n{code}\nprint('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = (
+        f"import sys\n{code}\nprint('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     line = [x for x in out.stdout.splitlines() if x.startswith("HEAVY=")][-1]
     return {m for m in line.removeprefix("HEAVY=").split(",") if m}
@@ -20,9 +22,13 @@ def test_import_contentgen_imports_no_heavy_library() -> None:
 
 
 def test_cli_help_imports_no_heavy_library_and_lists_commands() -> None:
-    code = "from contentgen.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    code = (
+        "from contentgen.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
     assert _imported_after(code) == set()
-    out = subprocess.run([sys.executable, "-m", "contentgen", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "contentgen", "--help"], capture_output=True, text=True
+    )
     for command in ("generate", "rate", "export", "plugins", "db", "templates", "stats"):
         assert command in out.stdout
 

@@ -20,7 +20,9 @@ class _Shout(Generator):
     options: ClassVar[dict[str, object]] = {"volume": 1}
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
-        return [[Candidate(text=p.text.upper() * int(self.config["volume"]))] * p.n for p in prompts]
+        return [
+            [Candidate(text=p.text.upper() * int(self.config["volume"]))] * p.n for p in prompts
+        ]
 
 
 def _acme() -> object:
@@ -37,7 +39,9 @@ def test_a_third_party_generator_is_found_and_configurable() -> None:
     plugins = load_plugins(use_entry_points=False, extra=[("acme", _acme())])
     registry = GeneratorRegistry(plugins.generators, {"acme:shout": {"volume": 2}})
     generator = registry.get("acme:shout")
-    assert generator.generate([Prompt(task=Task.MARKETING, text="hi")]) == [[Candidate(text="HIHI")]]
+    assert generator.generate([Prompt(task=Task.MARKETING, text="hi")]) == [
+        [Candidate(text="HIHI")]
+    ]
     assert registry.get("acme:shout") is generator
     assert plugins.infos["acme"].generators == ("acme:shout",)
 
@@ -49,7 +53,9 @@ def test_a_plugin_that_fails_to_import_is_reported_and_skipped() -> None:
     from contentgen import plugins as plugins_module
 
     info = plugins_module._register_one(
-        load_plugins(use_entry_points=False).manager, "broken", boom,
+        load_plugins(use_entry_points=False).manager,
+        "broken",
+        boom,
         plugins_module.PluginInfo(name="broken", version="1", module="broken"),
     )
     assert info.error is not None and "missing_dependency" in info.error
@@ -100,7 +106,9 @@ def test_register_template_dirs_adds_a_plugin_folder_below_user_folders(tmp_path
 
     plugin_dir = tmp_path / "plugin"
     (plugin_dir / "marketing").mkdir(parents=True)
-    (plugin_dir / "marketing" / "flyer.j2").write_text('+++\nchannel = "sms"\n+++\nFlyer for {{ product.name }}\n')
+    (plugin_dir / "marketing" / "flyer.j2").write_text(
+        '+++\nchannel = "sms"\n+++\nFlyer for {{ product.name }}\n'
+    )
     (plugin_dir / "marketing" / "sms.j2").write_text('+++\nchannel = "sms"\n+++\nplugin sms\n')
     user_dir = tmp_path / "user"
     (user_dir / "marketing").mkdir(parents=True)

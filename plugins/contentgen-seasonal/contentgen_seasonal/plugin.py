@@ -43,10 +43,11 @@ class PhrasebookGenerator(Generator):
         price = product.get("price_eur") or product.get("price")
         line = f"{phrases[pick]} {name}" + (f", now {price} EUR." if price else ".")
         spec = CHANNELS[str(prompt.data.get("channel", "sms"))]
-        if len(spec.fields) == 1:
-            text = line
-        else:
-            text = "\n".join(f"{f.title}: {line[: f.max_chars]}" for f in spec.fields)
+        text = (
+            line
+            if len(spec.fields) == 1
+            else "\n".join(f"{f.title}: {line[: f.max_chars]}" for f in spec.fields)
+        )
         return Candidate(text=text, meta={"season": season})
 
     def model_info(self) -> ModelInfo:
