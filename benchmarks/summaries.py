@@ -26,8 +26,11 @@ _LABEL = re.compile(r"^\s*(headline|summary|title)\s*:\s*", re.IGNORECASE)
 
 
 def clean_model_text(text: str) -> str:
-    """First non-empty line, without a 'Headline:' label or wrapping quotes."""
-    line = next((x for x in text.splitlines() if x.strip()), "")
+    """First line of prose, without a 'Headline:' label, data delimiters or wrapping quotes."""
+    lines = (
+        x for x in text.splitlines() if x.strip() and not x.lstrip().startswith(("<<<", ">>>"))
+    )
+    line = next(lines, "")
     return _LABEL.sub("", line).strip().strip('"*').strip()
 
 
@@ -68,6 +71,7 @@ def abstractive(
                 temperature=0,
                 max_new_tokens=budget,
                 stop=rendered.stop,
+                examples=rendered.examples,
                 data=variables,
             )
         )

@@ -115,7 +115,7 @@ def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
 
 
 def _explain(evaluation: Evaluation) -> str:
-    for key in ("reason", "problems", "issues", "found"):
+    for key in ("reason", "problems", "issues", "found", "findings"):
         value = evaluation.detail.get(key)
         if value:
             return value if isinstance(value, str) else ", ".join(map(str, value))

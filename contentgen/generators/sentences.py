@@ -110,10 +110,10 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Lower-cased content words with a light plural strip, for scoring."""
+    """Lower-cased content words without possessives and with a light plural strip, for scoring."""
     out = []
     for word in words(text):
-        w = word.lower().strip("'")
+        w = word.lower().removesuffix("'s").strip("'")
         if w in STOPWORDS or len(w) < 2:
             continue
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):

@@ -32,22 +32,24 @@ class Row:
 
 
 def encode_prompt(tokenizer: Any, prompt: Prompt, *, seq2seq: bool = False) -> list[int]:
-    """Token ids for `prompt`: through the chat template when the model has one."""
+    """Token ids for `prompt`: through the chat template when the model has one.
+
+    `prompt.examples` become earlier (user, assistant) turns, so the model sees the format done.
+    """
     if not seq2seq and getattr(tokenizer, "chat_template", None):
         messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
-        for user, assistant in prompt.examples:
-            messages += [
-                {"role": "user", "content": user},
-                {"role": "assistant", "content": assistant},
-            ]
+        for asked, answered in prompt.examples:
+            messages.append({"role": "user", "content": asked})
+            messages.append({"role": "assistant", "content": answered})
         messages.append({"role": "user", "content": prompt.text})
         encoded = tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, tokenize=True, return_dict=True
         )
         return list(encoded["input_ids"])
-    shots = "".join(f"{user}\n{assistant}\n\n" for user, assistant in prompt.examples)
-    text = (f"{prompt.system}\n\n" if prompt.system else "") + shots + prompt.text
-    return list(tokenizer(text, add_special_tokens=True)["input_ids"])
+    parts = [prompt.system] if prompt.system else []
+    parts += [f"{asked}\n{answered}" for asked, answered in prompt.examples]
+    parts.append(prompt.text)
+    return list(tokenizer("\n\n".join(parts), add_special_tokens=True)["input_ids"])
 
 
 def make_rows(tokenizer: Any, prompts: Sequence[Prompt], *, seq2seq: bool = False) -> list[Row]:

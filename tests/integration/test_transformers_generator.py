@@ -121,6 +121,25 @@ def test_the_system_prompt_goes_into_the_chat_template(llama: TransformersGenera
     assert styled.text != plain.text
 
 
+def test_few_shot_examples_become_earlier_chat_turns(
+    llama: TransformersGenerator, smollm2_tokenizer_dir: Path
+) -> None:
+    from transformers import AutoTokenizer
+
+    from contentgen.generators.textrows import encode_prompt
+
+    shot = prompt(TEXTS[0], system="Be brief.", examples=(("Ad for a mug", "Sip in style."),))
+    text = AutoTokenizer.from_pretrained(smollm2_tokenizer_dir).decode(
+        encode_prompt(llama._tokenizer, shot)
+    )
+    order = ["Be brief.", "user\nAd for a mug", "assistant\nSip in style.", f"user\n{TEXTS[0]}"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions)
+    assert text.endswith("<|im_start|>assistant\n")
+    plain = llama.generate([prompt(TEXTS[0], system="Be brief.")])[0][0]
+    assert llama.generate([shot])[0][0].meta["prompt_tokens"] > plain.meta["prompt_tokens"]
+
+
 def test_model_info_names_the_checkpoint(
     llama: TransformersGenerator, tiny_llama_dir: Path
 ) -> None:

@@ -1,0 +1,42 @@
+"""`make bench`: run every benchmark one after another (never in parallel: they share the CPU).
+
+Each script prints its side-by-side table and writes it to benchmarks/results/. Set
+BENCH_QUICK=1 for smaller sizes (minutes instead of the better part of an hour).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+RUNS: list[list[str]] = [
+    ["images.py"],
+    ["generation.py", "--rows", "16" if QUICK else "64", "--rounds", "1" if QUICK else "2"],
+    ["batch.py", "--rows", "8" if QUICK else "16", "--rounds", "1"],
+    ["summaries.py", *(["--limit", "10"] if QUICK else [])],
+    ["channels.py", "--rows", "4" if QUICK else "12"],
+]
+
+
+def main() -> int:
+    """Run the benchmarks in sequence; the exit status is the first failure's, else 0."""
+    status = 0
+    for run in RUNS:
+        started = time.perf_counter()
+        print(f"\n=== benchmarks/{' '.join(run)}", flush=True)
+        code = subprocess.call([sys.executable, str(HERE / run[0]), *run[1:]], cwd=HERE.parent)
+        print(f"=== {run[0]} finished in {time.perf_counter() - started:.0f} s (exit {code})", flush=True)
+        status = status or code
+    print("\n=== feedback simulation (contentgen feedback simulate)", flush=True)
+    code = subprocess.call([sys.executable, "-m", "contentgen", "feedback", "simulate"], cwd=HERE.parent)
+    return status or code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
