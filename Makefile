@@ -39,6 +39,8 @@ demo: install
 	CONTENTGEN_DATA_DIR=$(CURDIR)/.contentgen $(BIN)/contentgen demo
 
 test: install
+	$(BIN)/ruff check contentgen tests benchmarks scripts plugins
+	$(BIN)/mypy contentgen
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test-fast: install

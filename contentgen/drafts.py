@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -46,6 +47,7 @@ class DraftContext:
     facts: Mapping[str, Any]
     prompt: str
     evaluators: Sequence[Evaluator] = field(default_factory=list)
+    example_facts: tuple[str, ...] = ()
 
     @property
     def spec(self) -> ChannelSpec | None:
@@ -63,16 +65,62 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
     spec = ctx.spec
     if spec is None:
         problems: tuple[str, ...] = () if raw else ("the generator returned empty text",)
-        return Draft(
+        draft = Draft(
             raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
         )
+        return copied_from_example(draft, ctx)
     fields = spec.parse(raw)
     problems = tuple(f"channel: {p}" for p in spec.problems(fields))
     # A rejected answer keeps the model's raw words, so reviewers see what went wrong.
     text = raw if problems else spec.render(fields)
-    return Draft(
+    draft = Draft(
         text, fields, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
     )
+    return copied_from_example(draft, ctx)
+
+
+_NOT_FACTS = frozenset({"answer", "tone", "audience", "style", "channel", "target_words"})
+
+
+def example_facts(
+    examples: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Fact values of a template's few-shot examples that the request itself does not have.
+
+    Small models copy details from the worked example ("nubuck leather", "149 EUR") into copy
+    about a different product; an output containing one of these is rejected as copied.
+    """
+    own = " ".join(_leaves(facts)).lower()
+    found = []
+    for example in examples:
+        data = {k: v for k, v in example.items() if k not in _NOT_FACTS}
+        for value in _leaves(data):
+            value = value.strip()
+            if len(value) >= 4 and any(c.isalpha() for c in value) and value.lower() not in own:
+                found.append(value)
+    return tuple(dict.fromkeys(found))
+
+
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list | tuple):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [str(value)] if isinstance(value, str) and len(value) < 200 else []
+
+
+def copied_from_example(draft: Draft, ctx: DraftContext) -> Draft:
+    """Reject a draft that repeats a detail of the template's example instead of the request's."""
+    if draft.text is None or not ctx.example_facts:
+        return draft
+    lowered = draft.text.lower()
+    copied = [f for f in ctx.example_facts if re.search(rf"\b{re.escape(f.lower())}\b", lowered)]
+    if not copied:
+        return draft
+    problem = (
+        "example: copied " + ", ".join(repr(c) for c in copied) + " from the template's example"
+    )
+    return replace(draft, problems=(*draft.problems, problem))
 
 
 def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:

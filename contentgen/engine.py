@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 from contentgen import requests_io
 from contentgen.channels import CHANNELS
 from contentgen.config import Settings, load_settings
-from contentgen.drafts import Draft, DraftContext, evaluate_drafts, parse_candidate, shorten_draft
+from contentgen.drafts import (
+    Draft,
+    DraftContext,
+    evaluate_drafts,
+    example_facts,
+    parse_candidate,
+    shorten_draft,
+)
 from contentgen.errors import ContentgenError, GeneratorError, ValidationError
 from contentgen.evaluation import Evaluator
 from contentgen.generator import Generator
@@ -245,6 +252,9 @@ class Engine:
             facts=variables,
             prompt="\n".join(filter(None, [rendered.system if rendered else None, prompt_text])),
             evaluators=self.evaluators,
+            example_facts=example_facts(rendered.template.meta.get("examples", []), variables)
+            if rendered
+            else (),
         )
         return Work(request, new_id(), plan, variables, rendered, ctx, plan.generator_id)
 

@@ -244,3 +244,16 @@ def test_non_gating_verdicts_are_stored_without_rejecting(settings: Settings) ->
         (output,) = engine.generate(MarketingRequest(product=PRODUCT, variants=1)).outputs
         (verdict,) = engine.get_output(output.id).evaluations
     assert (verdict.name, verdict.passed, verdict.score) == ("grumpy", False, 0.1)
+
+
+def test_details_copied_from_the_template_example_are_rejected(settings: Settings) -> None:
+    copied = (
+        "Headline: Trail Runner X\n"
+        "Description: Nubuck leather runners with a waterproof membrane for every trail."
+    )
+    with _engine(settings, answers=(copied,) * 3) as engine:
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
+        )
+    assert result.outputs == ()
+    assert "copied 'nubuck leather', 'waterproof membrane'" in (result.rejected[0].reason or "")
