@@ -6,7 +6,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,6 @@ from contentgen import requests_io
 from contentgen.channels import CHANNELS
 from contentgen.config import Settings, load_settings
 from contentgen.drafts import (
-    Draft,
     DraftContext,
     evaluate_drafts,
     example_facts,
@@ -28,21 +27,20 @@ from contentgen.generator import Generator
 from contentgen.ids import new_id
 from contentgen.plugins import PluginSet, load_plugins
 from contentgen.registry import GeneratorRegistry
-from contentgen.routing import SAMPLING_KEYS, RoutePlan, plan_route
-from contentgen.templates import RenderedPrompt, TemplateLibrary
+from contentgen.routing import plan_route
+from contentgen.templates import TemplateLibrary
 from contentgen.types import (
     BaseRequest,
     Candidate,
-    Evaluation,
     MarketingRequest,
     Output,
     Prompt,
-    Provenance,
     Rating,
     Result,
     StatRow,
     Task,
 )
+from contentgen.work import Produced, Work, build_prompt, finish_work, to_result
 
 if TYPE_CHECKING:
     from contentgen.batch import BatchRun
@@ -51,41 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHARED_OPTIONS = ("cache_dir", "device", "torch_threads")
-
-
-@dataclass
-class Work:
-    """One request on its way through the engine."""
-
-    request: BaseRequest
-    request_id: str
-    plan: RoutePlan
-    variables: dict[str, Any]
-    rendered: RenderedPrompt | None
-    ctx: DraftContext
-    generator_id: str
-    fallback_from: str | None = None
-    accepted: list[Draft] = field(default_factory=list)
-    rejected: list[Draft] = field(default_factory=list)
-    error: str | None = None
-    load_s: float = 0.0
-
-    @property
-    def needed(self) -> int:
-        """How many more good outputs this request needs."""
-        return 0 if self.error else max(0, self.request.n - len(self.accepted))
-
-
-@dataclass(frozen=True)
-class Produced:
-    """A request's finished outputs (and image bytes), ready to be stored in one transaction."""
-
-    request_id: str
-    task: Task
-    payload: Mapping[str, Any]
-    outputs: tuple[Output, ...]
-    images: Mapping[str, bytes]
-    error: str | None = None
 
 
 class Engine:
@@ -192,7 +155,7 @@ class Engine:
     ) -> list[Result]:
         """Generate for many requests at once (grouped into model batches) and store each."""
         produced = self.persist(self.produce(requests), job_id=job_id)
-        results = [self._result(p) for p in produced]
+        results = [to_result(p) for p in produced]
         if (
             len(results) == 1
             and results[0].notes
@@ -325,7 +288,7 @@ class Engine:
             size = max(1, generator.max_batch_size())
             for start in range(0, len(ordered), size):
                 chunk = ordered[start : start + size]
-                prompts = [self._prompt(w, attempt) for w in chunk]
+                prompts = [build_prompt(w, attempt) for w in chunk]
                 started = time.perf_counter()
                 try:
                     candidates = self._call(generator, prompts)
@@ -356,24 +319,6 @@ class Engine:
                 f"generator {generator.id} returned {len(candidates)} results for {len(prompts)} prompts"
             )
         return candidates
-
-    def _prompt(self, work: Work, attempt: int) -> Prompt:
-        params = work.plan.params
-        sampling = {k: params[k] for k in SAMPLING_KEYS if k in params}
-        stop = sampling.pop("stop", ())
-        rendered = work.rendered
-        return Prompt(
-            task=work.request.task,
-            text=rendered.text if rendered else str(work.variables.get("prompt", "")),
-            n=work.needed,
-            system=rendered.system if rendered else None,
-            examples=rendered.examples if rendered else (),
-            stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
-            seed=work.plan.seed + attempt * 7919,
-            data=work.variables,
-            params={k: v for k, v in params.items() if k not in SAMPLING_KEYS},
-            **{k: v for k, v in sampling.items()},
-        )
 
     def _accept(
         self, work: Work, prompt: Prompt, candidates: list[Candidate], share: float
@@ -415,64 +360,8 @@ class Engine:
 
     def finish(self, work: Work) -> Produced:
         """Turn a finished work into outputs with ids and provenance."""
-        generator = self.registry.spec(work.generator_id)
         info = self.registry.get(work.generator_id).model_info() if not work.error else None
-        rendered = work.rendered
-        outputs: list[Output] = []
-        images: dict[str, bytes] = {}
-        drafts = [(d, "ok") for d in work.accepted] + [(d, "rejected") for d in work.rejected]
-        for index, (draft, status) in enumerate(drafts):
-            output_id = new_id()
-            if draft.image_png is not None:
-                images[output_id] = draft.image_png
-            timings = {
-                "generate_s": round(draft.generate_s, 4),
-                "evaluate_s": round(draft.evaluate_s, 4),
-            }
-            if index == 0:
-                timings["load_s"] = round(work.load_s, 4)
-            for key in ("new_tokens", "prompt_tokens"):
-                if key in draft.meta:
-                    timings[key] = draft.meta[key]
-            evaluations = draft.evaluations
-            if draft.meta.get("flagged"):
-                evaluations += (
-                    Evaluation(name="safety_checker", passed=False, detail={"flagged": True}),
-                )
-            outputs.append(
-                Output(
-                    id=output_id,
-                    request_id=work.request_id,
-                    task=work.request.task,
-                    index=index,
-                    text=draft.text,
-                    fields=dict(draft.fields),
-                    image_path=None,
-                    image_sha256=None,
-                    status=status,  # type: ignore[arg-type]
-                    reason=draft.reason if status != "ok" else None,
-                    provenance=Provenance(
-                        generator_id=generator.id,
-                        generator_version=generator.version,
-                        model_id=info.model_id if info else None,
-                        model_revision=info.revision if info else None,
-                        template_id=rendered.template.id if rendered else None,
-                        template_hash=rendered.template.sha256 if rendered else None,
-                        params={
-                            **work.plan.params,
-                            **({"repaired": draft.repaired} if draft.repaired else {}),
-                        },
-                        seed=draft.seed,
-                        timings=timings,
-                        fallback_from=work.fallback_from,
-                    ),
-                    evaluations=evaluations,
-                )
-            )
-        payload = requests_io.request_payload(work.request, work.variables)
-        return Produced(
-            work.request_id, work.request.task, payload, tuple(outputs), images, work.error
-        )
+        return finish_work(work, self.registry.spec(work.generator_id), info)
 
     def persist(self, produced: Iterable[Produced], *, job_id: str | None = None) -> list[Produced]:
         """Store each request with its outputs, one transaction per request; returns them as stored."""
@@ -488,18 +377,6 @@ class Engine:
             )
             stored.append(replace(item, outputs=tuple(outputs)))
         return stored
-
-    @staticmethod
-    def _result(item: Produced) -> Result:
-        ok = tuple(o for o in item.outputs if o.status == "ok")
-        rejected = tuple(o for o in item.outputs if o.status != "ok")
-        return Result(
-            request_id=item.request_id,
-            task=item.task,
-            outputs=ok,
-            rejected=rejected,
-            notes=(item.error,) if item.error else (),
-        )
 
     # -- ratings and queries ---------------------------------------------------------------------
 
