@@ -23,12 +23,11 @@ import pytest
 from contentgen.channels import CHANNELS
 from contentgen.errors import ValidationError
 from contentgen.generator import Generator, GeneratorSpec
-from contentgen.types import Candidate, ModelInfo, Prompt, Task
+from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
 
-TEXT_TASKS = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
 _OPENERS = ("Meet", "Discover", "Try", "Say hello to", "Get", "Enjoy", "Choose", "Love")
 
 

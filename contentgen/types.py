@@ -38,6 +38,8 @@ class Task(StrEnum):
             ) from None
 
 
+TEXT_TASKS: frozenset[Task] = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+
 Modality = Literal["text", "image"]
 SummaryMethod = Literal["abstractive", "extractive", "auto"]
 SUMMARY_METHODS: tuple[str, ...] = ("abstractive", "extractive", "auto")

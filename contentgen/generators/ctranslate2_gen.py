@@ -34,7 +34,7 @@ from contentgen.generators.textrows import (
 from contentgen.models import resolve_text_model
 from contentgen.models.ct2 import QUANTIZATIONS, ensure_ct2_model
 from contentgen.models.resolve import quiet_progress_bars
-from contentgen.types import Candidate, ModelInfo, Prompt, Task
+from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ class CTranslate2Generator(Generator):
     id: ClassVar[str] = "builtin:ctranslate2"
     version: ClassVar[str] = "0.1"
     modality = "text"
-    tasks: ClassVar[frozenset[Task]] = frozenset(
-        {Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE}
-    )
+    tasks: ClassVar[frozenset[Task]] = TEXT_TASKS
     description: ClassVar[str] = (
         "CTranslate2 decoding (int8 on CPU) of a converted local model; default SmolLM2."
     )

@@ -27,7 +27,7 @@ from contentgen.generators.textrows import (
 )
 from contentgen.models import resolve_text_model
 from contentgen.models.resolve import quiet_progress_bars
-from contentgen.types import Candidate, ModelInfo, Prompt, Task
+from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,7 @@ class TransformersGenerator(Generator):
     id: ClassVar[str] = "builtin:transformers"
     version: ClassVar[str] = "0.1"
     modality = "text"
-    tasks: ClassVar[frozenset[Task]] = frozenset(
-        {Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE}
-    )
+    tasks: ClassVar[frozenset[Task]] = TEXT_TASKS
     description: ClassVar[str] = (
         "Local transformers model (causal or seq2seq), batched; default SmolLM2-135M-Instruct."
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from contentgen.evaluation import EvalInput
 from contentgen.safety.pii import PLACEHOLDER, find_pii
-from contentgen.types import Evaluation, Task
+from contentgen.types import TEXT_TASKS, Evaluation
 
 URL = re.compile(
     r"(?:\b[a-z][a-z0-9+.-]{1,15}://|\bwww\.)[^\s<>\"')\]]+"
@@ -147,7 +147,7 @@ class OutputGuard:
 
     name = "output_guard"
     gate = True
-    tasks = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+    tasks = TEXT_TASKS
 
     def __init__(self, policy: GuardPolicy | None = None, **overrides: Any) -> None:
         self.policy = replace(policy or GuardPolicy(), **overrides)

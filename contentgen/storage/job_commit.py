@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from contentgen.errors import StorageError
 from contentgen.storage.jobs import DONE
 from contentgen.storage.models import EvaluationRow, JobItemRow, OutputRow, RequestRow, utcnow
-from contentgen.storage.store import Store
+from contentgen.storage.store import Store, output_values
 
 if TYPE_CHECKING:
     from contentgen.types import Output, Task
@@ -40,33 +40,6 @@ class ItemCommit:
     status: str
     error: str | None = None
     request: StoredRequest | None = None
-
-
-def output_values(output: Output, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The `outputs` row of a text output as plain values (Store._output_row, without objects)."""
-    p = output.provenance
-    return {
-        "id": output.id,
-        "request_id": output.request_id,
-        "idx": output.index,
-        "task": output.task.value,
-        "status": output.status,
-        "reason": output.reason,
-        "text": output.text,
-        "fields": dict(output.fields),
-        "channel": payload.get("channel"),
-        "artifact_sha256": output.image_sha256,
-        "generator_id": p.generator_id,
-        "generator_version": p.generator_version,
-        "model_id": p.model_id,
-        "model_revision": p.model_revision,
-        "template_id": p.template_id,
-        "template_hash": p.template_hash,
-        "params": dict(p.params),
-        "seed": p.seed,
-        "timings": dict(p.timings),
-        "fallback_from": p.fallback_from,
-    }
 
 
 def _bulk_insert(s: Session, job_id: str, requests: Sequence[StoredRequest]) -> None:

@@ -95,6 +95,33 @@ def _to_rating(row: RatingRow) -> Rating:
     )
 
 
+def output_values(output: Output, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The `outputs` row of an output as plain column values (shared by ORM and bulk inserts)."""
+    p = output.provenance
+    return {
+        "id": output.id,
+        "request_id": output.request_id,
+        "idx": output.index,
+        "task": output.task.value,
+        "status": output.status,
+        "reason": output.reason,
+        "text": output.text,
+        "fields": dict(output.fields),
+        "channel": payload.get("channel"),
+        "artifact_sha256": output.image_sha256,
+        "generator_id": p.generator_id,
+        "generator_version": p.generator_version,
+        "model_id": p.model_id,
+        "model_revision": p.model_revision,
+        "template_id": p.template_id,
+        "template_hash": p.template_hash,
+        "params": dict(p.params),
+        "seed": p.seed,
+        "timings": dict(p.timings),
+        "fallback_from": p.fallback_from,
+    }
+
+
 class Store:
     """Requests, outputs, artifacts, evaluations and ratings in one SQL database."""
 
@@ -155,28 +182,8 @@ class Store:
 
     @staticmethod
     def _output_row(output: Output, payload: Mapping[str, Any]) -> OutputRow:
-        p = output.provenance
         return OutputRow(
-            id=output.id,
-            request_id=output.request_id,
-            idx=output.index,
-            task=output.task.value,
-            status=output.status,
-            reason=output.reason,
-            text=output.text,
-            fields=dict(output.fields),
-            channel=payload.get("channel"),
-            artifact_sha256=output.image_sha256,
-            generator_id=p.generator_id,
-            generator_version=p.generator_version,
-            model_id=p.model_id,
-            model_revision=p.model_revision,
-            template_id=p.template_id,
-            template_hash=p.template_hash,
-            params=dict(p.params),
-            seed=p.seed,
-            timings=dict(p.timings),
-            fallback_from=p.fallback_from,
+            **output_values(output, payload),
             evaluations=[
                 EvaluationRow(name=e.name, passed=e.passed, score=e.score, detail=dict(e.detail))
                 for e in output.evaluations

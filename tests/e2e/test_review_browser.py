@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -50,9 +49,9 @@ def _free_port() -> int:
 def browser() -> Iterator[object]:
     """One headless Debian Chromium for the module (never a downloaded browser)."""
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CONTENTGEN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing; install it with `apt-get install chromium`")
-        pytest.skip(f"{CHROMIUM} is missing; `make system-deps` installs it")
+        pytest.fail(
+            f"{CHROMIUM} is missing; `make system-deps` (apt-get install chromium) installs it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

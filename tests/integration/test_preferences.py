@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datasets
 import pytest
+import trl.data_utils as data_utils
 
 from contentgen import Engine, MarketingRequest
 from contentgen.errors import ValidationError
 from contentgen.feedback.preferences import build_dataset, export_preferences
-
-datasets = pytest.importorskip("datasets")
-data_utils = pytest.importorskip("trl.data_utils")
 
 
 @pytest.fixture

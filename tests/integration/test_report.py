@@ -15,7 +15,6 @@ from contentgen.feedback.intervals import mean_interval, wilson_interval
 from contentgen.feedback.report import build_report, report_text, write_report
 from contentgen.feedback.simulate import sim_engine
 
-pytest.importorskip("matplotlib")
 SCORES = [5, 4, 4, 2, 3, 5, 1, 4]
 
 

@@ -7,14 +7,12 @@ import statistics
 from pathlib import Path
 
 import pytest
+import torch
 
 from contentgen import MarketingRequest
 from contentgen.errors import ConfigError, TrainingError
 from contentgen.feedback.reward_model import RewardModel, train_from_store, utility
 from contentgen.feedback.simulate import hidden_quality, products, rater_score, sim_engine
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("sklearn")
 
 
 @pytest.fixture(scope="module")

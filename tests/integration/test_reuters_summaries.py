@@ -16,7 +16,9 @@ def articles() -> list[Article]:
     try:
         return load_reuters(SHARED_CACHE)  # apt-get download + dpkg-deb -x, once per cache
     except DatasetNotAvailableError as exc:
-        pytest.skip(f"Reuters sample unavailable: {exc}")
+        pytest.fail(
+            f"Reuters sample unavailable (Debian r-cran-tm is downloaded on first use): {exc}"
+        )
 
 
 def test_all_seventy_articles_have_a_headline_and_a_body(articles: list[Article]) -> None:

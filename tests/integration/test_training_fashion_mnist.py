@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-torch = pytest.importorskip("torch")
+import torch
 
 from contentgen.training.api import train_model  # noqa: E402
 from contentgen.training.data import fashion_mnist_dir, load_fashion_mnist  # noqa: E402

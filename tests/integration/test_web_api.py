@@ -459,7 +459,6 @@ def test_report_page_and_openapi_document(seeded: Seeded, client: TestClient) ->
 
 
 def test_full_feedback_report_is_linked_and_sandboxed(seeded: Seeded, client: TestClient) -> None:
-    pytest.importorskip("matplotlib")
     headers = _name(client)
     client.post(f"/api/outputs/{seeded.runner[0]}/ratings", json={"score": 5}, headers=headers)
     assert 'href="/report/full"' in client.get("/report").text

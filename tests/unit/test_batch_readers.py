@@ -64,7 +64,7 @@ def test_utf8_bom_header_is_read_cleanly(tmp_path: Path) -> None:
 
 
 def test_parquet_streams_rows(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = tmp_path / "in.parquet"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from contentgen.errors import ModelNotAvailableError
 from contentgen.evaluation import EvalInput
-from contentgen.types import Evaluation, Task
+from contentgen.types import TEXT_TASKS, Evaluation, Task
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_SIMILARITY = 0.9
@@ -52,7 +52,7 @@ class DiversityEvaluator:
     """
 
     name: str = "diversity"
-    tasks: frozenset[Task] = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+    tasks: frozenset[Task] = TEXT_TASKS
     gate: bool = False
 
     def __init__(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from contentgen.evaluation import EvalInput
 from contentgen.feedback.evaluators.names import unknown_names
 from contentgen.feedback.evaluators.numbers import FactIndex, id_tokens, number_claims
-from contentgen.types import Evaluation, Task
+from contentgen.types import TEXT_TASKS, Evaluation, Task
 
 NAME_PENALTY = 0.25  # score lost per unknown name; names never fail the gate on their own
 # Template variables that steer generation rather than state facts: a "3" in the copy is not
@@ -26,7 +26,7 @@ class GroundingEvaluator:
     """
 
     name: str = "grounding"
-    tasks: frozenset[Task] = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+    tasks: frozenset[Task] = TEXT_TASKS
     gate: bool = True
 
     def __init__(self, *, check_names: bool = True) -> None:

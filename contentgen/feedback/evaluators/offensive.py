@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from contentgen.evaluation import EvalInput
 from contentgen.feedback.brandkit import fold_text
-from contentgen.types import Evaluation, Task
+from contentgen.types import TEXT_TASKS, Evaluation, Task
 
 DEFAULT_THRESHOLD = 0.8
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -28,7 +28,7 @@ class OffensiveEvaluator:
     """
 
     name: str = "offensive"
-    tasks: frozenset[Task] = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+    tasks: frozenset[Task] = TEXT_TASKS
     gate: bool = True
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
