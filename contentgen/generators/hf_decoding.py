@@ -28,6 +28,7 @@ class RowSampler(LogitsProcessor):
             torch.Generator(device=device).manual_seed(rows[i].row_seed) for i in self.sampled
         ]
         self.device = device
+        self.every_row = len(self.sampled) == len(rows)
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.Tensor:
         if not self.sampled:
@@ -36,8 +37,7 @@ class RowSampler(LogitsProcessor):
         # Each row keeps its own k candidates (k = vocab when unlimited); only they get noise.
         ks = [k if 0 < k < vocab else vocab for k in self.top_k]
         widest = max(ks)
-        out = scores.clone()
-        picked = scores[self.sampled].float()
+        picked = (scores if self.every_row else scores[self.sampled]).float()
         temps = torch.tensor(self.temperature, device=scores.device).unsqueeze(1)
         values, indices = (picked / temps).topk(widest, dim=-1)
         position = torch.arange(widest, device=scores.device).unsqueeze(0)
@@ -52,8 +52,10 @@ class RowSampler(LogitsProcessor):
             uniform = torch.rand(k, generator=gen, device=self.device).to(values.device)
             noise[j, :k] = -torch.log(-torch.log(uniform.clamp(1e-10, 1 - 1e-7)))
         noisy = values + noise
-        rows = out[self.sampled].float().fill_(float("-inf"))
-        rows.scatter_(1, indices, noisy)
+        rows = torch.full_like(picked, float("-inf")).scatter_(1, indices, noisy)
+        if self.every_row:
+            return rows.to(scores.dtype)
+        out = scores.clone()
         out[self.sampled] = rows.to(out.dtype)
         return out
 
@@ -72,7 +74,7 @@ class RowStopper(StoppingCriteria):
         self.reasons: list[str | None] = [None] * len(rows)
 
     def __call__(
-        self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: object
+        self, input_ids: torch.LongTensor, scores: torch.FloatTensor | None, **kwargs: object
     ) -> torch.Tensor:
         step = input_ids.shape[1] - self.start
         last = input_ids[:, -1].tolist()

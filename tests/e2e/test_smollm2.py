@@ -48,9 +48,9 @@ def test_the_engine_writes_a_search_ad_with_the_real_model(
 ) -> None:
     routes = {Task.MARKETING: Route(generator_id)}
     with Engine.from_config(data_dir=tmp_path, routes=routes, use_entry_points=False) as engine:
-        request = MarketingRequest(
-            product=PRODUCT, variants=1, seed=11, params={"temperature": 0.0}
-        )
+        # Sampled, seeded: greedy int8 decoding of a 135M model can fall into a loop ("Daily
+        # Daily ...") on CPUs whose int8 kernels round differently (seen on an AVX2-only host).
+        request = MarketingRequest(product=PRODUCT, variants=2, seed=11)
         first = engine.generate(request)
         again = engine.generate(request)
     produced = [*first.outputs, *first.rejected]
@@ -59,4 +59,27 @@ def test_the_engine_writes_a_search_ad_with_the_real_model(
     assert any(looks_like_english_about_the_product(t) for t in texts), texts
     for output in first.outputs:  # what is returned obeys the channel's limits
         assert len(output.fields["headline"]) <= 30 and len(output.fields["description"]) <= 90
-    assert [o.text for o in again.outputs] == [o.text for o in first.outputs]  # greedy reproduces
+    assert [o.text for o in again.outputs] == [o.text for o in first.outputs]  # a seed reproduces
+
+
+def test_the_lean_decoder_writes_what_generate_writes_with_the_real_model() -> None:
+    from contentgen.types import Prompt
+
+    examples = (("Write a headline for a red mug", "Headline: Bright Red Mug"),)
+    prompts = [
+        Prompt(
+            task=Task.MARKETING,
+            text=f"Write a headline for {name}",
+            system="You write short ad copy.",
+            examples=examples,
+            temperature=0,
+            max_new_tokens=24,
+        )
+        for name in ("a trail runner shoe", "a wool scarf", "a steel water bottle", "a lamp")
+    ]
+    fast = TransformersGenerator(torch_threads=1, batch_size=4)
+    slow = TransformersGenerator(torch_threads=1, batch_size=4, fast_decoder=False)
+    batched = [c[0].text for c in fast.generate(prompts)]
+    assert fast._fast is not None
+    assert batched == [c[0].text for c in slow.generate(prompts)]
+    assert batched == [fast.generate([p])[0][0].text for p in prompts]
