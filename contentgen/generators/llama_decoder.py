@@ -172,7 +172,7 @@ class LlamaDecoder:
         rope = self._rope(prefix + width + max_new_tokens)
         prefix_k = prefix_v = None
         if prefix:
-            prefix_k, prefix_v, _ = self._prefill_prefix(list(prompts[0][:prefix]), rope)
+            prefix_k, prefix_v = self._prefill_prefix(list(prompts[0][:prefix]), rope)
         keys, values, valid, logits = self._prefill_rows(own, prefix, prefix_k, prefix_v, rope)
         index = torch.tensor(owners, device=self.device)
         slots = width + max_new_tokens
@@ -225,7 +225,7 @@ class LlamaDecoder:
 
     def _prefill_prefix(
         self, tokens: list[int], rope: tuple[torch.Tensor, torch.Tensor]
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The shared prefix, once: its keys and values (layers, kv_heads, prefix, dim)."""
         count = len(tokens)
         positions = torch.arange(count, device=self.device).unsqueeze(0)
@@ -239,8 +239,8 @@ class LlamaDecoder:
                 query, k, v, is_causal=True, enable_gqa=self.group > 1
             )
 
-        state = self._layers(torch.tensor([tokens], device=self.device), positions, rope, attend)
-        return keys[:, 0], values[:, 0], state
+        self._layers(torch.tensor([tokens], device=self.device), positions, rope, attend)
+        return keys[:, 0], values[:, 0]
 
     def _prefill_rows(
         self,
