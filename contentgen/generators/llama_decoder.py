@@ -182,7 +182,9 @@ class LlamaDecoder:
             prefix_v,
             torch.empty(shape, dtype=self.dtype, device=self.device),
             torch.empty(shape, dtype=self.dtype, device=self.device),
-            None if valid is None else torch.ones(rows, slots, dtype=torch.bool).to(self.device),
+            None
+            if valid is None
+            else torch.ones(rows, slots, dtype=torch.bool, device=self.device),
         )
         cache.rows_k[:, :, :, :width] = keys[:, index]
         cache.rows_v[:, :, :, :width] = values[:, index]

