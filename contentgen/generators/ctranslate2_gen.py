@@ -26,6 +26,7 @@ from contentgen.generators.textrows import (
     Row,
     candidate,
     check_common_options,
+    common_prefix_length,
     cut_at_stop,
     eos_token_ids,
     make_rows,
@@ -240,10 +241,7 @@ def _group_seed(rows: Sequence[Row]) -> int | None:
 
 def _shared_prefix(tokens: Sequence[Sequence[str]], minimum: int = 8) -> list[str]:
     """The longest prefix all prompts share (keeping one token of each), if worth caching."""
-    shortest = min(len(t) for t in tokens) - 1
-    size = 0
-    while size < shortest and all(t[size] == tokens[0][size] for t in tokens):
-        size += 1
+    size = common_prefix_length(tokens)
     return list(tokens[0][:size]) if size >= minimum else []
 
 

@@ -23,6 +23,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from contentgen.generators.textrows import common_prefix_length
+
 SUPPORTED_MODEL_TYPES: frozenset[str] = frozenset({"llama"})
 Pick = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 Finished = Callable[[torch.Tensor], torch.Tensor]
@@ -84,14 +86,8 @@ def supports(model: Any) -> bool:
 
 def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
     """Tokens all `prompts` start with, leaving each at least one token of its own."""
-    if len(prompts) < 2:
-        return 0
-    shortest = min(len(p) for p in prompts)
-    length = 0
-    first = prompts[0]
-    while length < shortest - 1 and all(p[length] == first[length] for p in prompts):
-        length += 1
-    return length
+    # One prompt has nothing to share: a separate prefix pass would only cost time.
+    return common_prefix_length(prompts) if len(prompts) > 1 else 0
 
 
 def _input_major(linears: list[torch.nn.Linear]) -> torch.Tensor:

@@ -95,6 +95,16 @@ def prompt_batches(rows: Sequence[Row], size: int) -> Iterable[list[Row]]:
         yield batch
 
 
+def common_prefix_length(sequences: Sequence[Sequence[Any]]) -> int:
+    """How many leading items all `sequences` share, leaving each at least one of its own."""
+    shortest = min(len(s) for s in sequences) - 1
+    first = sequences[0]
+    length = 0
+    while length < shortest and all(s[length] == first[length] for s in sequences):
+        length += 1
+    return length
+
+
 def cut_at_stop(text: str, stops: Iterable[str]) -> tuple[str, bool]:
     """`text` up to the earliest stop string, and whether one was found."""
     cut = min((pos for pos in (text.find(s) for s in stops if s) if pos >= 0), default=-1)
