@@ -18,10 +18,12 @@ def register_generators(register: Callable[[type[Any]], None]) -> None:
     from contentgen.generators.diffusers_gen import DiffusersGenerator
     from contentgen.generators.extractive import ExtractiveSummarizer
     from contentgen.generators.image_models import GanGenerator, VaeGenerator
+    from contentgen.generators.openvino_gen import OpenVINOGenerator
     from contentgen.generators.transformers_gen import TransformersGenerator
 
     register(TransformersGenerator)
     register(CTranslate2Generator)
+    register(OpenVINOGenerator)
     register(ExtractiveSummarizer)
     register(GanGenerator)
     register(VaeGenerator)

@@ -1,4 +1,4 @@
-"""What the model cache holds: converted checkpoints and CTranslate2 models."""
+"""What the model cache holds: converted checkpoints, CTranslate2 models and requantized GGUFs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from contentgen.models.atomic import COMPLETE_MARKER
 from contentgen.models.resolve import cache_root
 
-KINDS: tuple[str, ...] = ("models", "ct2")
+KINDS: tuple[str, ...] = ("models", "ct2", "gguf")
 
 
 @dataclass(frozen=True)

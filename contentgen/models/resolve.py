@@ -38,6 +38,7 @@ class ResolvedModel:
     revision: str | None
     name: str
     source: Source
+    gguf: Path | None = None  # the GGUF file the checkpoint was converted from, if any
 
 
 def default_cache_dir() -> Path:
@@ -114,6 +115,7 @@ def _resolve_smollm2(root: Path) -> ResolvedModel:
         revision=f"gguf-q4_1 via {SMOLLM2_PACKAGE} {version}",
         name=SMOLLM2_CACHE_NAME,
         source="alias",
+        gguf=gguf,
     )
 
 
@@ -129,6 +131,7 @@ def _resolve_gguf(gguf: Path, root: Path) -> ResolvedModel:
         revision=f"gguf size={stat.st_size}",
         name=name,
         source="gguf",
+        gguf=gguf,
     )
 
 

