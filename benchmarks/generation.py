@@ -88,7 +88,7 @@ class Runs:
         self.hf = TransformersGenerator(**common, batch_size=args.batch_size)
         self.ct2 = CTranslate2Generator(**common, batch_size=args.ct2_batch_size)
         self.ov = OpenVINOGenerator(
-            model=args.model, threads=args.threads, batch_size=args.ov_batch_size
+            model=args.model, torch_threads=args.threads, batch_size=args.ov_batch_size
         )
         self.hf.load()
         self.ct2.load()
@@ -347,7 +347,7 @@ def verdict(med: dict[str, tuple[float, float, int]], single_share: float) -> st
         f"Targets: (b) >= {TARGETS['b_vs_a']:.0f}x (a): {ratio['b']:.1f}x, "
         f"{met(ratio['b'] >= TARGETS['b_vs_a'])}; fast CPU backend >= "
         f"{TARGETS['fast_vs_a']:.0f}x (a): (c) {ratio['c']:.1f}x, (d) {ratio['d']:.1f}x, "
-        f"{met(ratio[fast] >= TARGETS['fast_vs_a'])} by ({fast}); single stream (b) decoding >= "
+        f"{met(ratio[fast] >= TARGETS['fast_vs_a'])} (best: ({fast})); single stream (b) decoding >= "
         f"{TARGETS['single_stream_share']:.0%} of its bandwidth limit: {single_share:.0%}, "
         f"{met(single_share >= TARGETS['single_stream_share'])}."
     )

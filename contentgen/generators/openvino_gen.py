@@ -29,7 +29,7 @@ from contentgen.models.gguf_requant import ensure_q8_gguf
 from contentgen.models.resolve import quiet_progress_bars
 from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
-DEVICES: tuple[str, ...] = ("cpu",)
+DEVICES: tuple[str, ...] = ("cpu", "auto")  # OpenVINO has no CUDA or MPS backend
 PRECISIONS: tuple[str, ...] = ("f32", "bf16")
 WEIGHTS: tuple[str, ...] = ("q8_0", "source")
 
@@ -49,7 +49,8 @@ class OpenVINOGenerator(Generator):
         "device": "cpu",
         "precision": "f32",
         "weights": "q8_0",
-        "threads": 1,
+        "torch_threads": 1,
+        "threads": 0,
         "batch_size": 64,
         "max_sequences": 256,
         "kv_cache_gb": 1,
@@ -63,11 +64,18 @@ class OpenVINOGenerator(Generator):
                 raise ValidationError(
                     f"generators.{self.id}.{name}", f"unknown value {self.config[name]!r}", valid
                 )
-        for name in ("threads", "batch_size", "max_sequences", "kv_cache_gb"):
+        for name, least in (
+            ("torch_threads", 1),
+            ("threads", 0),
+            ("batch_size", 1),
+            ("max_sequences", 1),
+            ("kv_cache_gb", 1),
+        ):
             value = self.config[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ValidationError(
-                    f"generators.{self.id}.{name}", f"must be a whole number >= 1, got {value!r}"
+                    f"generators.{self.id}.{name}",
+                    f"must be a whole number >= {least}, got {value!r}",
                 )
         if not isinstance(self.config["model"], str) or not self.config["model"].strip():
             raise ValidationError(
@@ -108,7 +116,8 @@ class OpenVINOGenerator(Generator):
         scheduler.max_num_batched_tokens = 4096
         scheduler.dynamic_split_fuse = True
         properties = {
-            "INFERENCE_NUM_THREADS": int(self.config["threads"]),
+            # 0 follows the project-wide thread setting, as CTranslate2's intra_threads does.
+            "INFERENCE_NUM_THREADS": int(self.config["threads"] or self.config["torch_threads"]),
             # bf16 (the default on CPUs with AMX) makes a prompt's output depend on its batch.
             "INFERENCE_PRECISION_HINT": str(self.config["precision"]),
         }

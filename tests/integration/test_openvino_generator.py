@@ -127,7 +127,8 @@ def test_a_transformers_checkpoint_is_refused_with_the_alternatives(
         ("precision", "fp8", "unknown value"),
         ("weights", "q2_k", "unknown value"),
         ("device", "cuda", "unknown value"),
-        ("threads", 0, "whole number"),
+        ("threads", -1, "whole number"),
+        ("torch_threads", 0, "whole number"),
         ("kv_cache_gb", 0.5, "whole number"),
     ],
 )
