@@ -3,9 +3,9 @@
 The same model (default SmolLM2-135M-Instruct) and the same product rows x variants go through
 (a) a loop calling `pipeline("text-generation")` once per row, (b) the batched
 TransformersGenerator, (c) the CTranslate2Generator and (d) the OpenVINOGenerator, in interleaved
-rounds (the order rotates each round); medians are reported. The machine's limits are measured too: memory bandwidth (a
-single-stream decoder must stream every weight per token) and the fp32 matmul rate (what a
-large batch is bound by).
+rounds (the order rotates each round); medians are reported. The machine's limits are measured
+too: memory bandwidth (a single-stream decoder must stream every weight per token) and the fp32
+matmul rate (what a large batch is bound by).
 
     python benchmarks/generation.py --rows 8 --rounds 1      # quick
     python benchmarks/generation.py                          # 64 rows x 3 variants, 3 rounds
@@ -165,7 +165,7 @@ class Runs:
         return tokens
 
     def batched(self, gen: Any, name: str) -> int:
-        """(b), (c) and (d): prompts handed over in chunks of max_batch_size(), as the engine does."""
+        """(b), (c), (d): prompts handed over in chunks of max_batch_size(), as the engine does."""
         tokens, size = 0, gen.max_batch_size()
         for start in range(0, len(self.prompts), size):
             for cands in gen.generate(self.prompts[start : start + size]):
@@ -347,8 +347,9 @@ def verdict(med: dict[str, tuple[float, float, int]], single_share: float) -> st
         f"Targets: (b) >= {TARGETS['b_vs_a']:.0f}x (a): {ratio['b']:.1f}x, "
         f"{met(ratio['b'] >= TARGETS['b_vs_a'])}; fast CPU backend >= "
         f"{TARGETS['fast_vs_a']:.0f}x (a): (c) {ratio['c']:.1f}x, (d) {ratio['d']:.1f}x, "
-        f"{met(ratio[fast] >= TARGETS['fast_vs_a'])} (best: ({fast})); single stream (b) decoding >= "
-        f"{TARGETS['single_stream_share']:.0%} of its bandwidth limit: {single_share:.0%}, "
+        f"{met(ratio[fast] >= TARGETS['fast_vs_a'])} (best: ({fast})); single stream (b) "
+        f"decoding >= {TARGETS['single_stream_share']:.0%} of its bandwidth limit: "
+        f"{single_share:.0%}, "
         f"{met(single_share >= TARGETS['single_stream_share'])}."
     )
 
