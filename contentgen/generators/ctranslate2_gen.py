@@ -26,10 +26,11 @@ from contentgen.generators.textrows import (
     Row,
     candidate,
     check_common_options,
+    check_whole_number,
     common_prefix_length,
     cut_at_stop,
-    eos_token_ids,
     make_rows,
+    model_eos_ids,
     sort_for_batching,
 )
 from contentgen.models import resolve_text_model
@@ -91,18 +92,14 @@ class CTranslate2Generator(Generator):
                 QUANTIZATIONS,
             )
         for name in ("inter_threads", "intra_threads"):
-            value = self.config[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(
-                    f"generators.{self.id}.{name}", f"must be a whole number >= 0, got {value!r}"
-                )
+            check_whole_number(self.id, self.config, name, 0)
         self._engine: Any = None
         self._tokenizer: Any = None
         self._info: ModelInfo | None = None
 
     def _load(self) -> None:
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+        from transformers import AutoConfig, AutoTokenizer
 
         resolved = resolve_text_model(
             self.config["model"],
@@ -133,11 +130,7 @@ class CTranslate2Generator(Generator):
         }
         self._engine = self._new_engine()
         _LIVE.add(self)
-        try:
-            generation_config = GenerationConfig.from_pretrained(resolved.path)
-        except OSError:
-            generation_config = None
-        self._eos = eos_token_ids(self._tokenizer, generation_config)
+        self._eos = model_eos_ids(resolved.path, self._tokenizer)
         self._info = ModelInfo(
             model_id=resolved.model_id,
             revision=resolved.revision,

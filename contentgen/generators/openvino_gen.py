@@ -20,9 +20,11 @@ from contentgen.generator import Generator
 from contentgen.generators.textrows import (
     Row,
     candidate,
+    check_common_options,
+    check_whole_number,
     cut_at_stop,
-    eos_token_ids,
     make_rows,
+    model_eos_ids,
 )
 from contentgen.models import resolve_text_model
 from contentgen.models.gguf_requant import ensure_q8_gguf
@@ -59,28 +61,14 @@ class OpenVINOGenerator(Generator):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        check_common_options(self.id, self.config)
         for name, valid in (("device", DEVICES), ("precision", PRECISIONS), ("weights", WEIGHTS)):
             if self.config[name] not in valid:
                 raise ValidationError(
                     f"generators.{self.id}.{name}", f"unknown value {self.config[name]!r}", valid
                 )
-        for name, least in (
-            ("torch_threads", 1),
-            ("threads", 0),
-            ("batch_size", 1),
-            ("max_sequences", 1),
-            ("kv_cache_gb", 1),
-        ):
-            value = self.config[name]
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValidationError(
-                    f"generators.{self.id}.{name}",
-                    f"must be a whole number >= {least}, got {value!r}",
-                )
-        if not isinstance(self.config["model"], str) or not self.config["model"].strip():
-            raise ValidationError(
-                f"generators.{self.id}.model", "must name a GGUF model: 'smollm2' or a .gguf file"
-            )
+        for name, least in (("threads", 0), ("max_sequences", 1), ("kv_cache_gb", 1)):
+            check_whole_number(self.id, self.config, name, least)
         self._pipeline: Any = None
         self._tokenizer: Any = None
         self._eos: list[int] = []
@@ -98,18 +86,14 @@ class OpenVINOGenerator(Generator):
         from importlib.metadata import version
 
         import openvino_genai
-        from transformers import AutoTokenizer, GenerationConfig
+        from transformers import AutoTokenizer
 
         gguf = resolved.gguf
         if self.config["weights"] == "q8_0":
-            gguf = ensure_q8_gguf(gguf, self.config["cache_dir"])
+            gguf = ensure_q8_gguf(resolved, self.config["cache_dir"])
         with quiet_progress_bars():
             self._tokenizer = AutoTokenizer.from_pretrained(resolved.path)
-        try:
-            generation_config = GenerationConfig.from_pretrained(resolved.path)
-        except OSError:
-            generation_config = None
-        self._eos = eos_token_ids(self._tokenizer, generation_config)
+        self._eos = model_eos_ids(resolved.path, self._tokenizer)
         scheduler = openvino_genai.SchedulerConfig()
         scheduler.cache_size = int(self.config["kv_cache_gb"])
         scheduler.max_num_seqs = int(self.config["max_sequences"])

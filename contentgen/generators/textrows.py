@@ -134,6 +134,26 @@ def eos_token_ids(tokenizer: Any, generation_config: Any | None) -> list[int]:
     return found
 
 
+def model_eos_ids(path: Any, tokenizer: Any) -> list[int]:
+    """Every end-of-sequence id of the checkpoint at `path` (its generation config, if any)."""
+    from transformers import GenerationConfig
+
+    try:
+        generation_config = GenerationConfig.from_pretrained(path)
+    except OSError:
+        generation_config = None
+    return eos_token_ids(tokenizer, generation_config)
+
+
+def check_whole_number(generator_id: str, config: Mapping[str, Any], name: str, least: int) -> None:
+    """Raise a ValidationError unless option `name` is an int (not a bool) >= `least`."""
+    value = config[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValidationError(
+            f"generators.{generator_id}.{name}", f"must be a whole number >= {least}, got {value!r}"
+        )
+
+
 def check_common_options(generator_id: str, config: Mapping[str, Any]) -> None:
     """Validate the options both text generators share, before any heavy import."""
     if config["device"] not in DEVICES:
@@ -141,11 +161,7 @@ def check_common_options(generator_id: str, config: Mapping[str, Any]) -> None:
             f"generators.{generator_id}.device", f"unknown device {config['device']!r}", DEVICES
         )
     for name in ("torch_threads", "batch_size"):
-        value = config[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValidationError(
-                f"generators.{generator_id}.{name}", f"must be a whole number >= 1, got {value!r}"
-            )
+        check_whole_number(generator_id, config, name, 1)
     if not isinstance(config["model"], str) or not config["model"].strip():
         raise ValidationError(
             f"generators.{generator_id}.model",

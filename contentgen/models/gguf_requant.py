@@ -16,7 +16,7 @@ from typing import Any
 
 from contentgen.errors import GeneratorError
 from contentgen.models.atomic import build_atomically
-from contentgen.models.resolve import cache_root, slug
+from contentgen.models.resolve import ResolvedModel, cache_root, file_stamp
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +24,19 @@ Q8_FILE = "model.gguf"
 _FILE_TYPE_Q8_0 = 7  # llama.cpp's LLAMA_FTYPE_MOSTLY_Q8_0
 
 
-def q8_dir(source: Path, cache_dir: str | os.PathLike[str] | None) -> Path:
-    """Where the Q8_0 copy of the GGUF file `source` lives."""
-    return cache_root(cache_dir) / "gguf" / f"{slug(source.stem)}-q8_0"
+def q8_dir(resolved: ResolvedModel, cache_dir: str | os.PathLike[str] | None) -> Path:
+    """Where the Q8_0 copy of `resolved`'s GGUF file lives (named like its other caches)."""
+    return cache_root(cache_dir) / "gguf" / f"{resolved.name}-q8_0"
 
 
-def source_stamp(source: Path) -> str:
-    """Identifies the file a copy came from, so a changed source is rewritten."""
-    stat = source.stat()
-    return f"{source.resolve()} {stat.st_size} {stat.st_mtime_ns}"
-
-
-def ensure_q8_gguf(source: Path, cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The Q8_0 copy of `source` (written atomically, once): its `model.gguf` path."""
-    target = q8_dir(source, cache_dir)
+def ensure_q8_gguf(
+    resolved: ResolvedModel, cache_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """The Q8_0 copy of `resolved.gguf` (written atomically, once): its `model.gguf` path."""
+    source = resolved.gguf
+    if source is None:
+        raise GeneratorError(f"{resolved.model_id} was not loaded from a GGUF file")
+    target = q8_dir(resolved, cache_dir)
 
     def write(tmp: Path) -> None:
         started = time.perf_counter()
@@ -50,7 +49,7 @@ def ensure_q8_gguf(source: Path, cache_dir: str | os.PathLike[str] | None = None
             ) from exc
         log.info("rewrote %s in %.1f s", source.name, time.perf_counter() - started)
 
-    return build_atomically(target, write, stamp=source_stamp(source)) / Q8_FILE
+    return build_atomically(target, write, stamp=file_stamp(source)) / Q8_FILE
 
 
 def requantize_q8(source: Path, out: Path) -> None:

@@ -119,9 +119,15 @@ def _resolve_smollm2(root: Path) -> ResolvedModel:
     )
 
 
+def file_stamp(path: Path) -> str:
+    """Identifies a file's content cheaply (path, size, mtime), so a changed file is rebuilt."""
+    stat = path.stat()
+    return f"{path} {stat.st_size} {stat.st_mtime_ns}"
+
+
 def _resolve_gguf(gguf: Path, root: Path) -> ResolvedModel:
     stat = gguf.stat()
-    key = f"{gguf} {stat.st_size} {stat.st_mtime_ns}"
+    key = file_stamp(gguf)
     name = f"{slug(gguf.stem)}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
     target = root / "models" / name
     build_atomically(target, lambda tmp: convert_gguf(gguf, tmp), stamp=key)

@@ -48,12 +48,13 @@ def openvino() -> OpenVINOGenerator:
 def test_the_gguf_is_rewritten_as_q8_0_once_with_its_metadata(tmp_path: Path) -> None:
     import gguf
 
-    source = resolve_text_model("smollm2").gguf
+    resolved = resolve_text_model("smollm2")
+    source = resolved.gguf
     assert source is not None
-    written = ensure_q8_gguf(source, tmp_path)
+    written = ensure_q8_gguf(resolved, tmp_path)
     assert (written.parent / COMPLETE_MARKER).is_file()
     stamp = written.stat().st_mtime_ns
-    assert ensure_q8_gguf(source, tmp_path).stat().st_mtime_ns == stamp
+    assert ensure_q8_gguf(resolved, tmp_path).stat().st_mtime_ns == stamp
     before, after = gguf.GGUFReader(source), gguf.GGUFReader(written)
     kinds = {t.name: t.tensor_type.name for t in after.tensors}
     assert set(kinds) == {t.name for t in before.tensors}
