@@ -5,8 +5,12 @@ sequence's whole KV cache at each step, OpenVINO keeps the cache in preallocated
 attention) and schedules all prompts of a call together, so a catalogue's rows x variants share
 each step's int8 matrix products. Prompts are encoded with the model's own transformers tokenizer
 and chat template, exactly as builtin:transformers encodes them, and each prompt gets its own
-generation settings and random stream: with the default `precision = "f32"` a prompt's output
-(greedy, or sampled with its seed) does not depend on what else is in the batch.
+generation settings and random stream: with the defaults `precision = "f32"` and
+`kv_cache_precision = "f32"` a prompt's output (greedy, or sampled with its seed) does not depend on
+what else is in the batch, on AVX2-only and AVX-512 CPUs alike. OpenVINO's own default KV cache is
+u8, quantized per cache block; on AVX2-only CPUs its kernels then give a prompt different text
+alone and in a batch (seen on an AMD EPYC host and reproduced on an AVX-512 host with the ISA
+capped to AVX2), so u8 is an opt-in that records `batch_invariant = False` in provenance.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from contentgen.generators.textrows import (
     make_rows,
     model_eos_ids,
 )
+from contentgen.hostinfo import host_cpu
 from contentgen.models import resolve_text_model
 from contentgen.models.gguf_requant import ensure_q8_gguf
 from contentgen.models.resolve import quiet_progress_bars
@@ -33,6 +38,7 @@ from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 DEVICES: tuple[str, ...] = ("cpu", "auto")  # OpenVINO has no CUDA or MPS backend
 PRECISIONS: tuple[str, ...] = ("f32", "bf16")
+KV_CACHE_PRECISIONS: tuple[str, ...] = ("f32", "u8")
 WEIGHTS: tuple[str, ...] = ("q8_0", "source")
 
 
@@ -50,6 +56,7 @@ class OpenVINOGenerator(Generator):
         "model": "smollm2",
         "device": "cpu",
         "precision": "f32",
+        "kv_cache_precision": "f32",
         "weights": "q8_0",
         "torch_threads": 1,
         "threads": 0,
@@ -62,7 +69,12 @@ class OpenVINOGenerator(Generator):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         check_common_options(self.id, self.config)
-        for name, valid in (("device", DEVICES), ("precision", PRECISIONS), ("weights", WEIGHTS)):
+        for name, valid in (
+            ("device", DEVICES),
+            ("precision", PRECISIONS),
+            ("kv_cache_precision", KV_CACHE_PRECISIONS),
+            ("weights", WEIGHTS),
+        ):
             if self.config[name] not in valid:
                 raise ValidationError(
                     f"generators.{self.id}.{name}", f"unknown value {self.config[name]!r}", valid
@@ -104,6 +116,8 @@ class OpenVINOGenerator(Generator):
             "INFERENCE_NUM_THREADS": int(self.config["threads"] or self.config["torch_threads"]),
             # bf16 (the default on CPUs with AMX) makes a prompt's output depend on its batch.
             "INFERENCE_PRECISION_HINT": str(self.config["precision"]),
+            # A u8 cache makes a prompt's output depend on its batch on AVX2-only CPUs.
+            "KV_CACHE_PRECISION": str(self.config["kv_cache_precision"]),
         }
         try:
             self._pipeline = openvino_genai.ContinuousBatchingPipeline(
@@ -118,11 +132,23 @@ class OpenVINOGenerator(Generator):
             backend=f"openvino-genai {version('openvino-genai')}",
             extra={
                 "precision": self.config["precision"],
+                "kv_cache_precision": self.config["kv_cache_precision"],
                 "weights": self.config["weights"],
                 "device": "cpu",
+                "cpu": host_cpu().describe(),
+                "batch_invariant": self.batch_invariant,
                 "path": str(gguf),
             },
         )
+
+    @property
+    def batch_invariant(self) -> bool:
+        """True when a prompt's text (greedy, or sampled with its seed) is the same in any batch.
+
+        Measured: f32 compute with an f32 KV cache holds on AVX-512+AMX and on AVX2-only kernels;
+        bf16 compute or a u8 cache does not on every CPU, so neither is promised.
+        """
+        return self.config["precision"] == "f32" and self.config["kv_cache_precision"] == "f32"
 
     def model_info(self) -> ModelInfo:
         """The model id and revision (after `load()`; the configured spec before)."""
