@@ -3,14 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := ml,postgres,batch,eval,web,tune,ray,dev
+EXTRAS := ml,postgres,batch,eval,web,tune,ray,served,dev
 export CONTENTGEN_TORCH_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 
-.PHONY: install system-deps demo test test-fast bench lint typecheck clean
+.PHONY: install system-deps demo test test-fast test-avx2 fuzz bench lint typecheck clean
 
 install: $(STAMP)
 
@@ -42,6 +42,17 @@ test: install
 	$(BIN)/ruff check contentgen tests benchmarks scripts plugins
 	$(BIN)/mypy contentgen
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The suite on the kernels an AVX2-only host runs (contentgen/hostinfo.py AVX2_ONLY_ENVIRONMENT).
+test-avx2: install
+	ONEDNN_MAX_CPU_ISA=AVX2 OV_CPU_MAX_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 CT2_FORCE_CPU_ISA=AVX2 \
+	  MKL_ENABLE_INSTRUCTIONS=AVX2 $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Open-ended exploration: fresh random examples, CONTENTGEN_FUZZ_SCALE (20) times as many as
+# `make test` replays. Pin what it finds as an explicit case in the test that found it.
+fuzz: install
+	CONTENTGEN_HYPOTHESIS_PROFILE=explore CONTENTGEN_FUZZ_SCALE=$${CONTENTGEN_FUZZ_SCALE:-20} \
+	  $(BIN)/python -m pytest -q -m fuzz
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser" -x

@@ -124,6 +124,15 @@ _ROUTE_KEYS = {"generator", "template", "params", "fallback"}
 _DEVICES = ("cpu", "cuda", "mps", "auto")
 
 
+def _check_route_params(task: str, params: Mapping[str, Any]) -> None:
+    """Types and ranges of a route's params; names are checked against its generator at routing."""
+    if not params:
+        return
+    from contentgen.sampling import check_config_params
+
+    check_config_params(params, f"routes.{task}.params")
+
+
 def _parse_route(task: str, raw: Any, base: Route) -> Route:
     if not isinstance(raw, dict):
         raise ConfigError(f"routes.{task} must be a table, got {raw!r}")
@@ -135,6 +144,7 @@ def _parse_route(task: str, raw: Any, base: Route) -> Route:
     params = raw.get("params", base.params)
     if not isinstance(params, dict):
         raise ConfigError(f"routes.{task}.params must be a table")
+    _check_route_params(task, params)
     return Route(
         generator=str(raw.get("generator", base.generator)),
         template=raw.get("template", base.template),

@@ -55,12 +55,28 @@ class DraftContext:
         return CHANNELS.get(self.channel) if self.channel else None
 
 
+# Image metadata kept with each stored image: the class and how it was chosen, the real size.
+IMAGE_FIELDS = (
+    "class_name",
+    "mapped_by",
+    "similarity",
+    "width",
+    "height",
+    "resized_from",
+    "resample",
+    "flagged",
+)
+
+
 def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate_s: float) -> Draft:
     """Parse a raw candidate into fields and check them against the channel spec."""
     if candidate.image_png is not None:
         meta = dict(candidate.meta)
-        fields = {k: str(v) for k, v in meta.items() if k in ("class_name", "mapped_by", "flagged")}
-        return Draft(None, fields, candidate.image_png, meta, seed, generate_s=generate_s)
+        fields = {k: str(v) for k, v in meta.items() if k in IMAGE_FIELDS}
+        # An image drawn from its own seed (base + index) stores that seed: it alone redraws it.
+        own = meta.get("seed")
+        image_seed = own if isinstance(own, int) and not isinstance(own, bool) else seed
+        return Draft(None, fields, candidate.image_png, meta, image_seed, generate_s=generate_s)
     raw = (candidate.text or "").strip()
     spec = ctx.spec
     if spec is None:

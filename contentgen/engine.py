@@ -72,6 +72,12 @@ class Engine:
         self.templates = TemplateLibrary.with_builtins(
             settings.template_dirs, plugins.template_dirs
         )
+        if settings.bandit and not settings.bandit_arms:
+            from contentgen.feedback.arms import default_arms
+
+            # `bandit = true` names no arms: the router, `bandit show` and the report all read
+            # these settings, so the default arms are fixed here once.
+            self.settings = settings.with_overrides(bandit_arms=default_arms(self.templates))
         self._store = store
         self.evaluators: list[Evaluator] = list(
             evaluators if evaluators is not None else self._default_evaluators()

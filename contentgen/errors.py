@@ -50,6 +50,18 @@ class UnknownNameError(ContentgenError, LookupError):
         super().__init__(f"unknown {kind} {name!r}{hint}")
 
 
+class NoAcceptedOutputError(ContentgenError):
+    """A command ran, but none of its outputs passed the checks (the rejected ones are stored)."""
+
+    exit_code = 4
+
+    def __init__(self, where: str, rejected: int, hint: str = "") -> None:
+        self.where = where
+        self.rejected = rejected
+        message = f"no output was accepted for {where} ({rejected} rejected)"
+        super().__init__(message + (f"; {hint}" if hint else ""))
+
+
 class PluginError(ContentgenError):
     """A plugin failed to import or register, or two plugins claim the same id."""
 

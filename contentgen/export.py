@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from contentgen.errors import ValidationError
+from contentgen.tabular import CsvWriter
 
 if TYPE_CHECKING:
     from contentgen.storage.store import Store
@@ -78,15 +78,16 @@ def _row(output: Output, ratings: list[Any]) -> dict[str, Any]:
 
 
 def write_export(rows: Iterator[dict[str, Any]], handle: IO[str], fmt: str) -> int:
-    """Write rows as CSV or JSONL; returns how many were written."""
+    """Write rows as CSV (formula-safe, see contentgen.tabular) or JSONL; returns the row count."""
     if fmt not in FORMATS:
         raise ValidationError("format", f"unknown format {fmt!r}", FORMATS)
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
+        writer = CsvWriter(handle)
+        writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow({**row, "fields": json.dumps(row["fields"], ensure_ascii=False)})
+            flat = {**row, "fields": json.dumps(row["fields"], ensure_ascii=False)}
+            writer.writerow(flat.get(column) for column in COLUMNS)
             count += 1
     else:
         for row in rows:

@@ -18,6 +18,13 @@ class Generator(ABC):
     Subclasses set `id` ("<plugin>:<name>"), `modality`, `tasks` and `options` (the keyword
     arguments `__init__` accepts with their defaults), implement `_load()` (import heavy
     libraries there, never at module import) and `generate()`.
+
+    Sampling parameters: every generator accepts the common ones (`contentgen.sampling.
+    SamplingParams`: temperature, top_p, top_k, max_new_tokens, stop, ...), read from the
+    `Prompt` fields. A generator that reads more from `Prompt.params` declares them in
+    `extra_params`, name -> type (anything pydantic validates, e.g. `Literal["a", "b"]`, `int`);
+    any other name in a request's params is refused at routing, before loading, naming the valid
+    ones.
     """
 
     id: ClassVar[str]
@@ -26,6 +33,7 @@ class Generator(ABC):
     tasks: ClassVar[frozenset[Task]] = frozenset()
     description: ClassVar[str] = ""
     options: ClassVar[Mapping[str, Any]] = {}
+    extra_params: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, **options: Any) -> None:
         self.config = parse_options(type(self), options)
@@ -91,6 +99,7 @@ class GeneratorSpec:
     version: str
     description: str = ""
     options: Mapping[str, Any] = field(default_factory=dict)
+    extra_params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_class(cls, generator_cls: type[Generator], plugin: str) -> GeneratorSpec:
@@ -100,6 +109,11 @@ class GeneratorSpec:
             raise ValidationError(
                 f"{generator_cls.__name__}.id", f"must look like '<plugin>:<name>', got {gid!r}"
             )
+        extra_params = dict(generator_cls.extra_params)
+        if extra_params:  # pydantic is imported only for generators that declare parameters
+            from contentgen.sampling import check_declared
+
+            check_declared(gid, extra_params)
         return cls(
             id=gid,
             factory=generator_cls,
@@ -110,4 +124,5 @@ class GeneratorSpec:
             description=generator_cls.description
             or (generator_cls.__doc__ or "").strip().split("\n")[0],
             options=dict(generator_cls.options),
+            extra_params=extra_params,
         )

@@ -18,7 +18,10 @@ def register_generators(register: Callable[[type[Any]], None]) -> None:
     """Register generator classes: call `register(MyGenerator)` once per Generator subclass.
 
     Each class needs a unique `id` of the form "<plugin>:<name>"; two plugins claiming the same id
-    fail start-up naming both. Import heavy libraries inside `load()`, never here.
+    fail start-up naming both. Import heavy libraries inside `load()`, never here. Sampling
+    parameters beyond the common ones (`contentgen.sampling.SamplingParams`) that a generator
+    reads from `Prompt.params` are declared in its `extra_params`, name -> type; a request naming
+    any other parameter is refused before loading, and a bad declaration fails registration.
     """
 
 

@@ -16,6 +16,15 @@ from pathlib import Path
 
 # oneDNN (and OpenVINO's CPU plugin) read these to dispatch no higher than the named ISA.
 ISA_CAP_VARIABLES: tuple[str, ...] = ("ONEDNN_MAX_CPU_ISA", "OV_CPU_MAX_ISA")
+# Every library's cap at once: the kernels an AVX2-only host (the AMD EPYC machines) runs.
+# `make test-avx2` sets the same variables.
+AVX2_ONLY_ENVIRONMENT: dict[str, str] = {
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "OV_CPU_MAX_ISA": "AVX2",
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "CT2_FORCE_CPU_ISA": "AVX2",
+    "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+}
 # Flags that decide which kernels run, highest first, with the names people use for them.
 _ISA_FLAGS: tuple[tuple[str, str], ...] = (
     ("amx_tile", "AMX"),
@@ -60,7 +69,7 @@ def _cpuinfo(path: Path = Path("/proc/cpuinfo")) -> tuple[str, set[str]]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return platform.processor() or platform.machine() or "unknown CPU", set()
-    model, flags = "", set()
+    model, flags = "", set[str]()
     for line in text.splitlines():
         key, _, value = line.partition(":")
         key = key.strip()

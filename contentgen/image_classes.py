@@ -1,4 +1,8 @@
-"""Prompt -> image class: explicit class name, then keywords/synonyms, then MiniLM similarity."""
+"""Prompt -> image class: explicit class name, then keywords/synonyms; MiniLM only when asked.
+
+A prompt that names none of a model's classes is refused with the classes listed, unless the
+request opts in to the nearest class (`match="nearest"`), whose similarity is then recorded.
+"""
 
 from __future__ import annotations
 
@@ -144,10 +148,16 @@ DESCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "ankle boot": ("ankle boots", "winter footwear that covers the ankle"),
 }
 
-# Words that also work as adjectives ("top quality dress") count only when nothing else matches.
+# Words that also work as adjectives ("top quality laptop") count only when nothing else matches
+# and they end their phrase ("summer tops", "tops for summer").
 WEAK_WORDS = frozenset({"top", "tops", "tank", "denim", "flannel", "kicks", "trench"})
+_PHRASE_ENDS = frozenset(
+    {"for", "with", "in", "and", "or", "to", "from", "of", "on", "by", "at", "that", "which"}
+)
 
 MappedBy = Literal["class_name", "keyword", "embedding"]
+MatchMode = Literal["strict", "nearest"]
+MATCH_MODES: tuple[MatchMode, ...] = ("strict", "nearest")
 Embedder = Callable[[Sequence[str]], Any]
 
 
@@ -199,6 +209,13 @@ def resolve_explicit(
     return ClassChoice(classes[index], index, "class_name")
 
 
+def _ends_phrase(text: str, end: int) -> bool:
+    """True when nothing, punctuation or a preposition follows text[:end] (a noun, not an adjective)."""
+    following = re.match(r"\s*(\w*)", text[end:])
+    word = following.group(1) if following else ""
+    return not word or word in _PHRASE_ENDS
+
+
 def match_keyword(text: str, classes: Sequence[str] = FASHION_MNIST_CLASSES) -> ClassChoice | None:
     """The class whose name or synonym appears first in `text` (longest phrase wins a tie)."""
     vocab = _vocabulary(classes)
@@ -210,9 +227,10 @@ def match_keyword(text: str, classes: Sequence[str] = FASHION_MNIST_CLASSES) -> 
             if all(end <= s or start >= e for s, e, _ in spans):
                 spans.append((start, end, vocab[phrase]))
     strong = [span for span in spans if lowered[span[0] : span[1]] not in WEAK_WORDS]
-    if not spans:
+    weak = [span for span in spans if span not in strong and _ends_phrase(lowered, span[1])]
+    if not (strong or weak):
         return None
-    index = min(strong or spans)[2]
+    index = min(strong or weak)[2]
     return ClassChoice(classes[index], index, "keyword")
 
 
@@ -238,13 +256,47 @@ def match_embedding(
     return ClassChoice(classes[best], best, "embedding", scores[best])
 
 
+def check_match_mode(match: object) -> MatchMode:
+    """`match` as a MatchMode, or a ValidationError naming the modes."""
+    if match not in MATCH_MODES:
+        raise ValidationError("match", f"unknown match mode {match!r}", MATCH_MODES)
+    return match  # type: ignore[return-value]
+
+
+def plan_class(
+    prompt: str,
+    class_name: str | None = None,
+    classes: Sequence[str] = FASHION_MNIST_CLASSES,
+    match: str = "strict",
+) -> ClassChoice | None:
+    """The class a request names, checked without any model; None when left to the nearest class.
+
+    An unknown class name, or (in strict mode) a prompt naming no class or synonym, is a
+    ValidationError listing the classes.
+    """
+    mode = check_match_mode(match)
+    if class_name:
+        return resolve_explicit(class_name, classes)
+    found = match_keyword(prompt, classes)
+    if found is None and mode == "strict":
+        known = {_normalise(c) for c in classes} >= {"sneaker", "t-shirt/top", "bag"}
+        synonyms = " (or a synonym such as 'trainers', 'tee', 'handbag')" if known else ""
+        raise ValidationError(
+            "prompt",
+            f"{prompt[:80]!r} names none of the classes this model draws; name one{synonyms}, "
+            "give class_name, or accept the nearest class with match='nearest' "
+            "(CLI: --nearest-class)",
+            classes,
+        )
+    return found
+
+
 def resolve_class(
     prompt: str,
     class_name: str | None = None,
     classes: Sequence[str] = FASHION_MNIST_CLASSES,
     embed: Embedder | None = None,
+    match: str = "strict",
 ) -> ClassChoice:
-    """Map a request to one of `classes`: explicit class name > keyword > embedding similarity."""
-    if class_name:
-        return resolve_explicit(class_name, classes)
-    return match_keyword(prompt, classes) or match_embedding(prompt, classes, embed)
+    """Map a request to one of `classes`: class name > keyword > (when match="nearest") MiniLM."""
+    return plan_class(prompt, class_name, classes, match) or match_embedding(prompt, classes, embed)

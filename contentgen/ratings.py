@@ -6,6 +6,7 @@ from typing import Any
 
 from contentgen.errors import ValidationError
 from contentgen.types import Output
+from contentgen.unicode_text import require_unicode
 
 THUMBS = {"up": True, "down": False, "+1": True, "-1": False, "yes": True, "no": False}
 MAX_COMMENT = 10_000
@@ -16,6 +17,7 @@ def _rater(rater: str) -> str:
         raise ValidationError(
             "rater", "must be a non-empty pseudonymous id of at most 200 characters"
         )
+    require_unicode(rater, "rater")
     return rater.strip()
 
 
@@ -39,6 +41,8 @@ def rating_rows(
 ) -> list[dict[str, Any]]:
     """Split one rating call into stored rows (one per kind); at least one kind is required."""
     _rater(rater)
+    require_unicode(comment, "comment")
+    require_unicode(edited_text, "edited_text")
     rows: list[dict[str, Any]] = []
     if score is not None:
         if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:

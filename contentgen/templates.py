@@ -3,12 +3,16 @@
 A template file is `<task>/<name>.j2` (or `.html.j2`, autoescaped). It may open with a TOML
 front matter between `+++` lines: description, channel, system (itself a template), stop,
 max_new_tokens. Request data is passed as values and never compiled, so `{{ 7*7 }}` inside a
-product description comes out literally.
+product description comes out literally. A file that does not parse is listed with its problem
+and fails only the requests that use it. Rendering happens in a budgeted sandbox in a worker
+process that is killed when a render overruns (see `contentgen.safety.render_pool`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import re
 import tomllib
@@ -19,11 +23,11 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta as jinja_meta
-from jinja2.sandbox import SecurityError
 
-from contentgen.errors import TemplateError, UnknownNameError, ValidationError
-from contentgen.safety.sandbox import LimitedSandbox, RenderLimits, render_limited
-from contentgen.safety.untrusted import data_filter, delimiter_instructions
+from contentgen.errors import ContentgenError, TemplateError, UnknownNameError, ValidationError
+from contentgen.safety.budget import RenderLimits
+from contentgen.safety.render_pool import LibraryPayload, RenderFailure, RenderPool, shared_pool
+from contentgen.safety.render_worker import prompt_environment
 from contentgen.types import Task
 
 logger = logging.getLogger(__name__)
@@ -44,8 +48,25 @@ _META_KEYS = {
 
 
 @dataclass(frozen=True)
+class TemplateProblem:
+    """Why a template file cannot be used: the file, the line when known, and what is wrong."""
+
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}, line {self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
-    """A template found in the library: id, source, content hash and inferred variables."""
+    """A template found in the library: id, source, content hash and inferred variables.
+
+    A file that cannot be used (syntax error, bad front matter, unreadable) is still listed, with
+    its `problem`; only requests that use it fail.
+    """
 
     id: str
     task: Task
@@ -56,6 +77,7 @@ class TemplateInfo:
     meta: Mapping[str, Any]
     variables: frozenset[str]
     html: bool = False
+    problem: TemplateProblem | None = None
 
     @property
     def description(self) -> str:
@@ -90,38 +112,91 @@ def template_id_parts(template_id: str) -> tuple[Task, str]:
     return Task.parse(task_name), name
 
 
-def _environment(
-    autoescape: bool, loader: jinja2.BaseLoader, limits: RenderLimits | None = None
-) -> LimitedSandbox:
-    env = LimitedSandbox(
-        undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
-        loader=loader,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        limits=limits,
-    )
-    # `{{ x | data }}` cleans untrusted text inline; `{{ x | data('facts') }}` delimits a block.
-    env.filters["data"] = env.guard_filter("data", data_filter)
-    env.globals["data_instructions"] = delimiter_instructions()
-    return env
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def _front_matter(raw: str, path: Path) -> tuple[dict[str, Any], str, int, TemplateProblem | None]:
+    """Split a file into front matter, body and the lines before the body; a problem if malformed."""
+    match = _FRONT_MATTER.match(raw)
+    if not match:
+        return {}, raw, 0, None
+    body, offset = raw[match.end() :], raw[: match.end()].count("\n")
+    try:
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        # +1: the opening '+++'; "at end of document" is the front matter's last line
+        line = int(found.group(1)) + 1 if found else offset - 1
+        return {}, body, offset, TemplateProblem(path, f"bad front matter: {exc}", line)
+    problem = None
+    unknown = set(meta) - _META_KEYS
+    examples = meta.get("examples", [])
+    if unknown:
+        problem = TemplateProblem(
+            path,
+            f"unknown front-matter key {sorted(unknown)[0]!r} "
+            f"(valid: {', '.join(sorted(_META_KEYS))})",
+        )
+    elif not isinstance(examples, list) or not all(
+        isinstance(e, dict) and "answer" in e for e in examples
+    ):
+        problem = TemplateProblem(path, "examples must be a list of tables, each with an 'answer'")
+    return meta, body, offset, problem
+
+
+def _inspect(
+    body: str, meta: Mapping[str, Any], html: bool, path: Path, offset: int
+) -> tuple[frozenset[str], TemplateProblem | None]:
+    """The variables a template needs, or the problem that stops it compiling (with its line)."""
+    env = prompt_environment(html, jinja2.BaseLoader())
+    variables: set[str] = set()
+    for label, source, first_line in (
+        ("", body, offset),
+        ("the front matter's system template: ", str(meta.get("system") or ""), None),
+    ):
+        try:
+            tree = env.parse(source)
+            env.compile(tree, raw=True)  # code generation: unknown filters and tests fail here
+            variables |= jinja_meta.find_undeclared_variables(tree)
+        except jinja2.TemplateSyntaxError as exc:
+            if first_line is None:
+                return frozenset(), TemplateProblem(
+                    path, f"{label}line {exc.lineno}: {exc.message}"
+                )
+            return frozenset(), TemplateProblem(path, str(exc.message), exc.lineno + first_line)
+        except jinja2.TemplateError as exc:
+            return frozenset(), TemplateProblem(path, f"{label}{exc}")
+        except (RecursionError, MemoryError) as exc:
+            return frozenset(), TemplateProblem(path, f"{label}too deeply nested ({exc})")
+    # range, lipsum, data_instructions: globals, not request data
+    return frozenset(variables - set(env.globals)), None
 
 
 class TemplateLibrary:
-    """All templates from a list of folders; earlier folders override later ones."""
+    """All templates from a list of folders; earlier folders override later ones.
 
-    def __init__(self, dirs: Sequence[Path], *, limits: RenderLimits | None = None) -> None:
+    Templates render in worker processes (`contentgen.safety.render_pool`), so a render that runs
+    past its time budget is stopped, whatever it calls. Pass `pool` to use a pool of your own.
+    """
+
+    def __init__(
+        self,
+        dirs: Sequence[Path],
+        *,
+        limits: RenderLimits | None = None,
+        pool: RenderPool | None = None,
+    ) -> None:
         self.dirs = tuple(Path(d) for d in dirs)
         self.limits = limits or RenderLimits()
+        self._pool = pool
         self._infos: dict[str, TemplateInfo] = {}
         for folder in reversed(self.dirs):
             for info in self._scan(folder):
                 self._infos[info.id] = info
-        loader = jinja2.FunctionLoader(self._load_for_include)
-        self._text_env = _environment(False, loader, self.limits)
-        self._html_env = _environment(True, loader, self.limits)
-        self._compiled_cache: dict[str, jinja2.Template] = {}
+        for info in self._infos.values():
+            if info.problem is not None:
+                logger.warning("template %s cannot be used: %s", info.id, info.problem)
+        self._payload = self._worker_payload()
 
     @classmethod
     def with_builtins(
@@ -153,88 +228,85 @@ class TemplateLibrary:
 
     @staticmethod
     def _read(task: Task, name: str, path: Path, *, html: bool) -> TemplateInfo:
-        raw = path.read_text(encoding="utf-8")
         template_id = f"{task.value}/{name}"
-        meta: dict[str, Any] = {}
-        body = raw
-        match = _FRONT_MATTER.match(raw)
-        if match:
-            try:
-                meta = tomllib.loads(match.group(1))
-            except tomllib.TOMLDecodeError as exc:
-                raise TemplateError(f"{template_id} ({path}): bad front matter: {exc}") from None
-            unknown = set(meta) - _META_KEYS
-            if unknown:
-                raise TemplateError(
-                    f"{template_id}: unknown front-matter key {sorted(unknown)[0]!r} "
-                    f"(valid: {', '.join(sorted(_META_KEYS))})"
-                )
-            body = raw[match.end() :]
-        env = _environment(html, jinja2.BaseLoader())
         try:
-            variables = set(jinja_meta.find_undeclared_variables(env.parse(body)))
-            if meta.get("system"):
-                variables |= jinja_meta.find_undeclared_variables(env.parse(str(meta["system"])))
-            variables -= set(env.globals)  # range, lipsum, data_instructions: not request data
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"{template_id} ({path}, line {exc.lineno}): {exc.message}"
-            ) from None
-        except (RecursionError, MemoryError) as exc:
-            raise TemplateError(f"{template_id} ({path}): too deeply nested ({exc})") from None
+            data = path.read_bytes()
+            raw = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            unreadable = TemplateProblem(path, f"cannot be read as UTF-8 text: {exc}")
+            return TemplateInfo(
+                template_id, task, name, path, "", "", {}, frozenset(), html, unreadable
+            )
+        meta, body, offset, problem = _front_matter(raw, path)
+        variables: frozenset[str] = frozenset()
+        if problem is None:
+            variables, problem = _inspect(body, meta, html, path, offset)
         return TemplateInfo(
             id=template_id,
             task=task,
             name=name,
             path=path,
             source=body,
-            sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+            sha256=hashlib.sha256(data).hexdigest(),
             meta=meta,
-            variables=frozenset(variables),
+            variables=variables,
             html=html,
+            problem=problem,
         )
 
-    def _load_for_include(self, name: str) -> str:
-        # Only library ids may be included: no absolute paths, no '../', no file system access.
-        if name not in self._infos:
-            raise TemplateError(
-                f"templates may only include library ids like 'marketing/search_ad', not {name!r}"
-            )
-        return self._infos[name].source
+    def _worker_payload(self) -> LibraryPayload:
+        sources: dict[str, tuple[str, bool]] = {}
+        problems: dict[str, str] = {}
+        for info in self._infos.values():
+            if info.problem is not None:
+                problems[info.id] = str(info.problem)
+                continue
+            sources[info.id] = (info.source, info.html)
+            if info.meta.get("system"):
+                sources[f"{info.id}#system"] = (str(info.meta["system"]), info.html)
+        limits = dataclasses.asdict(self.limits)
+        blob = json.dumps([sorted(sources.items()), sorted(problems.items()), limits])
+        key = hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+        return LibraryPayload(key, sources, problems, self.limits)
 
     def ids(self, task: Task | None = None) -> list[str]:
-        """Template ids, optionally for one task."""
-        return sorted(i for i, info in self._infos.items() if task is None or info.task == task)
+        """Ids of the usable templates, optionally for one task."""
+        return sorted(
+            i
+            for i, info in self._infos.items()
+            if (task is None or info.task == task) and info.problem is None
+        )
 
-    def list(self, task: Task | None = None) -> list[TemplateInfo]:
-        """Template infos, optionally for one task."""
-        return [self._infos[i] for i in self.ids(task)]
+    def list(self, task: Task | None = None, *, include_broken: bool = False) -> list[TemplateInfo]:
+        """Template infos, optionally for one task; broken ones (with their problem) on request."""
+        return [
+            info
+            for _, info in sorted(self._infos.items())
+            if (task is None or info.task == task) and (include_broken or info.problem is None)
+        ]
 
     def get(self, template_id: str) -> TemplateInfo:
-        """The template with this id, or an error listing the ids of its task."""
+        """The template with this id, or an error listing the ids of its task (or its problem)."""
         task, _ = template_id_parts(template_id)
         try:
-            return self._infos[template_id]
+            info = self._infos[template_id]
         except KeyError:
             raise UnknownNameError("template", template_id, self.ids(task)) from None
+        if info.problem is not None:
+            raise TemplateError(f"template {template_id} cannot be used: {info.problem}")
+        return info
 
     def exists(self, template_id: str) -> bool:
-        """True when the library has this id."""
+        """True when the library has this id (even if the file is broken: using it says why)."""
         return template_id in self._infos
-
-    def _compiled(self, key: str, source: str, html: bool) -> jinja2.Template:
-        compiled = self._compiled_cache.get(key)
-        if compiled is None:
-            env = self._html_env if html else self._text_env
-            compiled = env.from_string(source)
-            self._compiled_cache[key] = compiled
-        return compiled
 
     def render(self, template_id: str, variables: Mapping[str, Any]) -> RenderedPrompt:
         """Render a template with request data; a missing variable names what is missing.
 
-        Rendering runs in a budgeted sandbox (see contentgen.safety.sandbox.RenderLimits): a
-        template that tries to escape, runs too long or produces too much raises TemplateError.
+        The prompt, its system message and its few-shot examples render as one job in a
+        budgeted sandbox (see contentgen.safety.sandbox.RenderLimits) in a worker process: a
+        template that tries to escape, runs too long or produces too much raises TemplateError,
+        and one that runs past 1.5x its time budget is stopped.
         """
         info = self.get(template_id)
         missing = sorted(info.variables - set(variables))
@@ -243,58 +315,40 @@ class TemplateLibrary:
                 f"{template_id} needs {', '.join(missing)}; the request provides "
                 f"{', '.join(sorted(variables)) or 'nothing'}"
             )
+        parts: list[tuple[str, Mapping[str, Any]]] = [(info.id, variables)]
+        has_system = bool(info.meta.get("system"))
+        if has_system:
+            parts.append((f"{info.id}#system", variables))
+        examples = info.meta.get("examples", [])
+        for example in examples:
+            parts.append(
+                (info.id, {**variables, **{k: v for k, v in example.items() if k != "answer"}})
+            )
         try:
-            template = self._compiled(info.id, info.source, info.html)
-            text = render_limited(template, variables, self.limits)
-            system = None
-            if info.meta.get("system"):
-                template = self._compiled(f"{info.id}#system", str(info.meta["system"]), info.html)
-                system = render_limited(template, variables, self.limits)
-            examples = self._render_examples(info, variables)
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{template_id}: {exc.message}") from None
-        except SecurityError as exc:
-            raise TemplateError(f"{template_id}: blocked by the sandbox: {exc}") from None
-        except TemplateError:
-            raise
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"{template_id}: {exc}") from None
-        except RecursionError:
-            raise TemplateError(f"{template_id}: blocked by the sandbox: recursion") from None
-        except Exception as exc:  # any runtime failure inside a template is the template's error
-            raise TemplateError(f"{template_id}: {type(exc).__name__}: {exc}") from None
+            texts = (self._pool or shared_pool()).render(self._payload, parts)
+        except RenderFailure as exc:
+            raise _render_error(info.id, exc) from None
+        system = texts[1] if has_system else None
+        turns = tuple(
+            (text.strip(), str(example["answer"]).strip())
+            for text, example in zip(texts[1 + has_system :], examples, strict=True)
+        )
         stop = info.meta.get("stop", ())
         return RenderedPrompt(
-            text=text.strip(),
+            text=texts[0].strip(),
             system=system.strip() if system else None,
             template=info,
             stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
-            examples=examples,
+            examples=turns,
         )
 
-    def _render_examples(
-        self, info: TemplateInfo, variables: Mapping[str, Any]
-    ) -> tuple[tuple[str, str], ...]:
-        """Few-shot turns: the template rendered with each example's data, paired with its answer.
 
-        Small instruct models follow a format far more reliably when shown one worked example as
-        a previous chat turn than when the format is only described.
-        """
-        examples = info.meta.get("examples", [])
-        if not isinstance(examples, list) or not all(
-            isinstance(e, dict) and "answer" in e for e in examples
-        ):
-            raise TemplateError(
-                f"{info.id}: examples must be a list of tables, each with an 'answer'"
-            )
-        template = self._compiled(info.id, info.source, info.html)
-        turns = []
-        for example in examples:
-            merged = {**variables, **{k: v for k, v in example.items() if k != "answer"}}
-            turns.append(
-                (
-                    render_limited(template, merged, self.limits).strip(),
-                    str(example["answer"]).strip(),
-                )
-            )
-        return tuple(turns)
+def _render_error(template_id: str, failure: RenderFailure) -> ContentgenError:
+    """The error a user sees for a failed render, by what went wrong."""
+    if failure.kind == "template":  # already names the problem (e.g. a refused include)
+        return TemplateError(failure.message)
+    if failure.kind in ("security", "crashed"):
+        return TemplateError(f"{template_id}: blocked by the sandbox: {failure.message}")
+    if failure.kind == "unavailable":
+        return ContentgenError(f"cannot render templates here: {failure.message}")
+    return TemplateError(f"{template_id}: {failure.message}")

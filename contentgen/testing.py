@@ -120,15 +120,16 @@ class NoiseImageGenerator(Generator):
         for p in prompts:
             images = []
             for i in range(p.n):
+                seed = (p.seed or 0) + i  # image i's own seed: asking for it alone redraws it
                 stream = io.BytesIO()
                 counter = 0
                 while stream.tell() < size * size:
-                    stream.write(hashlib.sha256(f"{p.seed}:{i}:{counter}".encode()).digest())
+                    stream.write(hashlib.sha256(f"{seed}:{counter}".encode()).digest())
                     counter += 1
                 images.append(
                     Candidate(
                         image_png=_png(size, size, stream.getvalue()[: size * size]),
-                        meta={"seed": (p.seed or 0) + i, "class_name": "noise"},
+                        meta={"seed": seed, "class_name": "noise"},
                     )
                 )
             out.append(images)
@@ -182,6 +183,9 @@ def echo_engine(
 class GeneratorContract:
     """Subclass in your tests and provide a `generator` fixture; every test must pass."""
 
+    # Image generators: a class your model draws, asked for by name in every image prompt.
+    image_class: ClassVar[str] = ""
+
     @pytest.fixture
     def generator(self) -> Generator:
         """Override: return an instance of your generator (tiny config)."""
@@ -189,6 +193,8 @@ class GeneratorContract:
 
     def _prompt(self, generator: Generator, text: str, n: int = 1, seed: int = 1) -> Prompt:
         task = sorted(generator.tasks, key=lambda t: t.value)[0]
+        if task is Task.IMAGE and self.image_class:
+            text = f"{text} {self.image_class}"
         data: Any = {
             Task.MARKETING: {"product": {"name": text}, "channel": "search_ad", "audience": "all"},
             Task.NEWS_SUMMARY: {
@@ -249,3 +255,18 @@ class GeneratorContract:
         """A misspelt option names the valid ones."""
         with pytest.raises(ValidationError, match="not an option"):
             type(generator)(no_such_option_xyz=1)
+
+
+class ImageGeneratorContract(GeneratorContract):
+    """The contract plus what image generators promise; set `image_class` if you draw classes."""
+
+    def test_an_image_seed_alone_redraws_that_image(self, generator: Generator) -> None:
+        """Image i records the seed it was drawn from; asking for that seed alone redraws it."""
+        assert generator.modality == "image", "use GeneratorContract for text generators"
+        generator.load()
+        [images] = generator.generate([self._prompt(generator, "delta", n=3, seed=11)])
+        for image in images:
+            seed = image.meta.get("seed")
+            assert isinstance(seed, int), "put each image's own seed in Candidate.meta['seed']"
+            [[alone]] = generator.generate([self._prompt(generator, "delta", seed=seed)])
+            assert alone.image_png == image.image_png

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -10,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
 from contentgen.errors import ValidationError
+from contentgen.unicode_text import require_unicode
 
 MAX_VARIANTS = 16
 MAX_IMAGES = 64
@@ -57,17 +57,24 @@ def _frozen_mapping(value: Mapping[str, Any] | None, name: str) -> Mapping[str, 
     for key in value:
         if not isinstance(key, str) or not key:
             raise ValidationError(name, f"keys must be non-empty strings, got {key!r}")
+    require_unicode(value, name)
     return MappingProxyType(dict(value))
 
 
 def _require_text(value: object, name: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
     if not isinstance(value, str):
         raise ValidationError(name, f"must be text, got {type(value).__name__}")
+    require_unicode(value, name)
     if not value.strip():
         raise ValidationError(name, "must not be empty")
     if len(value) > max_chars:
         raise ValidationError(name, f"is {len(value)} characters; the limit is {max_chars}")
     return value
+
+
+def _blank(value: object) -> bool:
+    """True for a missing-looking fact: None or text with nothing but whitespace (0 is a name)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _require_int(value: object, name: str, low: int, high: int) -> int:
@@ -92,9 +99,10 @@ def _check_seed(seed: object) -> None:
 
 
 def _check_params(params: Mapping[str, Any]) -> None:
-    for key, value in params.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValidationError(f"params.{key}", f"must be a finite number, got {value}")
+    if params:  # pydantic is imported on first use, so `import contentgen` stays cheap
+        from contentgen.sampling import check_params
+
+        check_params(params)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,6 +154,9 @@ class MarketingRequest(BaseRequest):
             raise ValidationError(
                 "product", "needs a 'name' (or 'title') fact", sorted(self.product)
             )
+        for key in ("name", "title"):
+            if key in self.product and _blank(self.product[key]):
+                raise ValidationError(f"product.{key}", "must not be empty")
         from contentgen.channels import CHANNELS
 
         if not isinstance(self.channel, str) or self.channel not in CHANNELS:
@@ -243,11 +254,16 @@ class CustomerServiceRequest(BaseRequest):
 
 @dataclass(frozen=True, kw_only=True)
 class ImageRequest(BaseRequest):
-    """Images from a prompt or a class name."""
+    """Images from a prompt or a class name.
+
+    For generators with a fixed class list, `match="strict"` (the default) refuses a prompt
+    naming none of the classes; `match="nearest"` takes the most similar class and records it.
+    """
 
     task: ClassVar[Task] = Task.IMAGE
     prompt: str | None = None
     class_name: str | None = None
+    match: str = "strict"
     count: int = 4
     negative_prompt: str | None = None
     width: int | None = None
@@ -263,6 +279,9 @@ class ImageRequest(BaseRequest):
             _require_text(self.prompt, "prompt", max_chars=2_000)
         if self.class_name is not None:
             _require_text(self.class_name, "class_name", max_chars=200)
+        from contentgen.image_classes import check_match_mode
+
+        check_match_mode(self.match)
         if self.negative_prompt is not None and not isinstance(self.negative_prompt, str):
             kind = type(self.negative_prompt).__name__
             raise ValidationError("negative_prompt", f"must be text, got {kind}")
@@ -286,8 +305,12 @@ class ImageRequest(BaseRequest):
         return self.count
 
     def variables(self) -> dict[str, Any]:
-        """Template variables: the prompt and class name."""
-        return {"prompt": self.prompt or self.class_name or "", "class_name": self.class_name or ""}
+        """Template variables: the prompt, class name and class match mode."""
+        return {
+            "prompt": self.prompt or self.class_name or "",
+            "class_name": self.class_name or "",
+            "match": self.match,
+        }
 
 
 Request = MarketingRequest | NewsSummaryRequest | CustomerServiceRequest | ImageRequest

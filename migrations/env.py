@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from contentgen.storage.models import Base
 
 config = context.config
+_LOCK = 0x636F6E74656E74  # "content": the advisory lock key of contentgen's migrations
 target_metadata = Base.metadata
 
 
@@ -27,6 +28,10 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two processes opening a fresh database at once (two batch runs, say) would
+                # both create the tables; the second waits here, then finds them current.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
             context.run_migrations()
         connection.commit()
 

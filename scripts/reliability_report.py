@@ -41,9 +41,10 @@ def concurrency(data: Mapping[str, Any]) -> Iterator[Row]:
 def pii_canary(f: Mapping[str, Any]) -> Iterator[Row]:
     """The end-to-end canary: planted values searched for in the database, its WAL and the log."""
     megabytes = f.get("bytes_searched", 0) / 1e6
+    countries = f" from {f['countries']} countries" if "countries" in f else ""
     yield (
         "PII canary (pipeline → DB, WAL, DEBUG log)",
-        f"{_n(f['tickets'])} tickets, {_n(f['planted_values'])} planted values",
+        f"{_n(f['tickets'])} tickets{countries}, {_n(f['planted_values'])} planted values",
         f"{f['hits']} hits",
         f"{_n(f['needles'])} byte forms searched in {megabytes:.1f} MB; "
         f"{f.get('failed_requests_stored_with_error', 0)} failed requests stored too",
@@ -52,11 +53,14 @@ def pii_canary(f: Mapping[str, Any]) -> Iterator[Row]:
 
 def pii_corpus(f: Mapping[str, Any]) -> Iterator[Row]:
     """The unit corpus of PII positives (must be found) and business-data negatives."""
+    countries = f" from {f['countries']} countries" if "countries" in f else ""
+    speed = f"; {f['us_per_message']} µs per message" if "us_per_message" in f else ""
     yield (
         "PII redaction corpus",
-        f"{f['positives']} positives, {f['negatives']} negatives",
+        f"{f['positives']} positives{countries}, {f['negatives']} negatives",
         f"{f['positives'] - f['found']} missed, {f['false']} false positives",
-        "emails, phones, cards, IBANs, IPs, addresses vs. order ids, SKUs, prices",
+        "emails, phones, cards, IBANs, national ids, IPs, addresses vs. order ids, SKUs, "
+        f"prices, dates, sizes, versions{speed}",
     )
 
 
@@ -85,6 +89,26 @@ def bad_generators(data: Mapping[str, Any]) -> Iterator[Row]:
         )
 
 
+def served_faults(data: Mapping[str, Any]) -> Iterator[Row]:
+    """builtin:openai batch jobs against the fault-injecting server, SIGKILL-resume included."""
+    runs = data.get("runs", {})
+    kinds = {k: f for k, f in runs.items() if not k.startswith("sigkill/")}
+    kills = {k.removeprefix("sigkill/"): f for k, f in runs.items() if k.startswith("sigkill/")}
+    every = [*kinds.values(), *kills.values()]
+    total = {k: sum(f.get(k, 0) for f in every) for k in ("rows", "requests", "faults")}
+    bad = {k: sum(f[k] for f in every) for k in ("lost", "duplicated", "tracebacks")}
+    unexpected = sum(abs(f["failed"] - f["expected_failed"]) for f in every)
+    resumed = ", ".join(f"{b} {f['kills']} kills" for b, f in sorted(kills.items()))
+    yield (
+        "Served model faults (builtin:openai vs fault server)",
+        f"{len(kinds)} fault kinds, {_n(total['rows'])} rows, {_n(total['requests'])} requests",
+        f"{bad['lost']} lost, {bad['duplicated']} duplicated, {bad['tracebacks']} tracebacks, "
+        f"{unexpected} unexpected row failures",
+        f"{_n(total['faults'])} faults injected; poisoned rows failed with a per-row error"
+        + (f"; SIGKILL-resume: {resumed}" if resumed else ""),
+    )
+
+
 def fuzz_cli(f: Mapping[str, Any]) -> Iterator[Row]:
     """hypothesis-built command lines run through the console script's main."""
     codes = ", ".join(f"{code}: {count}" for code, count in sorted(f.get("exit_codes", {}).items()))
@@ -107,6 +131,28 @@ def fuzz_csv(f: Mapping[str, Any]) -> Iterator[Row]:
     )
 
 
+def fuzz_files(f: Mapping[str, Any]) -> Iterator[Row]:
+    """Fixed-seed corruptions of Parquet, CSV and JSONL files through the batch reader."""
+    yield (
+        "Corrupted input files (Parquet, CSV, JSONL)",
+        f"{_n(f['examples'])} files, {_n(f.get('rows', 0))} rows",
+        f"{f['escapes']} escaped exceptions",
+        f"{_n(f.get('file_errors', 0))} file errors (exit 2), "
+        f"{_n(f.get('row_errors', 0))} per-row errors, {_n(f.get('requests', 0))} valid requests",
+    )
+
+
+def batch_concurrent(data: Mapping[str, Any]) -> Iterator[Row]:
+    """Two identical batch commands at once, per backend: each row generated exactly once."""
+    for backend, f in sorted(data.get("runs", {}).items()):
+        yield (
+            f"Two identical batch runs at once, {backend}",
+            f"{f['processes']} processes, {_n(f['rows'])} rows",
+            f"{f['generated_twice']} generated twice, {f['never_generated']} never",
+            f"rows split {' + '.join(str(n) for n in f['split'])} between the runs",
+        )
+
+
 def sandbox(data: Mapping[str, Any]) -> Iterator[Row]:
     """The hostile-template corpus against the sandboxed Jinja environment."""
     f = data.get("summary", data)
@@ -115,7 +161,13 @@ def sandbox(data: Mapping[str, Any]) -> Iterator[Row]:
         f"{f['cases']} templates",
         f"{f['escapes']} escapes, {f['side_effects']} side effects",
         f"{f['blocked']} blocked, {f['rendered_harmless']} harmless; "
-        f"slowest {f['slowest_seconds']} s",
+        f"slowest {f['slowest_seconds']} s"
+        + (
+            f" ({f['slowest_case']}) against a {f['budget_seconds']:g} s budget, "
+            f"{f['over_twice_budget']} over 2x budget"
+            if "budget_seconds" in f
+            else ""
+        ),
     )
 
 
@@ -141,8 +193,11 @@ FORMATTERS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "pii_canary": pii_canary,
     "pii": pii_corpus,
     "bad_generators": bad_generators,
+    "served_faults": served_faults,
     "fuzz_cli": fuzz_cli,
     "fuzz_csv": fuzz_csv,
+    "fuzz_files": fuzz_files,
+    "batch_concurrent": batch_concurrent,
     "sandbox": sandbox,
     "untrusted": untrusted,
 }

@@ -14,6 +14,9 @@ from contentgen.engine import Engine
 from contentgen.plugins import load_plugins, plugin_module
 from contentgen.testing import EchoGenerator, NoiseImageGenerator
 from contentgen.types import Task
+from tests.fuzzing import load_profile
+
+HYPOTHESIS_PROFILE = load_profile()
 
 POSTGRES_URL = os.environ.get(
     "CONTENTGEN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -92,3 +95,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database URL."""
     yield from _postgres_database()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every Hypothesis test `fuzz`, so `make fuzz` can run just those, longer."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)

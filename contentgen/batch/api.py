@@ -6,10 +6,11 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contentgen.batch.claims import RunLease
 from contentgen.batch.jobs import BatchSpec, JobPlan, plan_job
 from contentgen.batch.mapping import RowMapping
 from contentgen.batch.readers import RowSource
@@ -46,6 +47,7 @@ class BatchSummary:
     out_path: str | None
     database: str
     errors: tuple[str, ...]
+    by_other_runs: int = 0  # rows another run of the job finished while this one waited
 
     @property
     def rows_per_s(self) -> float:
@@ -54,22 +56,35 @@ class BatchSummary:
 
 
 def scan(source: RowSource, mapping: RowMapping) -> tuple[int | None, dict[int, int]]:
-    """Count the rows and find rows repeating an earlier row's --key (row -> first row)."""
+    """Count the rows and find rows repeating an earlier row's --key (row -> first row).
+
+    A file none of whose rows can be read is not in its format at all: one BatchError.
+    """
     if source.format == "rows":
-        return source.count(), {}
-    if mapping.key is None:
         return source.count(), {}
     first: dict[bytes, int] = {}
     duplicates: dict[int, int] = {}
-    total = 0
+    total = readable = 0
+    first_error = ""
     for row in source:
         total += 1
-        if row.values is None or mapping.key_problem(row):
+        if row.error is None:
+            readable += 1
+        elif not first_error:
+            first_error = f"{row.where}: {row.error}"
+        if mapping.key is None or row.values is None or mapping.key_problem(row):
             continue
-        digest = hashlib.blake2b(mapping.row_key(row).encode(), digest_size=12).digest()
+        key = mapping.row_key(row).encode("utf-8", "surrogatepass")
+        digest = hashlib.blake2b(key, digest_size=12).digest()
         seen = first.setdefault(digest, row.index)
         if seen != row.index:
             duplicates[row.index] = seen
+    if total and not readable:
+        name = source.path.name if source.path else "the input"
+        raise BatchError(
+            f"{name}: none of its {total} rows can be read as {source.format.upper()} "
+            f"({first_error})"
+        )
     return total, duplicates
 
 
@@ -135,16 +150,20 @@ class BatchRun:
     def __iter__(self) -> Iterator[RowResult]:
         db = self.engine.store.db
         job_id = self.plan.job.id
-        if self.results_file is not None:
-            self.results_file.start(iter_export(db, job_id))
+        # This run's claim on rows: another run of the job at the same time leaves them alone.
+        lease = RunLease(db, job_id, retry_failed=self.spec.retry_failed)
+        self.plan = replace(self.plan, run_id=lease.run_id)
         try:
-            for result in self._results():
+            if self.results_file is not None:
+                self.results_file.start(iter_export(db, job_id))
+            for result in self._results(lease):
                 self.stats.add(result)
                 if self.results_file is not None:
                     self.results_file.append(result.lines)
                 yield result
             self.finished = True
         finally:
+            lease.close()
             if self.results_file is not None:
                 self.results_file.close()
             job = get_job(db, job_id)
@@ -153,7 +172,7 @@ class BatchRun:
         if self.results_file is not None:
             self.results_file.finish(iter_export(db, job_id))
 
-    def _results(self) -> Iterator[RowResult]:
+    def _results(self, lease: RunLease) -> Iterator[RowResult]:
         if self.backend == "ray":
             from contentgen.batch.ray_runner import run_ray
 
@@ -163,11 +182,12 @@ class BatchRun:
                 self.plan,
                 self.source,
                 self.stats,
+                lease,
                 engine_factory=self.engine_factory,
                 workers=self.workers,
                 duplicates=self._duplicates,
             )
-        return run_local(self.engine, self.plan, self.source, self.stats, self._duplicates)
+        return run_local(self.engine, self.plan, self.source, self.stats, lease, self._duplicates)
 
     def run(self) -> BatchSummary:
         """Run to the end and return the summary."""
@@ -193,6 +213,7 @@ class BatchRun:
             out_path=str(self.results_file.path) if self.results_file else None,
             database=self.engine.store.db.url.split("@")[-1],
             errors=tuple(self.stats.errors),
+            by_other_runs=self.stats.by_other_runs,
         )
 
 

@@ -92,6 +92,7 @@ class JobPlan:
     params: Mapping[str, Any]
     batch_size: int
     resumed: bool = False
+    run_id: str | None = None  # this run's claim on rows, recorded on every row it commits
 
     def key(self, row_key: str) -> str:
         """The idempotency key: hash(row key x template hash x generator x parameters x mapping)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from contentgen.batch.readers import InputRow, has_bad_bytes
@@ -35,12 +36,41 @@ INT_FIELDS = frozenset({"target_words"})
 # Long fields are checked by the request types themselves (article 100k, message 20k characters).
 LONG_FIELDS = frozenset({"article", "message", "policy"})
 DEFAULT_MAX_FIELD_CHARS = 1000
+# Deeper values are refused: storing and rendering them would exhaust Python's recursion limit.
+MAX_DEPTH = 32
 
 
-def _blank(value: Any) -> bool:
-    if isinstance(value, float) and math.isnan(value):
-        return True  # a missing number in Parquet/pandas data
-    return value is None or (isinstance(value, str) and not value.strip())
+def is_missing(value: Any) -> bool:
+    """No value: None, NaN, pandas' NA/NaT, blank text, an empty list or mapping.
+
+    0, 0.0 and False are values: a Parquet `name = 0` or `in_stock = false` is a fact.
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)  # a missing number in Parquet/pandas data
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, Mapping | list | tuple):
+        return len(value) == 0
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas, without importing it
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why a value cannot be stored as JSON: an infinite number, or nesting past MAX_DEPTH."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, float | Decimal) and not is_missing(item) and math.isinf(item):
+            return "is an infinite number; give a finite value or leave it empty"
+        if isinstance(item, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                return f"nests lists or objects more than {MAX_DEPTH} levels deep"
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 @dataclass(frozen=True)
@@ -122,13 +152,13 @@ class RowMapping:
         """The row's stable key: the --key column's value, else its 1-based row number."""
         if self.key and row.values is not None:
             value = row.values.get(self.key)
-            if not _blank(value) and not has_bad_bytes(str(value)):
+            if not is_missing(value) and not has_bad_bytes(str(value)):
                 return str(value).strip()[:200]
         return f"#{row.index + 1}"
 
     def key_problem(self, row: InputRow) -> str | None:
         """Why the --key column cannot identify this row, if it cannot."""
-        if self.key and row.values is not None and _blank(row.values.get(self.key)):
+        if self.key and row.values is not None and is_missing(row.values.get(self.key)):
             state = "missing" if self.key not in row.values else "empty"
             return f"the key column {self.key!r} is {state}"
         return None
@@ -163,7 +193,7 @@ class RowMapping:
             if source not in values:
                 raise ValidationError(where, "is missing from this row")
             value = values[source]
-            if _blank(value):
+            if is_missing(value):
                 if target == REQUIRED[self.task] or target in ("article", "message"):
                     raise ValidationError(where, "is empty")
                 continue  # an empty optional fact is simply left out
@@ -185,6 +215,9 @@ class RowMapping:
                 raise ValidationError(
                     where, f"expected a whole number, got {str(value)[:40]!r}"
                 ) from None
+        problem = _unstorable(value)
+        if problem:
+            raise ValidationError(where, problem)
         if not isinstance(value, str | int | float | bool | Mapping | list):
             value = str(value)  # dates, decimals from Parquet: stored and shown as text
         if isinstance(value, str):
@@ -201,7 +234,7 @@ class RowMapping:
         required = REQUIRED[self.task]
         if self.task is Task.MARKETING:
             product = data.get("product", {})
-            if not any(product.get(k) for k in ("name", "title")):
+            if all(is_missing(product.get(k)) for k in ("name", "title")):
                 raise ValidationError(
                     "product name",
                     "no product name in this row; map one with --map name=COLUMN",

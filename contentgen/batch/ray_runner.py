@@ -1,6 +1,6 @@
 """The Ray Data path: the same job on many machines, one Engine (one loaded model) per actor.
 
-The driver reads the input, skips rows the database already has, and hands the rest to
+The driver reads the input, claims the rows no run has finished or holds, and hands them to
 `ray.data.from_items(...).map_batches(BatchWorker, compute=ActorPoolStrategy(size=N))`.
 Each actor builds its own Engine with `engine_factory` and commits every model batch through
 the same idempotent transaction as the local runner, so results land in the database exactly
@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contentgen.batch.claims import RunLease
 from contentgen.batch.jobs import JobPlan
 from contentgen.batch.readers import InputRow, RowSource
 from contentgen.batch.runner import (
@@ -26,6 +27,7 @@ from contentgen.batch.runner import (
     RowResult,
     process,
     select_pending,
+    wait_for_held,
     windows,
 )
 from contentgen.storage.jobs import ExportRow
@@ -163,17 +165,37 @@ def run_ray(
     plan: JobPlan,
     source: RowSource,
     stats: BatchStats,
+    lease: RunLease,
     *,
     engine_factory: Callable[[], Engine],
     workers: int,
     duplicates: dict[int, int] | None = None,
 ) -> Iterator[RowResult]:
-    """Run the job's pending rows on Ray actors; yield results as their batches commit."""
+    """Claim the job's pending rows and run them on Ray actors; yield results as they commit."""
     pending: list[PendingRow] = []
+    held: dict[str, int] = {}
     for window in windows(source, max(plan.spec.window, plan.batch_size)):
-        todo, skipped = select_pending(engine, plan, window, duplicates)
-        stats.already_done += skipped
-        pending.extend(todo)
+        selection = select_pending(plan, window, lease, duplicates)
+        stats.already_done += selection.finished
+        held.update(selection.held)
+        pending.extend(selection.pending)
+
+    def execute(rows: list[PendingRow]) -> Iterator[RowResult]:
+        return _dispatch(engine, plan, rows, engine_factory=engine_factory, workers=workers)
+
+    yield from execute(pending)
+    yield from wait_for_held(plan, source, stats, lease, held, execute, duplicates)
+
+
+def _dispatch(
+    engine: Engine,
+    plan: JobPlan,
+    pending: list[PendingRow],
+    *,
+    engine_factory: Callable[[], Engine],
+    workers: int,
+) -> Iterator[RowResult]:
+    """Hand claimed rows to a pool of Ray actors and yield their results."""
     if not pending:
         return
     if engine.store.db.is_sqlite and os.environ.get("RAY_ADDRESS"):
@@ -187,7 +209,7 @@ def run_ray(
     # Similar lengths side by side, so each model batch pads little.
     pending.sort(key=_size)
     items = [{"item": _encode_pending(p)} for p in pending]
-    del pending
+    pending.clear()  # the encoded items are all Ray needs; free the rows while it runs
     # At least one block per actor (or none sits idle), at most a few per actor.
     batches = -(-len(items) // plan.batch_size)
     blocks = min(len(items), max(workers, min(batches, workers * 8)))

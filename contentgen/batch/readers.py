@@ -1,4 +1,8 @@
-"""Streaming readers for CSV, JSONL and Parquet: one row at a time, bad rows become error rows."""
+"""Streaming readers for CSV, JSONL and Parquet: one row at a time, bad rows become error rows.
+
+A file that is not in its format at all (binary, compressed, UTF-16, a damaged Parquet footer,
+no readable row) is one BatchError naming the file and the problem, raised before any work.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from contentgen.batch import parquet
 from contentgen.errors import BatchError
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
@@ -22,6 +28,18 @@ _SUFFIXES = {
 }
 # A single CSV field may be large (a whole article); beyond this the line is reported as broken.
 CSV_FIELD_LIMIT = 1_000_000
+# Integers longer than this stay exact as Decimals: int() refuses more than 4300 digits.
+_JSON_INT_DIGITS = 4000
+_SNIFF_BYTES = 8192
+# C0 control bytes other than tab, newlines, form feed and escape.
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "is gzip-compressed; decompress it first (gunzip)"),
+    (b"PK\x03\x04", "is a ZIP archive (an Excel workbook?); save it as CSV"),
+    (b"PAR1", "is a Parquet file; name it .parquet or pass --format parquet"),
+    (b"\xff\xfe", "is UTF-16 text; save it as UTF-8"),
+    (b"\xfe\xff", "is UTF-16 text; save it as UTF-8"),
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,8 @@ class RowSource:
         self.format = detect_format(path, fmt) if path is not None else "rows"
         if path is not None and not path.is_file():
             raise BatchError(f"input file {path} does not exist")
+        if path is not None and self.format in ("csv", "jsonl"):
+            _check_text_file(path, self.format)
 
     @property
     def name(self) -> str:
@@ -97,17 +117,15 @@ class RowSource:
                 )
             return [h.strip() for h in header] if header else []
         if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            return list(pq.ParquetFile(self.path).schema_arrow.names)
+            assert self.path is not None
+            return parquet.columns(self.path)
         return None
 
     def count(self) -> int | None:
         """How many rows there are (a fast pass; None for a one-shot iterable of dicts)."""
         if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            return int(pq.ParquetFile(self.path).metadata.num_rows)
+            assert self.path is not None
+            return parquet.count(self.path)
         if self.format == "rows":
             return len(self._rows) if isinstance(self._rows, Sequence) else None
         return sum(1 for _ in self)
@@ -122,21 +140,58 @@ class RowSource:
         return _read_dicts(self._rows)  # type: ignore[arg-type]
 
 
+def _check_text_file(path: Path, fmt: str) -> None:
+    """Refuse a binary, compressed or UTF-16/32 file given as CSV or JSONL, naming what it is."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            raise BatchError(f"{path.name} {what} (valid: UTF-8 {fmt.upper()})")
+    # Text has next to no control bytes; UTF-16/32 without a BOM (NULs) and binary files many.
+    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    if controls > len(head) // 20:
+        raise BatchError(
+            f"{path.name} is not UTF-8 {fmt.upper()}: it looks binary (NUL and other control "
+            "bytes), or is UTF-16 text; save it as UTF-8"
+        )
+
+
 def _dialect(path: Path) -> type[csv.Dialect]:
     return csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
 
 
 def has_bad_bytes(value: str) -> bool:
-    """True when a string carries undecodable input bytes (kept as surrogates)."""
+    """True when a string cannot be stored as UTF-8: undecodable bytes or lone surrogates."""
     return _bad_bytes(value) is not None
 
 
 def _bad_bytes(value: str) -> str | None:
-    """Describe undecodable bytes kept as surrogates by errors='surrogateescape'."""
-    bad = [c for c in value if "\udc80" <= c <= "\udcff"]
+    """Describe undecodable bytes (kept as surrogates by errors='surrogateescape') and any
+    other lone surrogate (a JSON escape such as \\ud800), which no UTF-8 file can hold."""
+    bad = [c for c in value if "\ud800" <= c <= "\udfff"]
     if not bad:
         return None
-    return " ".join(f"0x{ord(c) - 0xDC00:02X}" for c in bad[:4])
+    return " ".join(
+        f"0x{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else f"U+{ord(c):04X}"
+        for c in bad[:4]
+    )
+
+
+def _unencodable(value: Any) -> str | None:
+    """Why a parsed JSON row cannot be stored as UTF-8 (a lone surrogate in a key or value)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            bad = _bad_bytes(item)
+            if bad:
+                return f"holds text that is not valid Unicode ({bad}); save the file as UTF-8"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _read_csv(path: Path) -> Iterator[InputRow]:
@@ -205,14 +260,17 @@ def _read_jsonl(path: Path) -> Iterator[InputRow]:
                 index += 1
                 continue
             try:
-                value = json.loads(text)
+                value = json.loads(text, parse_int=_json_int)
             except json.JSONDecodeError as exc:
                 yield InputRow(
                     index, None, f"not valid JSON: {exc.msg} at column {exc.colno}", number
                 )
+            except RecursionError:
+                yield InputRow(index, None, "not valid JSON here: nested too deeply", number)
             else:
                 if isinstance(value, dict):
-                    yield InputRow(index, value, None, number)
+                    # The values stay attached so the row keeps its --key.
+                    yield InputRow(index, value, _unencodable(value), number)
                 else:
                     yield InputRow(
                         index, None, f"expected a JSON object, got {type(value).__name__}", number
@@ -220,21 +278,15 @@ def _read_jsonl(path: Path) -> Iterator[InputRow]:
             index += 1
 
 
-def _read_parquet(path: Path, batch_rows: int = 1024) -> Iterator[InputRow]:
-    import pyarrow.parquet as pq
+def _json_int(digits: str) -> int | Decimal:
+    """A JSON integer; past int()'s digit limit it stays exact as a Decimal (shown as text)."""
+    return int(digits) if len(digits) <= _JSON_INT_DIGITS else Decimal(digits)
 
-    index = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-        for record in batch.to_pylist():
-            error = None
-            for name, value in record.items():
-                if isinstance(value, bytes):
-                    try:
-                        record[name] = value.decode("utf-8")
-                    except UnicodeDecodeError:
-                        error = f"column {name!r} holds bytes that are not valid UTF-8"
-            yield InputRow(index, None if error else record, error)
-            index += 1
+
+def _read_parquet(path: Path) -> Iterator[InputRow]:
+    # Values stay attached to a row with an error, so a failed row keeps its --key.
+    for index, (values, error) in enumerate(parquet.rows(path)):
+        yield InputRow(index, values, error)
 
 
 def _read_dicts(rows: Iterable[Mapping[str, Any]]) -> Iterator[InputRow]:

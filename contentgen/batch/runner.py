@@ -1,8 +1,11 @@
-"""The streaming, resumable batch loop: window -> skip done -> render -> model batches -> commit.
+"""The streaming, resumable batch loop: window -> claim -> render -> model batches -> commit.
 
 Every model batch's requests, outputs and job-item statuses are committed in one transaction,
 keyed by idempotency keys, so a run killed at any moment (SIGKILL included) and started again
-finishes the job with every row stored exactly once. Memory holds one window of rows at a time.
+finishes the job with every row stored exactly once. Rows are claimed before they are generated,
+so two runs of one job at once never both generate a row: each leaves the other's rows to it and
+waits for them at the end (taking them over if that run dies). Memory holds one window of rows
+at a time, plus the keys of rows another run holds.
 """
 
 from __future__ import annotations
@@ -10,21 +13,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contentgen.batch.claims import RunLease
 from contentgen.batch.jobs import JobPlan
-from contentgen.batch.readers import InputRow
+from contentgen.batch.readers import InputRow, RowSource
 from contentgen.errors import ContentgenError
+from contentgen.storage.job_claims import ItemKey
 from contentgen.storage.job_commit import ItemCommit, StoredRequest, commit_items
-from contentgen.storage.jobs import DONE, FAILED, ExportRow, item_states
+from contentgen.storage.jobs import DONE, FAILED, ExportRow
 from contentgen.types import Output
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine, Produced, Work
 
 log = logging.getLogger(__name__)
+# How often a run that finished its own rows looks at the rows another run still holds.
+WAIT_POLL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class BatchStats:
 
     total: int | None = None
     already_done: int = 0
+    by_other_runs: int = 0
     done: int = 0
     failed: int = 0
     outputs: int = 0
@@ -122,15 +130,21 @@ def duplicate_key(key: str, row: InputRow) -> str:
     return hashlib.sha256(f"{key}\0duplicate\0{row.index}".encode()).hexdigest()
 
 
-def select_pending(
-    engine: Engine,
-    plan: JobPlan,
-    rows: Sequence[InputRow],
-    duplicates: dict[int, int] | None = None,
-) -> tuple[list[PendingRow], int]:
-    """The rows of a window that still need work, and how many were finished by earlier runs."""
+@dataclass
+class Selection:
+    """A window's rows sorted out: claimed by this run, finished already, held by another run."""
+
+    pending: list[PendingRow]
+    finished: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # idempotency key -> row index
+
+
+def candidates(
+    plan: JobPlan, rows: Sequence[InputRow], duplicates: dict[int, int] | None = None
+) -> list[PendingRow]:
+    """Every row of a window with its keys, and its error where one is known before generating."""
     mapping = plan.spec.mapping
-    candidates: list[PendingRow] = []
+    found: list[PendingRow] = []
     first_in_window: dict[str, int] = {}
     for row in rows:
         row_key = mapping.row_key(row)
@@ -142,17 +156,70 @@ def select_pending(
             error = f"duplicate key {row_key!r} (first seen in row {first + 1})"
         elif error is None:
             first_in_window[key] = row.index
-        candidates.append(PendingRow(row, row_key, key, f"{row.where}: {error}" if error else None))
-    states = item_states(engine.store.db, plan.job.id, [c.key for c in candidates])
-    pending = []
-    skipped = 0
-    for c in candidates:
-        state = states.get(c.key)
-        if state is None or (state.status == FAILED and plan.spec.retry_failed):
-            pending.append(c)
-        else:
-            skipped += 1
-    return pending, skipped
+        found.append(PendingRow(row, row_key, key, f"{row.where}: {error}" if error else None))
+    return found
+
+
+def select_pending(
+    plan: JobPlan,
+    rows: Sequence[InputRow],
+    lease: RunLease,
+    duplicates: dict[int, int] | None = None,
+) -> Selection:
+    """Claim the rows of a window that still need work; count the finished, note the held."""
+    found = candidates(plan, rows, duplicates)
+    claim = lease.claim([ItemKey(c.key, c.row.index, c.row_key) for c in found])
+    return Selection(
+        [c for c in found if c.key in claim.claimed],
+        len(claim.finished),
+        {c.key: c.row.index for c in found if c.key in claim.held},
+    )
+
+
+Execute = Callable[[list[PendingRow]], Iterator[RowResult]]
+
+
+def wait_for_held(
+    plan: JobPlan,
+    source: RowSource,
+    stats: BatchStats,
+    lease: RunLease,
+    held: dict[str, int],
+    execute: Execute,
+    duplicates: dict[int, int] | None = None,
+) -> Iterator[RowResult]:
+    """Wait for the rows another live run holds; generate those it abandons (its process died)."""
+    held = dict(held)
+    while held:
+        log.info("waiting for %d rows another run of this job is generating", len(held))
+        time.sleep(WAIT_POLL_S)
+        claim = lease.claim([ItemKey(k, i, "") for k, i in held.items()], insert=False)
+        stats.by_other_runs += len(claim.finished)
+        taken = {held[k] for k in claim.claimed}
+        held = {k: i for k, i in held.items() if k in claim.held}
+        if taken:
+            log.warning("taking over %d rows from a batch run that stopped", len(taken))
+            rows = _reread(plan, source, taken, claim.claimed, duplicates)
+            if len(rows) < len(taken):  # rows from a one-shot iterable cannot be read again
+                log.warning(
+                    "%d rows could not be read again; rerun the job", len(taken) - len(rows)
+                )
+            yield from execute(rows)
+
+
+def _reread(
+    plan: JobPlan,
+    source: RowSource,
+    indices: set[int],
+    keys: frozenset[str],
+    duplicates: dict[int, int] | None,
+) -> list[PendingRow]:
+    """The rows at these positions, read again (windows as in the first pass, for duplicates)."""
+    found: list[PendingRow] = []
+    for window in windows(source, max(plan.spec.window, plan.batch_size)):
+        if any(row.index in indices for row in window):
+            found += [c for c in candidates(plan, window, duplicates) if c.key in keys]
+    return found
 
 
 def process(
@@ -245,20 +312,28 @@ def commit(
                 generate_s=sum(float(o.provenance.timings.get("generate_s", 0.0)) for o in outputs),
             )
         )
-    written = commit_items(engine.store, plan.job.id, commits)
+    written = commit_items(engine.store, plan.job.id, commits, run_id=plan.run_id)
     return [r for r, w in zip(results, written, strict=True) if w]
 
 
 def run_local(
     engine: Engine,
     plan: JobPlan,
-    rows: Iterable[InputRow],
+    source: RowSource,
     stats: BatchStats,
+    lease: RunLease,
     duplicates: dict[int, int] | None = None,
 ) -> Iterator[RowResult]:
     """The single-process loop: one window in memory, results yielded as batches commit."""
-    for window in windows(rows, max(plan.spec.window, plan.batch_size)):
-        pending, skipped = select_pending(engine, plan, window, duplicates)
-        stats.already_done += skipped
+
+    def execute(pending: list[PendingRow]) -> Iterator[RowResult]:
         for results in process(engine, plan, pending):
             yield from results
+
+    held: dict[str, int] = {}
+    for window in windows(source, max(plan.spec.window, plan.batch_size)):
+        selection = select_pending(plan, window, lease, duplicates)
+        stats.already_done += selection.finished
+        held.update(selection.held)
+        yield from execute(selection.pending)
+    yield from wait_for_held(plan, source, stats, lease, held, execute, duplicates)

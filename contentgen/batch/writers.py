@@ -5,11 +5,11 @@ The database is the source of truth. A run appends each committed model batch to
 from the database (dropping a line half-written by a killed run and adding batches committed
 after the last append), and a finished job rewrites it once, atomically, in input order.
 XLSX has no append mode, so it is written once from the database at the end (openpyxl write-only).
+CSV and XLSX cells follow the project's one formula policy (contentgen.tabular).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from contentgen.errors import BatchError
 from contentgen.storage.jobs import ExportRow
+from contentgen.tabular import CsvWriter, write_xlsx
 
 OUT_FORMATS: tuple[str, ...] = ("csv", "jsonl", "xlsx")
 APPENDABLE = ("csv", "jsonl")
@@ -60,7 +61,7 @@ class ResultsFile:
         self.field_names = list(field_names)
         self.columns = columns(field_names)
         self._handle: IO[str] | None = None
-        self._csv: Any = None
+        self._csv: CsvWriter | None = None
 
     def start(self, existing: Iterable[ExportRow]) -> None:
         """Write what the database already holds, then keep the file open for appending."""
@@ -68,7 +69,7 @@ class ResultsFile:
             return
         self._write_all(existing)
         self._handle = self.path.open("a", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._handle) if self.format == "csv" else None
+        self._csv = CsvWriter(self._handle) if self.format == "csv" else None
 
     def append(self, rows: Iterable[ExportRow]) -> None:
         """Add one committed batch's lines and flush them to the operating system."""
@@ -91,19 +92,21 @@ class ResultsFile:
 
     def _write_all(self, rows: Iterable[ExportRow]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        # One temporary file per process: two runs of a job may share the results file.
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         if self.format == "xlsx":
-            _write_xlsx(tmp, self.columns, (record(r, self.field_names) for r in rows))
+            rows_out = (record(r, self.field_names) for r in rows)
+            write_xlsx(tmp, self.columns, rows_out, title="results")
         else:
             with tmp.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle) if self.format == "csv" else None
+                writer = CsvWriter(handle) if self.format == "csv" else None
                 if writer is not None:
                     writer.writerow(self.columns)
                 for row in rows:
                     self._emit(row, handle, writer)
         os.replace(tmp, self.path)
 
-    def _emit(self, row: ExportRow, handle: IO[str], writer: Any) -> None:
+    def _emit(self, row: ExportRow, handle: IO[str], writer: CsvWriter | None) -> None:
         values = record(row, self.field_names)
         if writer is not None:
             writer.writerow(values)
@@ -111,25 +114,3 @@ class ResultsFile:
             handle.write(
                 json.dumps(dict(zip(self.columns, values, strict=True)), ensure_ascii=False) + "\n"
             )
-
-
-def _write_xlsx(path: Path, header: list[str], rows: Iterable[list[Any]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("results")
-    sheet.append(header)
-    for values in rows:
-        cells = []
-        for value in values:
-            if isinstance(value, str):
-                # Generated text is data: never let "=..." become a spreadsheet formula.
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    workbook.save(path)

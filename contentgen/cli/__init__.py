@@ -6,6 +6,7 @@ imports torch. Errors become exit codes here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from contentgen.errors import ContentgenError
+from contentgen.unicode_text import surrogate_position
 
 # name -> "module:attribute"; each module stays cheap to import.
 COMMANDS: dict[str, str] = {
@@ -106,16 +108,31 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 def _undecodable(args: list[str]) -> str | None:
-    """Describe the first argument holding bytes that were not UTF-8 (kept as surrogates)."""
+    """Describe the first argument that is not valid Unicode text.
+
+    Undecodable argv bytes arrive as surrogates (Python's surrogateescape); a lone surrogate
+    cannot be encoded for the database, a file or the terminal either.
+    """
     for number, arg in enumerate(args, 1):
-        if any("\udc80" <= c <= "\udcff" for c in arg):
+        if surrogate_position(arg) is not None:
             return f"argument {number} ({ascii(arg)[:60]}) is not valid UTF-8; pass text as UTF-8"
     return None
+
+
+def _tolerant_streams() -> None:
+    """Never fail on printing: characters the terminal's encoding lacks are escaped, not raised."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A closed or detached stream has nothing to print to.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script; turns ContentgenError into exit codes."""
     # Undecodable bytes would otherwise fail deep inside storage or output as UnicodeEncodeError.
+    _tolerant_streams()
     problem = _undecodable(sys.argv[1:] if argv is None else argv)
     if problem:
         click.echo(f"error: {problem}", err=True)

@@ -31,11 +31,19 @@ def engine_from(ctx: click.Context) -> Engine:
 
 
 def _scalar(text: str) -> Any:
+    """A JSON number, or a JSON list of strings (e.g. stop=["###", "END"]), else the text itself.
+
+    Out-of-range JSON numbers (1e999 -> inf, NaN) are returned as floats so validation names them.
+    """
     try:
         value = json.loads(text)
     except ValueError:
         return text
-    return value if isinstance(value, int | float | bool) and not isinstance(value, bool) else text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return text
 
 
 def parse_pairs(pairs: Sequence[str], option: str, *, typed: bool = False) -> dict[str, Any]:

@@ -91,6 +91,7 @@ def _print_summary(s: BatchSummary, run: BatchRun) -> None:
         f"  rows      {s.rows if s.rows is not None else '?'} in the input; this run finished "
         f"{s.done + s.failed} ({s.done} done, {s.failed} failed); {s.already_done} were done "
         "before"
+        + (f"; {s.by_other_runs} by another run at the same time" if s.by_other_runs else "")
     )
     click.echo(f"  outputs   {s.outputs} accepted variants, {s.rejected} rejected drafts")
     click.echo(
@@ -269,7 +270,16 @@ def batch(
             advance(count)
         if not sys.stderr.isatty():
             advance(count, force=True)
-    _print_summary(run.summary(), run)
+    summary = run.summary()
+    _print_summary(summary, run)
+    if summary.done + summary.failed and not summary.outputs:
+        from contentgen.errors import NoAcceptedOutputError
+
+        raise NoAcceptedOutputError(
+            f"job {summary.job_name}",
+            summary.rejected,
+            f"`contentgen jobs show {summary.job_id}` lists the failed rows",
+        )
 
 
 @click.group(invoke_without_command=True)

@@ -77,11 +77,17 @@ def show(ctx: click.Context, output_id: str) -> None:
 @click.pass_context
 def list_outputs(ctx: click.Context, limit: int, **filters: str | None) -> None:
     """List stored outputs, newest first."""
-    outputs = engine_from(ctx).list_outputs(limit=limit, **_filters(**filters))
+    engine = engine_from(ctx)
+    outputs = engine.list_outputs(limit=limit, **_filters(**filters))
     for o in outputs:
-        text = (o.text or o.image_path or "").replace("\n", " | ")
+        # An image path is printed whole and absolute, so it opens from wherever the user is.
+        text = (
+            str(engine.store.artifacts.path(o.image_path))
+            if o.image_path
+            else (o.text or "").replace("\n", " | ")[:70]
+        )
         click.echo(
-            f"{o.id}  {o.task.value:16} {o.status:8} {(o.provenance.template_id or '-'):28} {text[:70]}"
+            f"{o.id}  {o.task.value:16} {o.status:8} {(o.provenance.template_id or '-'):28} {text}"
         )
     click.echo(f"{len(outputs)} output(s)")
 

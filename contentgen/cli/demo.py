@@ -16,6 +16,7 @@ import click
 
 from contentgen.cli._common import engine_from
 from contentgen.errors import BatchError, ValidationError
+from contentgen.tabular import unguard
 
 DEFAULT_CATALOGUE = Path("examples/products.csv")
 DEFAULT_OUT = Path(".contentgen/demo_results.csv")
@@ -100,7 +101,8 @@ def _preview(out: Path, products: int) -> None:
         return
     with out.open(encoding="utf-8", newline="") as handle:
         shown: list[str] = []
-        for line in csv.DictReader(handle):
+        for guarded in csv.DictReader(handle):
+            line = {k: unguard(v or "") for k, v in guarded.items()}  # as a spreadsheet shows it
             if line["key"] not in shown:
                 if len(shown) == products:
                     break

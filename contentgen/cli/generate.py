@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
 from contentgen.cli._common import engine_from, parse_pairs
-from contentgen.errors import ValidationError
+from contentgen.errors import NoAcceptedOutputError, ValidationError
 from contentgen.types import (
     SUMMARY_METHODS,
     SUMMARY_STYLES,
@@ -20,6 +20,7 @@ from contentgen.types import (
     ImageRequest,
     MarketingRequest,
     NewsSummaryRequest,
+    Output,
     Result,
 )
 
@@ -36,7 +37,11 @@ ROUTING = [
         "params",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Sampling parameter, e.g. temperature=0.7.",
+        help=(
+            "Sampling parameter (repeat), e.g. temperature=0.7 or stop='[\"###\"]': "
+            "temperature, top_p, top_k, max_new_tokens, stop, best_of, bandit_arm, or one the "
+            "generator declares."
+        ),
     ),
     click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
 ]
@@ -61,6 +66,17 @@ def _common(
 
 
 def _print(result: Result, as_json: bool) -> None:
+    """Print the result; when nothing was accepted, fail with exit code 4 after printing why."""
+    _show(result, as_json)
+    if not result.outputs:
+        raise NoAcceptedOutputError(
+            f"request {result.request_id}",
+            len(result.rejected),
+            "the reasons are listed above; `contentgen show ID` shows a rejected output",
+        )
+
+
+def _show(result: Result, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(_jsonable(result), indent=2, ensure_ascii=False))
         return
@@ -70,10 +86,7 @@ def _print(result: Result, as_json: bool) -> None:
             f"[{output.id}] {p.generator_id} · {p.template_id or '-'} · seed {p.seed}", fg="cyan"
         )
         if output.image_path:
-            click.echo(
-                f"  image: {output.image_path} (class {output.fields.get('class_name', '?')}, "
-                f"chosen by {output.fields.get('mapped_by', '?')})"
-            )
+            click.echo(f"  image: {output.image_path} ({_image_facts(output.fields)})")
         else:
             click.echo(output.text or "")
         click.echo()
@@ -83,6 +96,37 @@ def _print(result: Result, as_json: bool) -> None:
         click.secho(f"note: {note}", fg="red")
     click.echo(
         f"{len(result.outputs)} output(s), {len(result.rejected)} rejected; request {result.request_id}"
+    )
+
+
+def _image_facts(fields: Mapping[str, str]) -> str:
+    """What a user needs to know about one image: its class, how it was chosen, its real size."""
+    facts = []
+    if "class_name" in fields:
+        how = fields.get("mapped_by", "?")
+        similarity = f", similarity {fields['similarity']}" if "similarity" in fields else ""
+        facts.append(f"class {fields['class_name']}, chosen by {how}{similarity}")
+    if "width" in fields and "height" in fields:
+        size = f"{fields['width']}x{fields['height']}"
+        if "resized_from" in fields:
+            size += f" resized from {fields['resized_from']} ({fields.get('resample', '?')})"
+        facts.append(size)
+    if fields.get("flagged") == "True":
+        facts.append("flagged by the safety checker")
+    return "; ".join(facts) or "image"
+
+
+def _openable_paths(result: Result, locate: Callable[[str], Path]) -> Result:
+    """The result with absolute image paths: stored ones are relative to the artifact store."""
+
+    def located(outputs: tuple[Output, ...]) -> tuple[Output, ...]:
+        return tuple(
+            dataclasses.replace(o, image_path=str(locate(o.image_path))) if o.image_path else o
+            for o in outputs
+        )
+
+    return dataclasses.replace(
+        result, outputs=located(result.outputs), rejected=located(result.rejected)
     )
 
 
@@ -247,6 +291,12 @@ def customer_service(
 @generate.command("image")
 @click.argument("prompt", required=False)
 @click.option("--class-name", help="Ask for a class directly (e.g. sneaker).")
+@click.option(
+    "--nearest-class",
+    is_flag=True,
+    help="If the prompt names none of the model's classes, use the most similar one "
+    "(recorded with its similarity) instead of refusing.",
+)
 @click.option("--count", default=4, show_default=True, type=int)
 @click.option("--negative-prompt")
 @click.option("--width", type=int)
@@ -264,6 +314,7 @@ def image(
     ctx: click.Context,
     prompt: str | None,
     class_name: str | None,
+    nearest_class: bool,
     count: int,
     negative_prompt: str | None,
     width: int | None,
@@ -282,6 +333,7 @@ def image(
     request = ImageRequest(
         prompt=prompt,
         class_name=class_name,
+        match="nearest" if nearest_class else "strict",
         count=count,
         negative_prompt=negative_prompt,
         width=width,
@@ -290,15 +342,11 @@ def image(
         guidance=guidance,
         **_common(generator, template, seed, params),
     )
-    result = engine.generate(request)
+    result = _openable_paths(engine.generate(request), engine.store.artifacts.path)
     _print(result, as_json)
     if contact_sheet is not None and result.outputs:
         from contentgen.images import contact_sheet as make_sheet
 
-        pngs = [
-            engine.store.artifacts.path(o.image_path).read_bytes()
-            for o in result.outputs
-            if o.image_path
-        ]
+        pngs = [Path(o.image_path).read_bytes() for o in result.outputs if o.image_path]
         contact_sheet.write_bytes(make_sheet(pngs))
         click.echo(f"contact sheet: {contact_sheet}")

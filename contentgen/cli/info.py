@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from contentgen.cli._common import engine_from
+
+if TYPE_CHECKING:
+    from contentgen.engine import Engine
 
 
 @click.command()
 @click.option("--task", help="Only this task's templates.")
 @click.pass_context
 def templates(ctx: click.Context, task: str | None) -> None:
-    """List templates with their variables and where they come from."""
+    """List templates with their variables and where they come from; broken ones with the error."""
     from contentgen.types import Task
 
     library = engine_from(ctx).templates
-    for info in library.list(Task.parse(task) if task else None):
+    for info in library.list(Task.parse(task) if task else None, include_broken=True):
+        if info.problem is not None:
+            click.echo(f"{info.id:34} BROKEN (requests using it fail)")
+            click.secho(f"{'':34} {info.problem}", fg="red")
+            continue
         click.echo(f"{info.id:34} {info.description}")
         click.echo(f"{'':34} variables: {', '.join(sorted(info.variables))}; file {info.path}")
 
@@ -36,8 +45,27 @@ def generators(ctx: click.Context) -> None:
         )
         if spec.description:
             click.echo(f"{'':26} {spec.description}")
+        for line in _server_lines(engine, spec.id, spec.factory):
+            click.echo(f"{'':26} {line}")
         if used:
             click.echo(f"{'':26} default for: {', '.join(used)}")
+
+
+def _server_lines(engine: Engine, generator_id: str, factory: Any) -> list[str]:
+    """For a generator behind a server: its URL, whether it answers and its models (never raises)."""
+    if not callable(getattr(factory, "server_status", None)):
+        return []
+    from contentgen.errors import ContentgenError
+
+    try:
+        status = getattr(engine.registry.get(generator_id), "server_status")(timeout_s=2.0)  # noqa: B009
+    except ContentgenError as exc:  # a misconfigured server is shown, not fatal to the listing
+        return [f"server not usable: {exc}"]
+    if not status.reachable:
+        return [f"server {status.base_url}: NOT reachable ({status.problem})"]
+    if status.problem:
+        return [f"server {status.base_url}: reachable, but {status.problem}"]
+    return [f"server {status.base_url}: reachable; models: {', '.join(status.models) or '(none)'}"]
 
 
 @click.command()

@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ConfigError
 from contentgen.types import Task
+
+if TYPE_CHECKING:
+    from contentgen.templates import TemplateLibrary
 
 ARM_PARAM = "bandit_arm"  # the params key that records the chosen arm in an output's provenance
 ANY_CONTEXT = "*"  # the bandit context of requests without a channel
 _ARM_KEYS = {"task", "name", "generator", "template", "params", "channel"}
 _BANDIT_KEYS = {"enabled", "arms"}
+_BANDIT_FORMS = (
+    "true, false, or a [bandit] table (enabled = true|false, "
+    "[[bandit.arms]] with task, name and a generator, template or params)"
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,10 @@ def parse_arm(raw: Any, where: str) -> BanditArm:
     params = raw.get("params", {})
     if not isinstance(params, Mapping):
         raise ConfigError(f"{where}.params must be a table")
+    if params:
+        from contentgen.sampling import check_config_params
+
+        check_config_params(params, f"{where}.params")
     for key in ("generator", "template", "channel"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise ConfigError(f"{where}.{key} must be a string")
@@ -76,9 +87,15 @@ def parse_arm(raw: Any, where: str) -> BanditArm:
 
 
 def parse_bandit(raw: Any, origin: str) -> tuple[bool, tuple[BanditArm, ...]]:
-    """The `[bandit]` table: `enabled` (default true when arms are given) and `[[bandit.arms]]`."""
+    """`bandit = true|false`, or a `[bandit]` table of `enabled` and `[[bandit.arms]]`.
+
+    A bare boolean turns the bandit on or off with no arms of its own (the engine then routes over
+    `default_arms`); in the table, `enabled` defaults to true when arms are given.
+    """
+    if isinstance(raw, bool):
+        return raw, ()
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"{origin}: bandit must be a table")
+        raise ConfigError(f"{origin}: bandit must be {_BANDIT_FORMS}; got {raw!r}")
     unknown = set(raw) - _BANDIT_KEYS
     if unknown:
         raise ConfigError(
@@ -98,5 +115,19 @@ def parse_bandit(raw: Any, origin: str) -> tuple[bool, tuple[BanditArm, ...]]:
         seen.add((arm.task, arm.name))
     enabled = raw.get("enabled", bool(arms))
     if not isinstance(enabled, bool):
-        raise ConfigError(f"{origin}: bandit.enabled must be true or false")
+        raise ConfigError(f"{origin}: bandit.enabled must be true or false, got {enabled!r}")
     return enabled, arms
+
+
+def default_arms(templates: TemplateLibrary) -> tuple[BanditArm, ...]:
+    """The arms of a bandit enabled without `[[bandit.arms]]`: one per channel marketing template.
+
+    Every marketing template that declares its channel (built-in, plugin or from `template_dirs`)
+    competes with the others of that channel. Other tasks get none: a news request's style and a
+    customer-service route's template are the user's choice, not an experiment.
+    """
+    return tuple(
+        BanditArm(task=Task.MARKETING, name=info.name, template=info.id, channel=info.channel)
+        for info in templates.list(Task.MARKETING)
+        if info.channel
+    )

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contentgen.errors import ValidationError
+
 Z95 = 1.959963984540054
 
 
@@ -53,12 +55,29 @@ def mean_interval(values: Sequence[float], level: float = 0.95) -> Estimate:
     return Estimate(mean, mean - half, mean + half, n)
 
 
+def _wilson_bounds(successes: int, n: int, z: float) -> tuple[float, float]:
+    # Accurate for successes <= n / 2. The bounds are the roots of
+    # (1 + z²/n)x² - (2p + z²/n)x + p² = 0; the upper one is a sum of positive terms and the
+    # lower one is taken from the product of the roots, p² / (1 + z²/n), instead of
+    # "centre - half", which cancels: no rounding below 0, and exactly 0 only when p is 0.
+    p = successes / n
+    spread = z * z / n
+    high = (p + spread / 2 + z * math.sqrt(p * (1 - p) / n + spread / (4 * n))) / (1 + spread)
+    low = 0.0 if successes == 0 else p * (p / ((1 + spread) * high))
+    return low, high
+
+
 def wilson_interval(successes: int, n: int, z: float = Z95) -> Estimate:
-    """Proportion with the Wilson score interval (sensible even at 0 or n successes)."""
+    """Proportion with the Wilson score interval: 0 <= low <= p <= high <= 1, exact at 0 and n."""
+    if n < 0 or not 0 <= successes <= n:
+        raise ValidationError("successes", f"need 0 <= successes <= n, got {successes} of {n}")
     if n == 0:
         return Estimate(None, None, None, 0)
     p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), n)
+    if 2 * successes <= n:
+        low, high = _wilson_bounds(successes, n, z)
+    else:
+        # Mirror the failures' interval, so 1 is exact at n and nothing cancels near 1.
+        failures_low, failures_high = _wilson_bounds(n - successes, n, z)
+        low, high = 1.0 - failures_high, 1.0 - failures_low
+    return Estimate(p, max(0.0, min(low, p)), min(1.0, max(high, p)), n)

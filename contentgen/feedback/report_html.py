@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from contentgen.feedback.bandit import ArmBelief
+    from contentgen.feedback.intervals import Estimate
     from contentgen.feedback.report import EvaluatorSummary, FeedbackReport, GroupSummary
     from contentgen.storage.feedback import RatedRow
 
@@ -114,6 +115,16 @@ def trend_plot(rows: Sequence[RatedRow], by: str, keys: Sequence[str]) -> str | 
     return _png(figure)
 
 
+def error_bar(estimate: Estimate) -> tuple[float, float]:
+    """Lengths below and above the value for matplotlib's xerr/yerr: never negative."""
+    if estimate.value is None:
+        return 0.0, 0.0
+    value = estimate.value
+    low = value if estimate.low is None else estimate.low
+    high = value if estimate.high is None else estimate.high
+    return max(0.0, value - low), max(0.0, high - value)
+
+
 def evaluator_plot(evaluators: Sequence[EvaluatorSummary]) -> str | None:
     """Horizontal bars of pass rates with Wilson intervals."""
     shown = [e for e in evaluators if e.passed.value is not None]
@@ -122,12 +133,13 @@ def evaluator_plot(evaluators: Sequence[EvaluatorSummary]) -> str | None:
     figure = _figure(8.0, 0.45 * len(shown) + 1.2)
     ax = figure.subplots()
     values = [e.passed.value or 0.0 for e in shown]
-    errors = [
-        [v - (e.passed.low or v) for v, e in zip(values, shown, strict=True)],
-        [(e.passed.high or v) - v for v, e in zip(values, shown, strict=True)],
-    ]
+    below, above = zip(*(error_bar(e.passed) for e in shown), strict=True)
     ax.barh(
-        [f"{e.name} ({e.task})" for e in shown], values, xerr=errors, capsize=3, color="#4c9a6a"
+        [f"{e.name} ({e.task})" for e in shown],
+        values,
+        xerr=[list(below), list(above)],
+        capsize=3,
+        color="#4c9a6a",
     )
     ax.set_xlim(0, 1)
     ax.set_xlabel("pass rate (95% Wilson interval)")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ContentgenError, ValidationError
-from contentgen.feedback.sheetfiles import read_sheet, sheet_format, undefuse, write_sheet
+from contentgen.feedback.sheetfiles import read_sheet, sheet_format, write_sheet
 from contentgen.ids import new_id
 from contentgen.ratings import THUMBS, check_preference, rating_rows
 
@@ -334,7 +334,7 @@ def _plan_rate(
     if not any(row.get(c) for c in ("score", "thumb", "comment", "edited_text")):
         return []
     output = _known(outputs, row.get("output_id", ""))
-    edited = undefuse(row.get("edited_text", "")) or None
+    edited = row.get("edited_text") or None
     if edited is not None and edited.strip() == (output.text or "").strip():
         edited = None  # the reviewer copied the text unchanged: not an edit
     comment = row.get("comment") or None

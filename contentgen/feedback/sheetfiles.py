@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from contentgen.errors import ValidationError
+from contentgen.tabular import CsvWriter, set_xlsx_cell, unguard
 
 SHEET_FORMATS = ("csv", "xlsx")
 SHEET_NAME = "review"
-# Spreadsheet programs run cells that start with these as formulas (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_format(path: Path, fmt: str | None = None) -> str:
@@ -25,20 +24,6 @@ def sheet_format(path: Path, fmt: str | None = None) -> str:
             SHEET_FORMATS,
         )
     return found
-
-
-def defuse(value: Any) -> Any:
-    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def undefuse(value: str) -> str:
-    """Undo `defuse` on text a reviewer copied back from the sheet."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
 
 
 def write_sheet(
@@ -56,10 +41,10 @@ def write_sheet(
     if fmt == "csv":
         # utf-8-sig: spreadsheet programs need the BOM to read UTF-8 CSV correctly.
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns))
-            writer.writeheader()
+            writer = CsvWriter(handle)
+            writer.writerow(columns)
             for row in rows:
-                writer.writerow({c: defuse(row.get(c, "")) for c in columns})
+                writer.writerow(row.get(c, "") for c in columns)
         return
     _write_xlsx(path, columns, rows, choices or {}, instructions, wide)
 
@@ -80,15 +65,14 @@ def _write_xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_NAME
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    for c, name in enumerate(columns, start=1):
+        set_xlsx_cell(sheet.cell(row=1, column=c), name)
+        sheet.cell(row=1, column=c).font = Font(bold=True)
     for r, row in enumerate(rows, start=2):
         for c, name in enumerate(columns, start=1):
             value = row.get(name, "")
-            cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell = sheet.cell(row=r, column=c)
+            set_xlsx_cell(cell, value if value != "" else None)
             if name in wide:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     last = max(2, len(rows) + 1)
@@ -103,14 +87,14 @@ def _write_xlsx(
     sheet.freeze_panes = "A2"
     if instructions:
         notes = book.create_sheet("instructions")
-        for line in instructions:
-            notes.append([line])
+        for r, line in enumerate(instructions, start=1):
+            set_xlsx_cell(notes.cell(row=r, column=1), line)
         notes.column_dimensions["A"].width = 110
     book.save(path)
 
 
 def read_sheet(path: Path, fmt: str | None = None) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows (cells as stripped text) of a filled-in review sheet."""
+    """Header and rows of a filled-in review sheet: cells as stripped text, formula guard undone."""
     if not path.is_file():
         raise ValidationError("sheet", f"{path} does not exist")
     fmt = sheet_format(path, fmt)
@@ -150,4 +134,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        # Undo before stripping: the guard is the cell's first character as written.
+        return unguard(value).strip()
     return str(value).strip()

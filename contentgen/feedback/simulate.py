@@ -99,6 +99,7 @@ class SyntheticCopyGenerator(Generator):
     version: ClassVar[str] = "1.0"
     tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
     options: ClassVar[dict[str, Any]] = {"batch_size": 64}
+    extra_params: ClassVar[dict[str, Any]] = {"style": str}
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """prompt.n seeded posts per prompt."""

@@ -10,11 +10,15 @@ from typing import Any
 
 from contentgen.errors import GeneratorError, ModelNotAvailableError, ValidationError
 from contentgen.generator import Generator
+from contentgen.image_support import ImageSupport
 from contentgen.types import Candidate, ModelInfo, Prompt, Task
 
 logger = logging.getLogger(__name__)
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")
+SEED_LIMIT = 2**32  # per-image seeds stay valid request seeds
+# Latents are 1/8 of the image side, so every diffusers pipeline needs multiples of 8.
+SUPPORT = ImageSupport(size_multiple=8)
 # ImageRequest field (as the engine puts it in Prompt.params) -> pipeline keyword.
 CALL_PARAMS = {
     "negative_prompt": "negative_prompt",
@@ -62,29 +66,39 @@ class DiffusersGenerator(Generator):
 
     def _dtype(self, torch: Any) -> Any:
         name = self.config["dtype"]
-        if name not in DTYPES:
-            raise ValidationError(f"generators.{self.id}.dtype", f"unknown dtype {name!r}", DTYPES)
         if name == "auto":
             name = "float16" if str(self.config["device"]).startswith("cuda") else "float32"
         return getattr(torch, name)
 
-    def _load(self) -> None:
-        import torch
-        from diffusers import AutoPipelineForText2Image, DiffusionPipeline
-
-        model = self.config["model"]
-        if not model:
+    def image_support(self) -> ImageSupport:
+        """Any prompt, sizes in multiples of 8; a configuration that cannot load is an error now."""
+        if not self.config["model"]:
             raise ValidationError(
                 f"generators.{self.id}.model",
-                "is required: a folder saved with save_pretrained or a model id in your cache",
+                "is not set, so there is no pipeline to run: in contentgen.toml, under "
+                f'[generators."{self.id}"], set model = "<a folder saved with save_pretrained, '
+                'or a model id in your local Hugging Face cache>"',
             )
-        if self.config["torch_threads"]:
-            torch.set_num_threads(int(self.config["torch_threads"]))
+        if self.config["dtype"] not in DTYPES:
+            raise ValidationError(
+                f"generators.{self.id}.dtype", f"unknown dtype {self.config['dtype']!r}", DTYPES
+            )
         device = str(self.config["device"])
         if self.config["cpu_offload"] and not device.startswith("cuda"):
             raise ValidationError(
                 f"generators.{self.id}.cpu_offload", f"needs a CUDA device, got {device!r}"
             )
+        return SUPPORT
+
+    def _load(self) -> None:
+        self.image_support()  # configuration errors before the slow imports
+        import torch
+        from diffusers import AutoPipelineForText2Image, DiffusionPipeline
+
+        model = self.config["model"]
+        if self.config["torch_threads"]:
+            torch.set_num_threads(int(self.config["torch_threads"]))
+        device = str(self.config["device"])
         kwargs = {
             "dtype": self._dtype(torch),
             "local_files_only": True,
@@ -136,11 +150,13 @@ class DiffusersGenerator(Generator):
 
         from contentgen.images import to_png
 
+        for prompt in prompts:  # a size the pipeline cannot make fails before any image is drawn
+            SUPPORT.output_size(prompt.params.get("width"), prompt.params.get("height"))
         self.load()
         results = []
         for prompt in prompts:
-            seed = prompt.seed if prompt.seed is not None else secrets.randbelow(2**32)
-            seeds = [seed + i for i in range(prompt.n)]
+            seed = prompt.seed if prompt.seed is not None else secrets.randbelow(SEED_LIMIT)
+            seeds = [(seed + i) % SEED_LIMIT for i in range(prompt.n)]
             call = {
                 CALL_PARAMS[k]: v
                 for k, v in prompt.params.items()

@@ -3,6 +3,11 @@
 Each check estimates what an operation would produce *before* it runs (so `'a' * 10**9` never
 allocates) or measures what it produced (strings by length, containers by flattened size with
 shared references counted every time they would be printed, so `[x, x]` doubling is caught).
+Filters are also charged for what they are handed (`filter_work`), and the one filter whose cost
+is quadratic in its input (`urlize`, in the length of a word) is refused by a cost model first.
+These checks make most over-budget renders fail early and deterministically; the wall-clock bound
+itself is enforced by the render worker (`render_pool.py`), since no check between operations can
+interrupt one long C call.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import markupsafe
 from jinja2.runtime import Namespace
 from jinja2.sandbox import SecurityError
 
@@ -27,10 +33,15 @@ class RenderLimitError(SecurityError):
 class RenderLimits:
     """Budgets for one render; real prompt templates stay far below every cap."""
 
-    max_seconds: float = 2.0  # wall clock, checked between operations and output chunks
+    max_seconds: float = 2.0  # wall clock: checked at every operation; the worker is killed at 1.5x
     max_output_chars: int = 400_000  # the rendered prompt
     max_value_size: int = 400_000  # any one string, or container by flattened size
     max_total_chars: int = 4_000_000  # everything produced during one render, garbage included
+    max_filter_work: int = 8_000_000  # characters handed to filters, weighted by cost (FILTER_WORK)
+    # urlize's trailing-punctuation regex is quadratic in a word's length (20,000 ')' took 7 s):
+    # the sum of squared word lengths is its cost. 10M is ~0.2 s on a 2021 server core; a
+    # 100,000-character article of ordinary words and URLs costs about 1M.
+    max_urlize_work: int = 10_000_000
     max_nesting: int = 32  # containers inside containers
     max_ops: int = 100_000  # attribute lookups, calls, filters, operators, loop iterations
     max_depth: int = 40  # nested calls: macros, recursive loops, caller()
@@ -41,7 +52,7 @@ class RenderLimits:
 class Budget:
     """The counters of one render: operations, call depth, characters produced, deadline."""
 
-    __slots__ = ("deadline", "depth", "limits", "ops", "produced")
+    __slots__ = ("deadline", "depth", "limits", "ops", "produced", "work")
 
     def __init__(self, limits: RenderLimits) -> None:
         self.limits = limits
@@ -49,14 +60,19 @@ class Budget:
         self.ops = 0
         self.depth = 0
         self.produced = 0
+        self.work = 0
+
+    def check_time(self) -> None:
+        """Raise when the render is past its deadline."""
+        if time.monotonic() > self.deadline:
+            raise RenderLimitError(f"render took longer than {self.limits.max_seconds:g} s")
 
     def tick(self) -> None:
         """Count one operation; raise when over the operation budget or past the deadline."""
         self.ops += 1
         if self.ops > self.limits.max_ops:
             raise RenderLimitError(f"more than {self.limits.max_ops} operations (loops too long?)")
-        if not self.ops & 15 and time.monotonic() > self.deadline:
-            raise RenderLimitError(f"render took longer than {self.limits.max_seconds:g} s")
+        self.check_time()
 
     def produce(self, size: int) -> None:
         """Count characters produced; raise when the render has produced too much in all."""
@@ -65,6 +81,16 @@ class Budget:
             raise RenderLimitError(
                 f"produced more than {self.limits.max_total_chars} characters in all "
                 "(a loop building text?)"
+            )
+        self.check_time()
+
+    def charge(self, work: int, what: str) -> None:
+        """Count the (weighted) characters a filter is handed; raise when over the work budget."""
+        self.work += work
+        if self.work > self.limits.max_filter_work:
+            raise RenderLimitError(
+                f"filters were handed more than {self.limits.max_filter_work} characters of work "
+                f"in all (last: {what}; a loop over a large text?)"
             )
 
 
@@ -262,6 +288,59 @@ def _short(*params: tuple[int, str]) -> FilterCheck:
     return check
 
 
+_URLIZE_SHORT_ARGS = ((3, "target"), (4, "rel"))
+
+
+def _urlize(limits: RenderLimits, args: list[Any], kwargs: Mapping[str, Any]) -> None:
+    _short(*_URLIZE_SHORT_ARGS)(limits, args, kwargs)
+    schemes = _arg(args, kwargs, 5, "extra_schemes", None)
+    if schemes is not None and not (isinstance(schemes, list | tuple) and len(schemes) <= 16):
+        raise RenderLimitError("urlize's extra_schemes must be a list of at most 16 schemes")
+    work = sum(len(word) ** 2 for word in str(markupsafe.escape(args[0])).split())
+    if work > limits.max_urlize_work:
+        raise RenderLimitError(
+            f"urlize is quadratic in the length of a word; these words would cost {work} "
+            f"(sum of squared lengths), the cap is {limits.max_urlize_work}"
+        )
+
+
+# How much each character handed to a filter costs, relative to a plain string copy (measured
+# on CPython 3.11: textwrap and pprint walk their input in Python code, not C).
+FILTER_WORK: Mapping[str, int] = {"wordwrap": 8, "pprint": 4, "urlize": 2, "xmlattr": 2}
+# Filters whose cost does not grow with their input are neither capped nor charged; of the tests
+# only these walk their input.
+CONSTANT_TIME_FILTERS = frozenset(
+    {"length", "count", "default", "d", "first", "last", "attr", "random", "abs", "round"}
+)
+LINEAR_TESTS = frozenset({"in", "lower", "upper"})
+
+
+def input_size(value: Any, limits: RenderLimits) -> int:
+    """Characters of a string, flattened size of a container (capped), 0 for anything else."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, list | tuple | set | frozenset | Mapping):
+        return flat_size(value, limits)
+    return 0
+
+
+def check_inputs(
+    limits: RenderLimits, what: str, name: str, args: Iterable[Any], kwargs: Mapping[str, Any]
+) -> int:
+    """Refuse an argument over the value cap (request data included); return the call's work."""
+    charged = name not in CONSTANT_TIME_FILTERS if what == "filter" else name in LINEAR_TESTS
+    if not charged:
+        return 0
+    sizes = [input_size(a, limits) for a in args] + [input_size(v, limits) for v in kwargs.values()]
+    largest = max(sizes, default=0)
+    if largest > limits.max_value_size:
+        raise RenderLimitError(
+            f"the {name!r} {what} was handed {largest}+ characters/items; "
+            f"the cap is {limits.max_value_size}"
+        )
+    return sum(sizes) * FILTER_WORK.get(name, 1)
+
+
 FILTER_CHECKS: Mapping[str, FilterCheck] = {
     "center": _center,
     "indent": _indent,
@@ -272,7 +351,7 @@ FILTER_CHECKS: Mapping[str, FilterCheck] = {
     "batch": _count("batch", 1, "linecount"),
     "slice": _count("slice", 1, "slices"),
     "sum": _sum,
-    "urlize": _short((3, "target"), (4, "rel")),
+    "urlize": _urlize,
     "tojson": _short((1, "indent")),
     "truncate": _short((3, "end")),
 }

@@ -3,10 +3,13 @@
 `LimitedSandbox` extends jinja2's ImmutableSandboxedEnvironment (no `_`-attributes, no mutation
 of passed-in data) with: no mutating methods through a type (`dict.update(data, ...)`), no
 `str.translate`; capped `range`, `lipsum`, `*`, `**`, `+`, `%` and format widths; a size check on
-every value a call, filter, operator, literal or `{{ }}` produces (see `budget.py`); an operation
-budget ticked on every attribute lookup, call, filter and loop iteration with a wall-clock
-deadline; a call-depth cap; and a checked `concat` for captured blocks. `render_limited` streams
-the output with a length cap. Over-limit templates raise `RenderLimitError` (a SecurityError).
+every value a call, filter, operator, literal or `{{ }}` produces (see `budget.py`); every filter
+and test guarded (inputs capped and charged, the deadline checked before and after the call); an
+operation budget ticked on every attribute lookup, call, filter and loop iteration with a
+wall-clock deadline; a call-depth cap; and a checked `concat` for captured blocks.
+`render_limited` streams the output with a length cap. Over-limit templates raise
+`RenderLimitError` (a SecurityError). These checks run *between* operations; the hard time bound
+comes from rendering in a worker process that is killed at its deadline (`render_pool.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -30,6 +33,7 @@ from contentgen.safety.budget import (
     Budget,
     RenderLimitError,
     RenderLimits,
+    check_inputs,
     check_mul,
     check_pow,
     check_printf,
@@ -58,6 +62,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self.globals["range"] = self._range
         self.globals["lipsum"] = self._lipsum
         self.filters = {name: self.guard_filter(name, f) for name, f in self.filters.items()}
+        tests = cast(dict[str, Callable[..., Any]], self.tests)  # typed as bare `function`
+        self.tests = {name: self.guard_filter(name, f, "test") for name, f in tests.items()}
         # Hooks the compile-time rewrite inserts; filters compile to direct calls (cheap).
         self.filters[_SIZE] = self.check_size
         self.filters[_ITER] = self.budget_iter
@@ -190,19 +196,30 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
         return functools.update_wrapper(wrapper, value)
 
-    def guard_filter(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap a filter: tick the budget, pre-check amplifying arguments, size-check the result."""
+    def guard_filter(
+        self, name: str, func: Callable[..., Any], what: str = "filter"
+    ) -> Callable[..., Any]:
+        """Wrap a filter or test: cap and charge its inputs, pre-check amplifying arguments, check
+        the deadline before and after the call and size-check the result."""
         skip = 1 if _PassArg.from_obj(func) is not None else 0
-        check = FILTER_CHECKS.get(name)
+        check = FILTER_CHECKS.get(name) if what == "filter" else None
 
         @functools.wraps(func)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            tick()
+            budget = ACTIVE.get()  # None while Jinja folds constants at compile time
+            if budget is not None:
+                budget.tick()
+            work = check_inputs(self.limits, what, name, args[skip:], kwargs)
+            if budget is not None and work:
+                budget.charge(work, name)
             if check is not None:
                 replaced = check(self.limits, list(args[skip:]), kwargs)
                 if replaced is not None:
                     args = (*args[:skip], *replaced)
-            return self.check_size(func(*args, **kwargs))
+            result = func(*args, **kwargs)
+            if budget is not None:
+                budget.check_time()
+            return self.check_size(result)
 
         return guarded
 
@@ -266,10 +283,17 @@ class _BudgetRewriter(NodeTransformer):
 
 
 def render_limited(
-    template: jinja2.Template, variables: Mapping[str, Any], limits: RenderLimits
+    template: jinja2.Template,
+    variables: Mapping[str, Any],
+    limits: RenderLimits,
+    budget: Budget | None = None,
 ) -> str:
-    """Render by streaming; stop at the output cap or the deadline with RenderLimitError."""
-    budget = Budget(limits)
+    """Render by streaming; stop at the output cap or the deadline with RenderLimitError.
+
+    Pass `budget` to make several renders (a prompt, its system message, its examples) share
+    one deadline and one set of counters.
+    """
+    budget = budget or Budget(limits)
     token = ACTIVE.set(budget)
     try:
         parts: list[str] = []

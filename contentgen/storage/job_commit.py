@@ -86,13 +86,19 @@ def _bulk_insert(s: Session, job_id: str, requests: Sequence[StoredRequest]) -> 
 
 
 def commit_items(
-    store: Store, job_id: str, items: Sequence[ItemCommit], *, attempts: int = 4
+    store: Store,
+    job_id: str,
+    items: Sequence[ItemCommit],
+    *,
+    run_id: str | None = None,
+    attempts: int = 4,
 ) -> list[bool]:
     """Store a model batch's requests, outputs and item statuses in ONE transaction.
 
     Returns, per item, whether it was written (False: another worker had already finished it).
     A concurrent writer finishing the same key makes the unique (job_id, key) constraint fire;
-    the whole transaction is then retried and the now-finished items are skipped.
+    the whole transaction is then retried and the now-finished items are skipped. Each item
+    records `run_id`, the run that finished it (see storage.job_claims).
     """
 
     def work(s: Session) -> list[bool]:
@@ -130,6 +136,7 @@ def commit_items(
                 "error": item.error,
                 "updated_at": now,
                 "request_id": request.request_id if request is not None else None,
+                "run_id": run_id,
             }
             if row is None:
                 new_items[item.key] = {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import desc, func, select, update
+from sqlalchemy import desc, func, select, text, update
 from sqlalchemy.orm import Session
 
 from contentgen.errors import BatchError, UnknownNameError
@@ -42,14 +43,6 @@ class JobInfo:
         if self.total_rows is None:
             return None
         return max(0, self.total_rows - self.done - self.failed)
-
-
-@dataclass(frozen=True)
-class ItemState:
-    """What the database knows about one row of a job."""
-
-    row_index: int
-    status: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +98,21 @@ def _counts(s: Session, job_ids: Sequence[str]) -> dict[str, dict[str, int]]:
     return found
 
 
+def _lock_name(s: Session, name: str) -> None:
+    """Serialise opening jobs of one name, so two runs started at once share one job.
+
+    SQLite's write transactions are serial already (BEGIN IMMEDIATE); PostgreSQL's READ
+    COMMITTED would let both runs find no job and create one each.
+    """
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"contentgen-job\0{name}".encode(), digest_size=8).digest()
+    s.execute(
+        text("SELECT pg_advisory_xact_lock(:key)"),
+        {"key": int.from_bytes(digest, "big", signed=True)},
+    )
+
+
 def open_job(
     db: Database, *, name: str, task: str, config: Mapping[str, Any], total_rows: int | None
 ) -> tuple[JobInfo, bool]:
@@ -115,6 +123,7 @@ def open_job(
     """
 
     def work(s: Session) -> tuple[JobInfo, bool]:
+        _lock_name(s, name)
         row = s.scalar(
             select(JobRow).where(JobRow.name == name).order_by(desc(JobRow.created_at)).limit(1)
         )
@@ -195,17 +204,6 @@ def list_jobs(db: Database, *, limit: int = 50) -> list[JobInfo]:
         return [_info(r, counts[r.id]) for r in rows]
 
 
-def item_states(db: Database, job_id: str, keys: Sequence[str]) -> dict[str, ItemState]:
-    """The stored state of the items with these idempotency keys (missing keys: not started)."""
-    if not keys:
-        return {}
-    with db.read() as s:
-        query = select(JobItemRow.idempotency_key, JobItemRow.row_index, JobItemRow.status).where(
-            JobItemRow.job_id == job_id, JobItemRow.idempotency_key.in_(list(keys))
-        )
-        return {k: ItemState(i, st) for k, i, st in s.execute(query)}
-
-
 def item_errors(db: Database, job_id: str, *, limit: int = 20) -> list[ItemError]:
     """The first failed rows of a job, in input order."""
     with db.read() as s:
@@ -233,7 +231,11 @@ def iter_export(db: Database, job_id: str, *, page: int = 500) -> Iterator[Expor
                     JobItemRow.error,
                     JobItemRow.request_id,
                 )
-                .where(JobItemRow.job_id == job_id, JobItemRow.row_index > last)
+                .where(
+                    JobItemRow.job_id == job_id,
+                    JobItemRow.row_index > last,
+                    JobItemRow.status.in_((DONE, FAILED)),  # not rows a run has only claimed
+                )
                 .order_by(JobItemRow.row_index)
                 .limit(page)
             ).all()

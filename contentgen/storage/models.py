@@ -53,8 +53,27 @@ class JobRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class JobRunRow(Base):
+    """One run of a batch job; the rows it claimed are its own while it is alive.
+
+    Times are seconds on the database's clock, so hosts with skewed clocks agree. A run is alive
+    until `ended_at` is set: when it finishes, or when another run finds its heartbeat older
+    than the lease, or its process gone from the same host.
+    """
+
+    __tablename__ = "job_runs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    pid_started: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    started_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float)
+    ended_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
 class JobItemRow(Base):
-    """One input row of a batch job, with its idempotency key and status."""
+    """One input row of a batch job: its idempotency key, status and the run that holds it."""
 
     __tablename__ = "job_items"
     __table_args__ = (
@@ -71,6 +90,9 @@ class JobItemRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     request_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    run_id: Mapped[str | None] = mapped_column(
+        ForeignKey("job_runs.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class RequestRow(Base):

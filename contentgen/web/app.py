@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from contentgen.errors import ContentgenError, UnknownNameError, ValidationError
 from contentgen.web import api, pages, security
 from contentgen.web.context import STATIC, render
+from contentgen.web.throttle import LoginThrottle, LoginThrottled
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
@@ -73,6 +74,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
+    @app.exception_handler(LoginThrottled)
+    async def throttled(request: Request, exc: LoginThrottled) -> Response:
+        response = _error(
+            request,
+            429,
+            f"too many wrong access tokens from your address; try again in {exc.retry_after_s} s",
+        )
+        response.headers["retry-after"] = str(exc.retry_after_s)
+        return response
+
     @app.exception_handler(security.CsrfRejected)
     async def csrf(request: Request, exc: security.CsrfRejected) -> Response:
         return _error(
@@ -91,11 +102,13 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     https_only: bool = False,
+    login_throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """Build the review app on `engine`.
 
     With `token` every page and API call needs it (login form -> session, or Bearer). Without a
     token only loopback Host names are answered unless `allowed_hosts` says otherwise ("*" = any).
+    Wrong tokens are throttled per client by `login_throttle` (default: a fresh LoginThrottle).
     """
     sec = security.WebSecurity.build(token, secret_key, allowed_hosts)
     app = FastAPI(
@@ -108,6 +121,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.security = sec
+    app.state.login_throttle = login_throttle or LoginThrottle()
     app.state.page_size = max(1, min(page_size, pages.MAX_PAGE))
 
     @app.get(

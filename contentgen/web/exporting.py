@@ -1,4 +1,4 @@
-"""Export downloads for the web app: CSV/JSONL via contentgen.export, XLSX via openpyxl."""
+"""Export downloads for the web app: CSV/JSONL via contentgen.export, XLSX via contentgen.tabular."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from contentgen.errors import ValidationError
 from contentgen.export import COLUMNS, FORMATS, export_rows, write_export
 from contentgen.storage.store import Store
+from contentgen.tabular import write_xlsx
 
 WEB_FORMATS = (*FORMATS, "xlsx")
 MEDIA_TYPES = {
@@ -48,34 +49,14 @@ def text_export(store: Store, fmt: str, filters: dict[str, str]) -> Iterator[byt
 
 
 def _cell_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if value is None:
-        return None
     if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 
 def xlsx_export(store: Store, filters: dict[str, str]) -> bytes:
     """An XLSX workbook with one row per output; generated text is never stored as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("outputs")
-    sheet.append(list(COLUMNS))
-    for row in export_rows(store, **filters):
-        cells = []
-        for column in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=_cell_value(row.get(column)))
-            if isinstance(cell.value, str):
-                # Generated text like "=HYPERLINK(...)" must stay text, not become a live formula.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+    rows = ([_cell_value(row.get(c)) for c in COLUMNS] for row in export_rows(store, **filters))
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(buffer, COLUMNS, rows, title="outputs")
     return buffer.getvalue()

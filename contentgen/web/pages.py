@@ -14,6 +14,7 @@ from contentgen.web import jobs, queries, report, security
 from contentgen.web.api import Filters
 from contentgen.web.context import engine_of, render
 from contentgen.web.schemas import image_url
+from contentgen.web.throttle import LoginThrottled
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -69,8 +70,20 @@ def login(
 ) -> Response:
     """Check the access token; a right one turns the session into a logged-in one."""
     target = security.safe_next(next)
-    if security.log_in(request, token):
-        return _see_other(target)
+    try:
+        if security.log_in(request, token):
+            return _see_other(target)
+    except LoginThrottled as exc:
+        page = render(
+            request,
+            "login.html",
+            status_code=429,
+            title="Sign in",
+            next=target,
+            error=f"Too many wrong access tokens. Try again in {exc.retry_after_s} seconds.",
+        )
+        page.headers["retry-after"] = str(exc.retry_after_s)
+        return page
     return render(
         request,
         "login.html",

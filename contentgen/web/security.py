@@ -1,4 +1,8 @@
-"""Web security: access token, signed session (pseudonym, CSRF token), host check and headers."""
+"""Web security: access token, signed session (pseudonym, CSRF token), host check and headers.
+
+Every access-token try (login form or Authorization: Bearer) is counted per client by the app's
+LoginThrottle: after a few wrong ones the client gets 429 + Retry-After, tokens unchecked.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contentgen.errors import ConfigError, ValidationError
+from contentgen.web.throttle import LoginThrottle, client_key
 
 TOKEN_ENV = "CONTENTGEN_WEB_TOKEN"
 SECRET_ENV = "CONTENTGEN_WEB_SECRET"
@@ -102,10 +107,43 @@ def security_of(request: Request) -> WebSecurity:
     return request.app.state.security  # type: ignore[no-any-return]
 
 
+def throttle_of(request: Request) -> LoginThrottle:
+    """The app's LoginThrottle."""
+    return request.app.state.login_throttle  # type: ignore[no-any-return]
+
+
+def token_try(request: Request, candidate: str) -> bool:
+    """Check a token this client sent: refused while it is throttled, counted either way."""
+    security = security_of(request)
+    if not security.token_required:
+        return False
+    throttle = throttle_of(request)
+    client = client_key(request.client.host if request.client else None)
+    throttle.check(client)
+    if security.token_matches(candidate):
+        throttle.succeeded(client)
+        return True
+    throttle.failed(client)
+    return False
+
+
 def bearer_ok(request: Request) -> bool:
-    """True when an Authorization: Bearer header carries the configured token."""
+    """True when an Authorization: Bearer header carries the configured token.
+
+    The verdict is kept for the rest of the request, so one request is one try however many
+    checks ask.
+    """
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and security_of(request).token_matches(value)
+    if scheme.lower() != "bearer":
+        return False
+    verdict = getattr(request.state, "bearer_ok", None)
+    if isinstance(verdict, bool):
+        return verdict
+    # Set first: a throttled try raises, and the error page must not count or raise again.
+    request.state.bearer_ok = False
+    verdict = token_try(request, value)
+    request.state.bearer_ok = verdict
+    return verdict
 
 
 def is_authenticated(request: Request) -> bool:
@@ -126,9 +164,12 @@ def require_login(request: Request) -> None:
 
 
 def log_in(request: Request, token: str) -> bool:
-    """Mark the session as logged in when `token` is right (with a fresh CSRF token)."""
+    """Mark the session as logged in when `token` is right (with a fresh CSRF token).
+
+    Raises LoginThrottled while this client has to wait after too many wrong tokens.
+    """
     security = security_of(request)
-    if not security.token_matches(token):
+    if not token_try(request, token):
         return False
     rater = rater_of(request)
     request.session.clear()

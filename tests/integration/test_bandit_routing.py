@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,24 @@ def test_an_arm_naming_an_unknown_template_fails_clearly(engine: Engine) -> None
     with pytest.raises(ConfigError, match="unknown template 'marketing/smss'.*marketing/sms"):
         broken.generate(_sms(1))
     broken.close()
+
+
+def test_bandit_true_routes_over_the_templates_of_each_channel(
+    engine: Engine, tmp_path: Path
+) -> None:
+    mine = tmp_path / "my_templates"
+    (mine / "marketing").mkdir(parents=True)
+    (mine / "marketing" / "sms_short.j2").write_text(
+        '+++\ndescription = "A shorter SMS"\nchannel = "sms"\n+++\nSMS for {{ product.name }}.\n',
+        encoding="utf-8",
+    )
+    settings = engine.settings.with_overrides(bandit=True, template_dirs=(mine,))
+    with Engine(settings, engine.plugins, evaluators=[]) as on:
+        arms = {(a.name, a.template, a.channel) for a in on.settings.bandit_arms}
+        assert ("sms_short", "marketing/sms_short", "sms") in arms
+        assert ("search_ad", "marketing/search_ad", "search_ad") in arms
+        assert {a.task for a in on.settings.bandit_arms} == {Task.MARKETING}
+        picked = Counter(
+            on.generate(_sms(seed)).outputs[0].provenance.params["bandit_arm"] for seed in range(12)
+        )
+        assert set(picked) == {"sms", "sms_short"}, "both SMS templates are tried, no other"

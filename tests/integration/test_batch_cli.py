@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from contentgen.cli import COMMANDS
@@ -164,3 +166,43 @@ def test_demo_runs_the_catalogue_as_a_resumable_batch_job(engine: Engine, tmp_pa
     second = _invoke(demo, args, engine)
     assert "5 were done before" in second.output
     assert [j.name for j in list_jobs(engine.store.db)] == ["demo"]
+
+
+def _truncated_parquet() -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"sku": ["A", "B"], "title": ["Mug", "Lamp"]}), buffer)
+    return buffer.getvalue()[:-30]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("catalogue.parquet", b"sku,title\nA,Mug\n", "is not a readable Parquet file"),
+        ("catalogue.parquet", _truncated_parquet(), "is not a readable Parquet file"),
+        ("catalogue.csv", gzip.compress(b"sku,title\nA,Mug\n"), "is gzip-compressed"),
+        ("catalogue.csv", "sku,title\nA,Mug\n".encode("utf-16"), "is UTF-16 text"),
+        ("catalogue.jsonl", b"[1]\n\xff\n", "none of its 2 rows can be read as JSONL"),
+    ],
+    ids=["csv-as-parquet", "truncated-parquet", "gzip-csv", "utf16-csv", "no-jsonl-object"],
+)
+def test_an_unreadable_input_file_exits_2_naming_it_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes, problem: str
+) -> None:
+    from contentgen.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    monkeypatch.setenv("CONTENTGEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    with CliRunner().isolation() as streams:
+        with pytest.raises(SystemExit) as exited:
+            main(["batch", str(path), "--map", "name=title", "--key", "sku"])
+        output = b"".join(s.getvalue() for s in streams[:2]).decode()
+    assert exited.value.code == 2
+    assert output.startswith(f"error: {name}") and problem in output, output
+    assert "Traceback" not in output and not (tmp_path / "data" / "contentgen.db").exists()

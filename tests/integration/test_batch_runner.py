@@ -277,3 +277,32 @@ def test_parquet_dates_and_missing_numbers_become_text_and_blanks(
     payloads = [engine.store.request_payload(r.request_id or "") for r in results]
     assert payloads[0]["product"] == {"name": "Mug", "since": "2024-01-02", "weight": 1.5}
     assert payloads[1]["product"] == {"name": "Lamp"}
+
+
+def test_parquet_zero_names_are_generated_and_failed_rows_keep_their_key(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    titles = pa.array([b"0", b"Caf\xe9 mug", b"Lamp"], type=pa.binary()).view(pa.string())
+    table = pa.table(
+        {
+            "sku": ["S-1", "S-2", "S-3"],
+            "name": [0, 7, 8],  # a numeric name column: 0 is a name, not "missing"
+            "title": titles,
+            "in_stock": [False, True, True],
+        }
+    )
+    pq.write_table(table, tmp_path / "in.parquet")
+    out = tmp_path / "results.csv"
+    run = engine.batch(tmp_path / "in.parquet", task="marketing", key="sku", variants=1, out=out)
+    results = {r.key: r for r in run}
+    assert results["S-1"].status == "done" and results["S-3"].status == "done"
+    payload = engine.store.request_payload(results["S-1"].request_id or "")
+    assert payload["product"] == {"name": 0, "title": "0", "in_stock": False}
+    assert results["S-2"].status == "failed" and "not valid UTF-8" in (results["S-2"].error or "")
+    (failed,) = item_errors(engine.store.db, run.plan.job.id)
+    assert failed.row_key == "S-2"
+    lines = {r["key"]: r for r in _file_rows(out)}
+    assert lines["S-2"]["status"] == "failed" and "not valid UTF-8" in lines["S-2"]["error"]

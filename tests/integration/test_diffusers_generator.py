@@ -176,6 +176,17 @@ def test_same_seed_same_images_and_per_image_seeds(pipelines: dict[str, Path]) -
     assert _generate(pipelines["flag-none"], seed=9)[0].image_png != first[0].image_png
 
 
+def test_per_image_seeds_wrap_within_valid_request_seeds(pipelines: dict[str, Path]) -> None:
+    pair = _generate(pipelines["flag-none"], seed=2**32 - 1)
+    assert [c.meta["seed"] for c in pair] == [2**32 - 1, 0]
+    assert _generate(pipelines["flag-none"], n=1, seed=0)[0].image_png == pair[1].image_png
+
+
+def test_a_size_the_pipeline_cannot_make_fails_before_drawing(pipelines: dict[str, Path]) -> None:
+    with pytest.raises(ValidationError, match="width: 30 is not a size"):
+        _generate(pipelines["flag-none"], width=30, height=16)
+
+
 def test_candidates_carry_png_and_meta(pipelines: dict[str, Path]) -> None:
     candidates = _generate(pipelines["flag-none"], width=24, height=16, n=3)
     assert len(candidates) == 3

@@ -1,5 +1,9 @@
-"""PII canary: 1,000 tickets with planted personal data; none of it may reach the database or logs.
+"""PII canary: 1,000 tickets from 22 countries with planted personal data; none may be stored.
 
+Each ticket plants an email (internationalised where the name has accents), a phone number in
+its country's national or international format, a card and an IBAN in any separator style, an IP,
+a street address and postcode in the country's own format, a national identity number, and a
+name and date of birth that only its context fields (named in the country's language) hold.
 The tickets run through the real pipeline (Engine.generate_many: prompt variables, templates,
 generators, evaluators, storage) with DEBUG logging on behind the CLI's redaction filter. A quarter
 go to a "parrot" generator that repeats everything it was shown, so whatever reaches a generator
@@ -130,6 +134,11 @@ def _hits(planted: list[Planted], files: dict[str, bytes]) -> list[tuple[str, st
     return sorted(found)
 
 
+def _country(tickets: list[Ticket], needle: str) -> str:
+    """The country of the ticket a leaked value was planted in."""
+    return next(t.country for t in tickets for p in t.planted if needle.encode() in p.needles())
+
+
 def _read(paths: list[Path]) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in paths if p.exists()}
 
@@ -175,6 +184,7 @@ def test_planted_personal_data_never_reaches_the_database_or_logs(
     kinds = Counter(p.kind for p in planted)
     figures = {
         "tickets": TICKETS,
+        "countries": len({t.country for t in tickets}),
         "planted_values": len(planted),
         "needles": sum(len(p.needles()) for p in planted),
         "planted_by_kind": dict(sorted(kinds.items())),
@@ -185,6 +195,7 @@ def test_planted_personal_data_never_reaches_the_database_or_logs(
         "failed_requests_stored_with_error": len(failed),
         "hits": len(hits),
         "hits_by_kind": dict(Counter(k for _, k, _ in hits)),
+        "hits_by_country": dict(Counter(_country(tickets, n) for _, _, n in hits)),
         "seconds": round(seconds, 1),
     }
     record("pii_canary.json", figures)
@@ -205,6 +216,9 @@ def test_planted_personal_data_never_reaches_the_database_or_logs(
         b"[IBAN_1]",
         b"[IP_1]",
         b"[ADDRESS_1]",
+        b"[ID_1]",
+        b"[NAME_1]",
+        b"[BIRTHDATE_1]",
     ):
         assert placeholder in db or placeholder in files.get(db_path.name + "-wal", b""), (
             placeholder
@@ -226,6 +240,11 @@ FOUND_LEAKS = [
     ("Deliver to postcode EH8 2GB please", "EH8 2GB"),  # 'GB' unit read as gigabytes
     ("the parcel goes to LS19 3TB", "LS19 3TB"),
     ("postcode N7 5TB", "N7 5TB"),
+    # Text reaches the redactor NFKC-normalised: "：" becomes ":", "3º" becomes "3o".
+    ("住所は東京都港区六本木3-1-1です。電話:090-7216-5926、メール", "090-7216-5926"),
+    ("Ship to:\nC/ Miralles, 244, 3o L, 34091 León\nTel: 91 180 42 46", "34091 León"),
+    ("Deliver to Rua Viana, 2063, Castro - MG, 35769-454.", "Rua Viana, 2063"),  # not a year
+    ("Avenida Leão, 220, da Mota de Minas - MG, 27223-328.", "27223-328"),
 ]
 
 
@@ -241,6 +260,8 @@ def test_field_names_give_bare_numbers_and_postcodes_their_meaning() -> None:
         "shipping": {"postcode": "N7 5TB"},
         "order_id": "1234567890",
         "laptop": "MacBook M3 8GB",
+        "電話番号": "090-7216-5926",
+        "teléfono": 612345678,
     }
     redacted = redact_mapping(context)
     assert redacted == {
@@ -249,4 +270,16 @@ def test_field_names_give_bare_numbers_and_postcodes_their_meaning() -> None:
         "shipping": {"postcode": "[ADDRESS_1]"},
         "order_id": "1234567890",
         "laptop": "MacBook M3 8GB",
+        "電話番号": "[PHONE_3]",
+        "teléfono": "[PHONE_4]",
     }
+
+
+def test_the_canary_plants_every_kind_in_every_country() -> None:
+    tickets = make_tickets(300)
+    by_country: dict[str, set[str]] = {}
+    for ticket in tickets:
+        by_country.setdefault(ticket.country, set()).update(p.kind for p in ticket.planted)
+    assert len(by_country) == 22
+    expected = {"EMAIL", "PHONE", "CARD", "IBAN", "IP", "ADDRESS", "ID", "NAME", "BIRTHDATE"}
+    assert all(kinds == expected for kinds in by_country.values())

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from contentgen import MarketingRequest
 from contentgen.cli import cli
+from contentgen.engine import Engine
+from contentgen.evaluation import EvalInput
 from contentgen.feedback.intervals import mean_interval, wilson_interval
 from contentgen.feedback.report import build_report, report_text, write_report
 from contentgen.feedback.simulate import sim_engine
+from contentgen.types import Evaluation, Task
+from contentgen.web import create_app
 
 SCORES = [5, 4, 4, 2, 3, 5, 1, 4]
 
@@ -90,3 +96,39 @@ def test_cli_report_writes_html_and_prints_the_summary(data_dir: Path, tmp_path:
     assert result.exit_code == 0, result.output
     assert "marketing/social_post" in result.output and f"wrote {out}" in result.output
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+class AlwaysPasses:
+    """A gating evaluator every output passes: a 100% pass rate in the report."""
+
+    name = "always_passes"
+    tasks = frozenset(Task)
+    gate = True
+
+    def evaluate(self, items: Sequence[EvalInput]) -> list[Evaluation]:
+        return [Evaluation(name=self.name, passed=True) for _ in items]
+
+
+@pytest.mark.parametrize("outputs", [1, 10])
+def test_report_works_when_every_output_passes_every_check(
+    engine: Engine, tmp_path: Path, outputs: int
+) -> None:
+    # The Wilson bound once came out as 0.9999999999999999 for 10 of 10: a negative error bar.
+    engine.evaluators.append(AlwaysPasses())
+    result = engine.generate(MarketingRequest(product={"name": "Lamp"}, variants=outputs, seed=1))
+    assert len(result.outputs) == outputs
+    for output in result.outputs:
+        engine.rate(output.id, rater="ana", score=5, thumb="up")
+    config = tmp_path / "contentgen.toml"
+    config.write_text(f'data_dir = "{engine.settings.data_dir}"\n', encoding="utf-8")
+    out = tmp_path / "report.html"
+    ran = CliRunner().invoke(
+        cli, ["--config", str(config), "report", "--out", str(out)], env={"CONTENTGEN_DATA_DIR": ""}
+    )
+    assert ran.exit_code == 0, ran.output
+    assert re.search(r"always_passes\s+marketing\s+100% \[\d+%, 100%\]", ran.output), ran.output
+    assert out.read_text(encoding="utf-8").count("data:image/png;base64,") >= 2
+
+    with TestClient(create_app(engine), base_url="http://127.0.0.1") as client:
+        page = client.get("/report/full")
+    assert page.status_code == 200 and "always_passes" in page.text

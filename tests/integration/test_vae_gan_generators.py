@@ -11,8 +11,10 @@ import torch
 from PIL import Image
 
 from contentgen.errors import ValidationError  # noqa: E402
+from contentgen.generator import Generator  # noqa: E402
 from contentgen.generators.image_models import GanGenerator, VaeGenerator  # noqa: E402
 from contentgen.image_classes import FASHION_MNIST_CLASSES  # noqa: E402
+from contentgen.testing import ImageGeneratorContract  # noqa: E402
 from contentgen.training.gan import ConditionalDCGAN  # noqa: E402
 from contentgen.training.pretrained import load_pretrained, read_card, shipped_checkpoint  # noqa: E402
 from contentgen.training.vae import ConditionalVAE  # noqa: E402
@@ -89,13 +91,52 @@ def test_unknown_class_is_a_validation_error_listing_classes(tiny_dirs: dict[str
         VaeGenerator(model=str(tiny_dirs["vae"])).generate([_prompt(class_name="sofa")])
 
 
-def test_size_params_and_scale_option(tiny_dirs: dict[str, Path]) -> None:
-    prompt = Prompt(task=Task.IMAGE, text="dress", n=1, seed=1, params={"width": 64, "height": 96})
+def test_other_sizes_are_a_stated_resize_and_stretching_is_refused(
+    tiny_dirs: dict[str, Path],
+) -> None:
+    prompt = Prompt(task=Task.IMAGE, text="dress", n=1, seed=1, params={"width": 64, "height": 64})
     [[candidate]] = GanGenerator(model=str(tiny_dirs["gan"])).generate([prompt])
-    assert _image(candidate.image_png).size == (64, 96)
-    assert (candidate.meta["width"], candidate.meta["height"]) == (64, 96)
+    assert _image(candidate.image_png).size == (64, 64)
+    assert {k: candidate.meta[k] for k in ("width", "height", "resized_from", "resample")} == {
+        "width": 64,
+        "height": 64,
+        "resized_from": "28x28",
+        "resample": "lanczos",
+    }
     [[big]] = GanGenerator(model=str(tiny_dirs["gan"]), scale=4).generate([_prompt("dress", n=1)])
-    assert _image(big.image_png).size == (112, 112)
+    assert _image(big.image_png).size == (112, 112) and big.meta["resized_from"] == "28x28"
+    [[native]] = GanGenerator(model=str(tiny_dirs["gan"])).generate([_prompt("dress", n=1)])
+    assert "resized_from" not in native.meta
+    stretched = Prompt(task=Task.IMAGE, text="dress", n=1, params={"width": 64, "height": 96})
+    generator = GanGenerator(model=str(tiny_dirs["gan"]))
+    with pytest.raises(ValidationError, match="would stretch"):
+        generator.generate([stretched])
+    assert not generator.loaded
+
+
+def test_classes_and_sizes_are_known_without_loading(tiny_dirs: dict[str, Path]) -> None:
+    generator = VaeGenerator(model=str(tiny_dirs["vae"]), scale=2)
+    support = generator.image_support()
+    assert support.classes == tuple(CLASSES) and support.native_size == (28, 28)
+    assert support.default_size == (56, 56) and generator.class_names == CLASSES
+    with pytest.raises(ValidationError, match="conditional-vae"):
+        GanGenerator(model=str(tiny_dirs["vae"])).image_support()
+    assert not generator.loaded
+
+
+def test_a_prompt_naming_no_class_fails_before_the_model_loads(tiny_dirs: dict[str, Path]) -> None:
+    generator = GanGenerator(model=str(tiny_dirs["gan"]))
+    with pytest.raises(ValidationError, match="'a red sports car' names none of the classes"):
+        generator.generate([_prompt("a red sports car")])
+    assert not generator.loaded
+
+
+def test_per_image_seeds_wrap_within_valid_request_seeds(tiny_dirs: dict[str, Path]) -> None:
+    generator = GanGenerator(model=str(tiny_dirs["gan"]))
+    [pair] = generator.generate([_prompt("bag", n=2, seed=2**32 - 1)])
+    assert [c.meta["seed"] for c in pair] == [2**32 - 1, 0]
+    [[alone]] = generator.generate([_prompt("bag", n=1, seed=0)])
+    assert alone.image_png == pair[1].image_png
 
 
 def test_wrong_checkpoint_kind_is_rejected(tiny_dirs: dict[str, Path]) -> None:
@@ -152,6 +193,18 @@ def test_prompt_without_keywords_maps_by_minilm_similarity(
     text: str, expected: str, tiny_dirs: dict[str, Path]
 ) -> None:
     generator = GanGenerator(model=str(tiny_dirs["gan"]))
-    [[candidate]] = generator.generate([_prompt(text, n=1)])
+    [[candidate]] = generator.generate([_prompt(text, n=1, match="nearest")])
     assert (candidate.meta["class_name"], candidate.meta["mapped_by"]) == (expected, "embedding")
     assert 0.3 < candidate.meta["similarity"] <= 1.0
+
+
+@pytest.mark.parametrize("kind", ["gan", "vae"])
+class TestTrainedImageContract(ImageGeneratorContract):
+    """Both trained-model generators honour the plugin contract, per-image seeds included."""
+
+    image_class = "sneakers"
+
+    @pytest.fixture
+    def generator(self, kind: str, tiny_dirs: dict[str, Path]) -> Generator:
+        """The generator on a tiny checkpoint."""
+        return (GanGenerator if kind == "gan" else VaeGenerator)(model=str(tiny_dirs[kind]))

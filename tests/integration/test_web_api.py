@@ -417,7 +417,7 @@ def test_export_csv_and_xlsx_keep_text_as_text(seeded: Seeded, client: TestClien
     rows = list(sheet.iter_rows())
     assert [c.value for c in rows[0]] == list(COLUMNS) and len(rows) == 9
     text_cell = next(r[COLUMNS.index("text")] for r in rows if r[0].value == seeded.formula)
-    assert text_cell.value.startswith("=HYPERLINK") and text_cell.data_type == "s"
+    assert text_cell.value == '\'=HYPERLINK("http://evil.example")' and text_cell.data_type == "s"
     bad = client.get("/api/export", params={"format": "pdf"})
     assert bad.status_code == 422 and "'xlsx'" in bad.json()["detail"]
 

@@ -9,6 +9,7 @@ case may create; `{self_id}` is the case's own template id.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,6 +340,123 @@ BOMBS = [
     Case("zero-division", "{{ 1 // 0 }}", group="resource"),
 ]
 
+
+class Stall:
+    """Request data with a method that never returns: one long call no check can interrupt."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stall)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def wait(self) -> str:
+        """Block (in C, in `time.sleep`) far longer than any render budget."""
+        time.sleep(3600)
+        return "woke"
+
+
+_BIG = "ab " * 63_000  # 189,000 characters, under the value cap
+_LIST = list(range(50_000))
+
+# Filters whose cost grows faster than their input, or that are cheap once and slow 40 times.
+SUPERLINEAR = [
+    Case("urlize-quadratic-parens", "{{ (')' * 20000 ~ 'x)') | urlize }}", group="resource"),
+    Case("urlize-quadratic-dots", "{{ ('a' ~ '.' * 20000 ~ 'x.') | urlize }}", group="resource"),
+    Case("urlize-many-long-words", "{{ ((')' * 2000 ~ 'x) ') * 100) | urlize }}", group="resource"),
+    Case(
+        "urlize-data-word",
+        "{{ word | urlize }}",
+        group="resource",
+        data={"word": ")" * 20_000 + "x)"},
+    ),
+    Case(
+        "urlize-many-schemes",
+        "{{ 'x' | urlize(extra_schemes=range(1000)|map('string')|list) }}",
+        group="resource",
+    ),
+    Case(
+        "wordwrap-40-times",
+        "{% for i in range(40) %}{{ big | wordwrap(1) | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case("wordwrap-one-huge", "{{ ('ab ' * 130000) | wordwrap(1) | length }}", group="resource"),
+    Case(
+        "replace-loop",
+        "{% for i in range(1000) %}{{ big | replace('a', 'b') | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "center-loop",
+        "{% for i in range(1000) %}{{ big | center(390000) | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "indent-loop",
+        "{% for i in range(1000) %}{{ big | indent(4, true) | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG.replace(" ", "\n")},
+    ),
+    Case(
+        "format-loop",
+        "{% for i in range(1000) %}{{ '%s' | format(big) | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "striptags-loop",
+        "{% for i in range(1000) %}{{ big | striptags | length }}{% endfor %}",
+        group="resource",
+        data={"big": "<b>" * 60_000},
+    ),
+    Case(
+        "title-loop",
+        "{% for i in range(1000) %}{{ big | title | length }}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "pprint-loop",
+        "{% for i in range(1000) %}{{ items | pprint | length }}{% endfor %}",
+        group="resource",
+        data={"items": _LIST},
+    ),
+    Case(
+        "sort-loop",
+        "{% for i in range(1000) %}{{ items | sort(reverse=true) | first }}{% endfor %}",
+        group="resource",
+        data={"items": _LIST},
+    ),
+    Case(
+        "tojson-loop",
+        "{% for i in range(1000) %}{{ items | tojson | length }}{% endfor %}",
+        group="resource",
+        data={"items": _LIST},
+    ),
+    Case(
+        "in-test-loop",
+        "{% for i in range(10000) %}{% for j in range(10) %}{{ 'zz' is in big }}{% endfor %}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "in-operator-loop",
+        "{% for i in range(10000) %}{% for j in range(10) %}{{ 'zz' in big }}{% endfor %}{% endfor %}",
+        group="resource",
+        data={"big": _BIG},
+    ),
+    Case(
+        "data-over-value-cap",
+        "{{ huge | upper }}",
+        group="resource",
+        data={"huge": "x" * 500_000},
+    ),
+    Case("one-call-never-returns", "{{ stall.wait() }}", group="resource", data={"stall": Stall()}),
+]
+
 XSS = [
     Case(
         "xss-script-text",
@@ -443,4 +561,6 @@ SECOND_ORDER = [
     ),
 ]
 
-CASES: list[Case] = ESCAPES + FORMAT + MUTATION + INCLUDES + BOMBS + XSS + SECOND_ORDER
+CASES: list[Case] = (
+    ESCAPES + FORMAT + MUTATION + INCLUDES + BOMBS + SUPERLINEAR + XSS + SECOND_ORDER
+)

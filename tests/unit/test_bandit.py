@@ -129,3 +129,27 @@ def test_bad_arm_config_names_the_problem(tmp_path: Path, body: str, message: st
     config.write_text("[bandit]\n" + body, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(config, env={})
+
+
+@pytest.mark.parametrize(
+    ("line", "enabled"),
+    [("bandit = true", True), ("bandit = false", False), ("[bandit]\nenabled = true", True)],
+)
+def test_a_boolean_or_a_table_switches_the_bandit(tmp_path: Path, line: str, enabled: bool) -> None:
+    config = tmp_path / "contentgen.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    settings = load_settings(config, env={})
+    assert settings.bandit is enabled
+    assert settings.bandit_arms == (), "no arms of its own: the engine fills in the default arms"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['bandit = "yes"', "bandit = 1", 'bandit = ["marketing"]', '[bandit]\nenabled = "on"'],
+)
+def test_a_bad_bandit_value_names_the_valid_forms(tmp_path: Path, line: str) -> None:
+    config = tmp_path / "contentgen.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"true(, | or )false") as caught:
+        load_settings(config, env={})
+    assert str(config) in str(caught.value), "the message says which file to fix"

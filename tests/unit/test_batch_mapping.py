@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from contentgen.batch.mapping import RowMapping
+from contentgen.batch.mapping import RowMapping, is_missing
 from contentgen.batch.readers import InputRow
 from contentgen.errors import BatchError, ValidationError
 from contentgen.types import CustomerServiceRequest, MarketingRequest, NewsSummaryRequest
@@ -88,3 +90,56 @@ def test_row_key_from_key_column_or_row_number() -> None:
     assert keyed.row_key(InputRow(4, {**ROW, "sku": ""})) == "#5"
     assert keyed.key_problem(InputRow(4, {**ROW, "sku": ""})) == "the key column 'sku' is empty"
     assert RowMapping.build("marketing").row_key(InputRow(0, ROW)) == "#1"
+
+
+def test_zero_false_and_zero_point_zero_are_values_not_missing() -> None:
+    # From Parquet or JSONL a product named 0 (a number column) or a false flag is a fact.
+    mapping = RowMapping.build("marketing", key="sku")
+    values = {"sku": 0, "name": 0, "price": 0.0, "in_stock": False, "stock": 0}
+    request = mapping.to_request(values, {"seed": 1})
+    assert dict(request.product) == {"name": 0, "price": 0.0, "in_stock": False, "stock": 0}
+    assert (
+        mapping.row_key(InputRow(3, values)) == "0"
+        and mapping.key_problem(InputRow(3, values)) is None
+    )
+    named_false = mapping.to_request({"sku": "A", "name": False}, {"seed": 1})
+    assert dict(named_false.product) == {"name": False}
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), Decimal("NaN"), "", "  ", [], {}])
+def test_only_none_nan_blank_text_and_empty_lists_are_missing(missing: object) -> None:
+    assert is_missing(missing)
+    mapping = RowMapping.build("marketing", key="sku")
+    assert dict(mapping.to_request({"sku": "A", "name": "Mug", "x": missing}, {}).product) == {
+        "name": "Mug"
+    }
+    with pytest.raises(ValidationError, match="column 'name' .*is empty"):
+        mapping.to_request({"sku": "A", "name": missing}, {})
+    assert mapping.key_problem(InputRow(0, {"sku": missing, "name": "Mug"})) is not None
+
+
+@pytest.mark.parametrize("value", [0, 0.0, False, "0", Decimal(0), [0], {"a": None}])
+def test_falsy_values_are_not_missing(value: object) -> None:
+    assert not is_missing(value)
+
+
+def test_values_json_cannot_store_are_row_errors_naming_the_column() -> None:
+    mapping = RowMapping.build("marketing")
+    for value in (float("inf"), [1.0, float("-inf")], {"w": Decimal("Infinity")}):
+        with pytest.raises(ValidationError, match="column 'weight' .*infinite number"):
+            mapping.to_request({"name": "Mug", "weight": value}, {})
+    deep: list[object] = []
+    for _ in range(900):  # JSONL parses this; storing it would exceed the recursion limit
+        deep = [deep]
+    with pytest.raises(ValidationError, match="column 'weight' .*more than 32 levels deep"):
+        mapping.to_request({"name": "Mug", "weight": deep}, {})
+    shallow = {"a": [{"b": [1, 2]}]}
+    assert mapping.to_request({"name": "Mug", "weight": shallow}, {}).product["weight"] == shallow
+
+
+def test_a_failing_row_keeps_its_key() -> None:
+    mapping = RowMapping.build("marketing", key="sku")
+    broken = InputRow(7, {"sku": "P-8", "title": "caf\udce9"}, "column 'title' is not UTF-8")
+    assert mapping.row_key(broken) == "P-8"
+    undecodable_key = InputRow(7, {"sku": "P\udce9"}, "column 'sku' is not UTF-8")
+    assert mapping.row_key(undecodable_key) == "#8"  # bytes that cannot be stored never are

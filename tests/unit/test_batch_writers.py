@@ -85,9 +85,28 @@ def test_xlsx_is_written_at_the_end_and_keeps_formula_like_text_as_text(tmp_path
     sheet = openpyxl.load_workbook(path).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:4] == ("row", "key", "variant", "status")
-    assert values[1][4] == '=HYPERLINK("http://x")'
+    assert values[1][4] == '\'=HYPERLINK("http://x")', "quoted, so a spreadsheet shows it as text"
     assert sheet.cell(row=2, column=5).data_type == "s"
+    assert values[1][2] == 1 and sheet.cell(row=2, column=3).data_type == "n"
     assert values[2][3] == "failed"
+
+
+@pytest.mark.parametrize(
+    "headline", ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "  =1", "\uff1d1+1"]
+)
+def test_csv_results_quote_formula_like_text_when_appending_and_rebuilding(
+    tmp_path: Path, headline: str
+) -> None:
+    path = tmp_path / "out.csv"
+    results = ResultsFile(path, FIELDS)
+    results.start([])
+    results.append([_done(0, 1, headline=headline)])
+    results.close()
+    appended = list(csv.DictReader(path.open(encoding="utf-8")))
+    results.finish([_done(0, 1, headline=headline), _done(1, 1, headline=headline)])
+    rebuilt = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [r["headline"] for r in appended + rebuilt] == ["'" + headline] * 3
+    assert [r["row"] for r in rebuilt] == ["1", "2"]
 
 
 def test_unknown_suffix_names_the_choices() -> None:

@@ -24,6 +24,7 @@ from contentgen.batch.mapping import RowMapping
 from contentgen.batch.readers import CSV_FIELD_LIMIT, RowSource
 from contentgen.errors import BatchError, ContentgenError
 from contentgen.requests_io import prompt_variables
+from tests.fuzzing import examples
 from tests.reliability_figures import record
 
 STATS: Counter[str] = Counter()
@@ -127,7 +128,7 @@ def read_file(path: Path, task: str, use_key: bool) -> Counter[str]:
     return outcome
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(200), suppress_health_check=list(HealthCheck))
 @given(
     st.sampled_from(sorted(JOBS)).flatmap(lambda t: st.tuples(st.just(t), csv_files(t))),
     st.booleans(),

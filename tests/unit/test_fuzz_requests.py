@@ -24,9 +24,10 @@ from contentgen.types import (
     BaseRequest,
     Task,
 )
+from tests.fuzzing import examples
 
 KEYS = ["product", "message", "article", "prompt", "task", "seed", "variants", "params", "channel"]
-FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(80), suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
     st.none(),
@@ -150,7 +151,7 @@ def test_request_from_dict_raises_only_validation_errors(task: str, data: dict[s
         request_from_dict(task, data)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(
     st.dictionaries(st.text(min_size=1, max_size=10), st.text(max_size=20), min_size=1, max_size=5)
 )

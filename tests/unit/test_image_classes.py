@@ -8,6 +8,7 @@ from contentgen.errors import ValidationError
 from contentgen.image_classes import (
     FASHION_MNIST_CLASSES,
     match_keyword,
+    plan_class,
     resolve_class,
     resolve_explicit,
 )
@@ -93,6 +94,49 @@ def test_embedding_fallback_reports_similarity() -> None:
         def __matmul__(self, other: list[float]) -> float:
             return sum(a * b for a, b in zip(self, other, strict=True))
 
-    choice = resolve_class("warm outerwear", embed=lambda t: [Vec(v) for v in toy_embed(t)])
+    choice = resolve_class(
+        "warm outerwear", embed=lambda t: [Vec(v) for v in toy_embed(t)], match="nearest"
+    )
     assert (choice.name, choice.mapped_by, choice.similarity) == ("coat", "embedding", 1.0)
     assert choice.as_meta()["similarity"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "prompt", ["a red sports car", "laptop", "1234", "warm outerwear", "top quality laptop"]
+)
+def test_a_prompt_naming_no_class_is_refused_listing_the_classes(prompt: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        resolve_class(prompt, embed=_never_embed)
+    assert info.value.field == "prompt" and info.value.choices == FASHION_MNIST_CLASSES
+    assert "match='nearest'" in str(info.value)
+
+
+def test_nearest_class_is_left_to_the_embedding_only_when_asked() -> None:
+    assert plan_class("laptop", match="nearest") is None
+    assert plan_class("a laptop bag", match="nearest").name == "bag"  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="unknown match mode 'closest'"):
+        plan_class("dress", match="closest")
+
+
+def test_custom_class_lists_get_no_fashion_synonym_hints() -> None:
+    with pytest.raises(ValidationError) as info:
+        plan_class("laptop", classes=("mug", "poster"))
+    assert "trainers" not in str(info.value) and info.value.choices == ("mug", "poster")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("summer tops", "t-shirt/top"),
+        ("tops for summer", "t-shirt/top"),
+        ("a long trench, in beige", "coat"),
+        ("top quality laptop", None),
+        ("denim", "trouser"),
+        ("denim laptop sleeve", None),
+    ],
+)
+def test_words_that_are_also_adjectives_count_only_as_nouns(
+    prompt: str, expected: str | None
+) -> None:
+    found = match_keyword(prompt)
+    assert (found.name if found else None) == expected

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import contentgen
+from contentgen.generator import Generator
 from contentgen.generators.builtin import register_generators
+from contentgen.testing import ImageGeneratorContract, NoiseImageGenerator
 from contentgen.types import Task
 
 HEAVY = ("torch", "diffusers", "transformers", "numpy", "safetensors")
@@ -44,3 +48,12 @@ def test_image_modules_and_train_help_import_no_heavy_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "--checkpoint-every" in out.stdout and "--resume" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+class TestNoiseImageContract(ImageGeneratorContract):
+    """The image fake honours the contract it ships with, per-image seeds included."""
+
+    @pytest.fixture
+    def generator(self) -> Generator:
+        """A small noise generator."""
+        return NoiseImageGenerator(size=4)

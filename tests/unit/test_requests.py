@@ -77,3 +77,77 @@ def test_request_from_dict_reports_unknown_and_missing_fields() -> None:
 def test_seed_must_be_a_non_negative_32_bit_integer() -> None:
     with pytest.raises(ValidationError, match="seed"):
         MarketingRequest(product={"name": "Mug"}, seed=-5)
+
+
+@pytest.mark.parametrize(
+    ("product", "field"),
+    [
+        ({"name": ""}, "product.name"),
+        ({"name": "   "}, "product.name"),
+        ({"name": None}, "product.name"),
+        ({"title": "\t\n"}, "product.title"),
+        ({"name": "", "title": "Mug"}, "product.name"),
+    ],
+)
+def test_a_blank_product_name_or_title_is_rejected_on_construction(
+    product: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        MarketingRequest(product=product)
+    assert info.value.field == field and "must not be empty" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["Mug", 0, 42, " Mug "])
+def test_any_non_blank_name_is_a_name(name: object) -> None:
+    assert MarketingRequest(product={"name": name}).product["name"] == name
+
+
+# The cases (`--param temperature=hot` etc. arrive as these values) and their neighbours.
+BAD_PARAMS = [
+    ("temperature", "hot"),
+    ("temperature", "[1]"),
+    ("temperature", [1]),
+    ("temperature", float("nan")),
+    ("temperature", float("inf")),
+    ("temperature", -5),
+    ("temperature", True),
+    ("temperature", None),
+    ("max_new_tokens", 100_000),
+    ("max_new_tokens", 0),
+    ("max_new_tokens", 80.0),
+    ("top_p", 0),
+    ("top_p", 1.5),
+    ("top_k", -1),
+    ("stop", ""),
+    ("stop", ["END", 3]),
+    ("best_of", 0),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_PARAMS, ids=[f"{n}={v!r}" for n, v in BAD_PARAMS])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda p: MarketingRequest(product={"name": "Mug"}, params=p),
+        lambda p: NewsSummaryRequest(article="Rates rose.", params=p),
+        lambda p: CustomerServiceRequest(message="Where is it?", params=p),
+        lambda p: ImageRequest(class_name="sneaker", params=p),
+    ],
+    ids=["marketing", "news", "service", "image"],
+)
+def test_bad_sampling_params_fail_on_construction_naming_the_field_and_range(
+    build: object, name: str, value: object
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        build({name: value})  # type: ignore[operator]
+    assert info.value.field == f"params.{name}"
+    assert "must be" in info.value.problem and repr(value)[:20] in info.value.problem
+
+
+def test_a_parameter_that_is_not_common_must_be_plain_json() -> None:
+    with pytest.raises(ValidationError, match=r"params.season: must be plain JSON"):
+        MarketingRequest(product={"name": "Mug"}, params={"season": object()})
+    with pytest.raises(ValidationError, match=r"params.weights: must be plain JSON"):
+        MarketingRequest(product={"name": "Mug"}, params={"weights": [1.0, float("nan")]})
+    request = MarketingRequest(product={"name": "Mug"}, params={"season": "summer", "n": [1, 2]})
+    assert dict(request.params) == {"season": "summer", "n": [1, 2]}

@@ -1,19 +1,26 @@
-"""Each hostile template is blocked with a TemplateError or renders harmlessly; no side effects."""
+"""Each hostile template is blocked with a TemplateError or renders harmlessly; no side effects.
+
+Every render, whatever it calls, stops within twice its time budget: the corpus runs with a
+0.5 s budget and each render must return (blocked or not) in under 1 s of wall time.
+"""
 
 from __future__ import annotations
 
 import copy
-import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from contentgen.errors import TemplateError
+from contentgen.safety.render_pool import RenderPool
+from contentgen.safety.sandbox import RenderLimits
 from contentgen.templates import TemplateLibrary
+from tests.reliability_figures import record
 from tests.unit.sandbox_corpus import CASES, LEAK_MARKERS, Case, data
 
-REPORT = Path(__file__).resolve().parents[1] / ".reliability" / "sandbox.json"
+BUDGET_S = 0.5
 
 
 def _case_id(index: int) -> str:
@@ -21,7 +28,7 @@ def _case_id(index: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateLibrary, Path]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TemplateLibrary, Path]]:
     root = tmp_path_factory.mktemp("hostile")
     canary = root / "CANARY"
     (root / "marketing").mkdir()
@@ -29,7 +36,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateLibrary, 
         source = case.source.replace("{canary}", str(canary)).replace("{self_id}", _case_id(index))
         suffix = ".html.j2" if case.html else ".j2"
         (root / "marketing" / f"case_{index:03d}{suffix}").write_text(source, encoding="utf-8")
-    return TemplateLibrary([root]), canary
+    pool = RenderPool(max_workers=2)
+    pool.warm(2)  # a killed worker's replacement starts while the other one serves
+    try:
+        yield TemplateLibrary([root], limits=RenderLimits(max_seconds=BUDGET_S), pool=pool), canary
+    finally:
+        pool.close()
 
 
 def _run(library: TemplateLibrary, canary: Path, index: int, case: Case) -> dict[str, object]:
@@ -75,22 +87,23 @@ def test_hostile_corpus_is_blocked_or_harmless(hostile: tuple[TemplateLibrary, P
         r for r in results
         if r["group"] == "resource" and not any(w in str(r["message"]) for w in ("sandbox", "Err"))
     ]  # fmt: skip
-    slowest = max(float(str(r["seconds"])) for r in results)
+    slowest = max(results, key=lambda r: float(str(r["seconds"])))
+    over_bound = [r for r in results if float(str(r["seconds"])) >= 2 * BUDGET_S]
     summary = {
         "cases": len(results),
         "blocked": sum(r["outcome"] == "blocked" for r in results),
         "rendered_harmless": sum(r["outcome"] == "rendered" and not r["escape"] for r in results),
         "escapes": len(escapes),
         "side_effects": len(side_effects),
-        "slowest_seconds": slowest,
+        "slowest_seconds": slowest["seconds"],
+        "slowest_case": slowest["case"],
+        "budget_seconds": BUDGET_S,
+        "over_twice_budget": len(over_bound),
         "groups": {
             g: sum(r["group"] == g for r in results) for g in sorted({c.group for c in CASES})
         },
     }
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(
-        json.dumps({"summary": summary, "results": results}, indent=2), encoding="utf-8"
-    )
+    record("sandbox.json", {"summary": summary, "results": results})
     print(f"\nsandbox corpus: {summary}")
     assert len(results) >= 50
     assert escapes == [], escapes
@@ -98,8 +111,8 @@ def test_hostile_corpus_is_blocked_or_harmless(hostile: tuple[TemplateLibrary, P
     assert unexpected == [], unexpected
     assert wrong_reason == [], wrong_reason
     assert not canary.exists()
-    # Bombs stop at their budget (default deadline 2 s) instead of running to completion.
-    assert slowest < 4.0
+    # A bound, not a benchmark: the worker is killed at 1.5x the budget whatever a render calls.
+    assert over_bound == [], over_bound
 
 
 def test_odd_template_file_names_are_not_loaded(tmp_path: Path) -> None:

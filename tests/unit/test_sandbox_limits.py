@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from contentgen.errors import TemplateError
+from contentgen.safety.render_pool import RenderPool
 from contentgen.safety.sandbox import RenderLimits
 from contentgen.templates import TemplateLibrary
 from contentgen.types import CustomerServiceRequest, MarketingRequest, NewsSummaryRequest
@@ -27,14 +32,43 @@ ORDINARY = """\
 TREE = [{"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": []}]}]}]
 
 
+# The issue's cases: Jinja's urlize is quadratic in a word's length; wordwrap(1) is linear but slow.
+URLIZE_BOMB = "{{ (')' * 20000 ~ 'x)') | urlize }}"
+WORDWRAP_40 = "{% for i in range(40) %}{{ big | wordwrap(1) | length }}{% endfor %}"
+BIG = "ab " * 63_000  # 189,000 characters
+BUDGET = RenderLimits(max_seconds=0.5)
+# The urlize cost model switched off: the quadratic regex runs, one C call no check interrupts.
+NO_COST_MODEL = RenderLimits(max_seconds=0.5, max_urlize_work=10**12)
+
+
 def _library(
-    tmp_path: Path, files: dict[str, str], limits: RenderLimits | None = None
+    tmp_path: Path,
+    files: dict[str, str],
+    limits: RenderLimits | None = None,
+    pool: RenderPool | None = None,
 ) -> TemplateLibrary:
     for name, source in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source, encoding="utf-8")
-    return TemplateLibrary([tmp_path], limits=limits)
+    return TemplateLibrary([tmp_path], limits=limits, pool=pool)
+
+
+@pytest.fixture
+def pool() -> Iterator[RenderPool]:
+    """A pool of three warm workers of this test's own."""
+    own = RenderPool(max_workers=3)
+    own.warm(3)
+    yield own
+    own.close()
+
+
+def _timed_render(library: TemplateLibrary, template_id: str, data: dict[str, object]) -> float:
+    """Seconds until the render gave up; it must fail with a TemplateError."""
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match=f"{template_id}: blocked by the sandbox"):
+        library.render(template_id, data)
+    return time.monotonic() - started
 
 
 def test_ordinary_template_features_still_work(tmp_path: Path) -> None:
@@ -146,3 +180,130 @@ def test_globals_are_not_reported_as_missing_request_variables(tmp_path: Path) -
     )
     assert library.get("marketing/g").variables == frozenset()
     assert library.render("marketing/g", {}).text == "012True"
+
+
+class Crash:
+    """Request data whose method ends the process it runs in."""
+
+    def now(self) -> str:
+        """Exit at once, like a segfault or the kernel's OOM killer would."""
+        os._exit(3)
+
+
+class Stall:
+    """Request data whose method blocks in one C call far longer than any budget."""
+
+    def wait(self) -> str:
+        """Sleep for an hour."""
+        time.sleep(3600)
+        return "woke"
+
+
+def test_the_issue_cases_are_refused_within_twice_the_budget(
+    tmp_path: Path, pool: RenderPool
+) -> None:
+    library = _library(
+        tmp_path,
+        {"marketing/urlize.j2": URLIZE_BOMB, "marketing/wrap.j2": WORDWRAP_40},
+        BUDGET,
+        pool,
+    )
+    with pytest.raises(TemplateError, match="urlize is quadratic in the length of a word"):
+        library.render("marketing/urlize", {})
+    # A bound, not a benchmark: 1 s is twice the budget, whatever the machine's speed.
+    assert _timed_render(library, "marketing/wrap", {"big": BIG}) < 1.0
+
+
+def test_a_render_stuck_in_one_long_call_is_stopped_and_the_next_render_works(
+    tmp_path: Path, pool: RenderPool
+) -> None:
+    files = {"marketing/urlize.j2": URLIZE_BOMB, "marketing/stall.j2": "{{ stall.wait() }}"}
+    files["marketing/hello.j2"] = "Hello {{ name }}"
+    library = _library(tmp_path, files, NO_COST_MODEL, pool)
+    for template_id, data in (("marketing/urlize", {}), ("marketing/stall", {"stall": Stall()})):
+        started = time.monotonic()
+        with pytest.raises(TemplateError, match=r"longer than 0.5 s \(stopped at 0.75 s\)"):
+            library.render(template_id, data)
+        assert time.monotonic() - started < 1.0
+    assert library.render("marketing/hello", {"name": "Ann"}).text == "Hello Ann"
+
+
+def test_the_time_bound_holds_on_every_thread(tmp_path: Path, pool: RenderPool) -> None:
+    # Batch runners and web requests render off the main thread, where no signal can reach.
+    library = _library(tmp_path, {"marketing/urlize.j2": URLIZE_BOMB}, NO_COST_MODEL, pool)
+    elapsed: dict[int, float] = {}
+
+    def run(index: int) -> None:
+        elapsed[index] = _timed_render(library, "marketing/urlize", {})
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(elapsed) == [0, 1, 2]
+    assert max(elapsed.values()) < 1.0, elapsed
+
+
+def test_a_render_that_kills_its_process_fails_alone(tmp_path: Path, pool: RenderPool) -> None:
+    files = {"marketing/crash.j2": "{{ crash.now() }}", "marketing/hello.j2": "Hi {{ name }}"}
+    library = _library(tmp_path, files, pool=pool)
+    with pytest.raises(TemplateError, match=r"the render process died \(exit code 3\)"):
+        library.render("marketing/crash", {"crash": Crash()})
+    assert library.render("marketing/hello", {"name": "Bo"}).text == "Hi Bo"
+
+
+def test_filters_are_charged_for_what_they_are_handed(tmp_path: Path) -> None:
+    files = {
+        "marketing/upper.j2": "{% for i in range(n) %}{{ text | upper | length }}{% endfor %}",
+        "marketing/length.j2": "{% for i in range(50) %}{{ text | length }}{% endfor %}",
+        "marketing/wrap.j2": "{{ text | wordwrap(10) | length }}",
+    }
+    library = _library(tmp_path, files, RenderLimits(max_filter_work=1000))
+    text = "x" * 100
+    assert library.render("marketing/upper", {"text": text, "n": 10}).text == "100" * 10
+    with pytest.raises(TemplateError, match="more than 1000 characters of work .*last: upper"):
+        library.render("marketing/upper", {"text": text, "n": 11})
+    assert library.render("marketing/length", {"text": text}).text == "100" * 50  # O(1): free
+    with pytest.raises(TemplateError, match="last: wordwrap"):  # textwrap costs 8 per character
+        library.render("marketing/wrap", {"text": "word " * 40})
+
+
+def test_filters_and_tests_refuse_input_over_the_value_cap(tmp_path: Path) -> None:
+    files = {
+        "marketing/upper.j2": "{{ text | upper }}",
+        "marketing/length.j2": "{{ text | length }}",
+        "marketing/lower.j2": "{{ text is lower }}",
+        "marketing/defined.j2": "{{ 'yes' if product.nope is undefined else 'no' }}",
+    }
+    library = _library(tmp_path, files, RenderLimits(max_value_size=1000))
+    long = {"text": "x" * 1001}
+    with pytest.raises(TemplateError, match="the 'upper' filter was handed 1001"):
+        library.render("marketing/upper", long)
+    with pytest.raises(TemplateError, match="the 'lower' test was handed 1001"):
+        library.render("marketing/lower", long)
+    assert library.render("marketing/length", long).text == "1001"
+    assert library.render("marketing/defined", {"product": {}}).text == "yes"
+
+
+def test_urlize_links_an_article_but_refuses_words_too_long_for_its_regex(tmp_path: Path) -> None:
+    library = _library(tmp_path, {"marketing/links.j2": "{{ text | urlize }}"})
+    article = ("See https://example.com/p?q=1 for details, or write to news@example.com. " * 1400)[
+        :100_000
+    ]
+    assert (
+        '<a href="https://example.com/p?q=1"'
+        in library.render("marketing/links", {"text": article}).text
+    )
+    with pytest.raises(TemplateError, match="urlize is quadratic .*the cap is 10000000"):
+        library.render("marketing/links", {"text": "(" + "x" * 4000 + ")"})
+
+
+def test_frozen_request_mappings_render_and_unsendable_data_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    library = _library(tmp_path, {"marketing/name.j2": "{{ product.name }}"})
+    frozen = {"product": MappingProxyType({"name": "Mug"})}
+    assert library.render("marketing/name", frozen).text == "Mug"
+    with pytest.raises(TemplateError, match="template variables must be plain data"):
+        library.render("marketing/name", {"product": {"name": threading.Lock()}})

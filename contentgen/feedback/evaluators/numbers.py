@@ -3,7 +3,7 @@
 "€49.99", "49.99 EUR" and "49,99 €" are the same price; "20%" and "20 percent" the same share;
 "three" and "3" the same number. An ambiguous "1,299" or "1.299" stands for both readings
 (thousands and decimals), and "2.5 million" for both 2.5 and 2500000, so a claim is grounded
-when any of its readings appears among the facts.
+when any of its readings appears among the facts. Numbers of any length compare exactly.
 """
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 from typing import Any, Literal
 
 _UNITS = {
@@ -49,6 +57,13 @@ _NUMBER_WITH_UNIT = re.compile(r"\d+(?:[.,]\d+)?[a-z]{1,3}", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
 _IDIOMS = re.compile(r"\b24/7\b")
 _TIME = re.compile(r"(?<![\w:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])")
+# The default context keeps 28 digits: "10^30 million" would round and a cent-rounded
+# difference of a 29-digit price raises InvalidOperation. Sums, products and rounding here are
+# exact instead (their digits are bounded by the text's length); only savings shares divide,
+# at a fixed precision, as they are rounded to a tenth of a percent anyway.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+_SHARE = Context(prec=34, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+_MAX_SPAN = 100_000
 
 Kind = Literal["price", "percent", "number"]
 
@@ -134,7 +149,7 @@ def number_claims(text: str, *, all_words: bool = False) -> list[NumberClaim]:
         values = _readings(m.group("num"))
         if m.group("mult"):
             factor = _MULTIPLIERS[m.group("mult").strip().lower()]
-            values |= {v * factor for v in values}
+            values |= {_EXACT.multiply(v, factor) for v in values}
         kind: Kind = "price" if m.group("cur") or m.group("cur2") else "number"
         if m.group("pct"):
             kind = "percent"
@@ -163,14 +178,29 @@ def _time_claim(match: re.Match[str]) -> NumberClaim:
 
 
 def _flatten(value: Any) -> Iterator[Any]:
-    if isinstance(value, Mapping):
-        for item in value.values():
-            yield from _flatten(item)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            yield from _flatten(item)
-    elif value is not None and not isinstance(value, bool):
-        yield value
+    """The leaves of nested facts, depth-first, without recursion (JSON nests arbitrarily deep)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(reversed(list(item)))
+        elif item is not None and not isinstance(item, bool):
+            yield item
+
+
+def _fact_number(item: int | float | Decimal) -> set[Decimal]:
+    """The value of a numeric fact; NaN and infinities state no number."""
+    if isinstance(item, int):
+        return {Decimal(item)}  # exact at any size (str() of a huge int is refused)
+    value = Decimal(repr(item)) if isinstance(item, float) else item
+    return {value} if value.is_finite() else set()
+
+
+def _fact_text(item: Any) -> str:
+    """A fact as text; ints through Decimal, which prints any number of digits."""
+    return str(Decimal(item)) if isinstance(item, int) else str(item)
 
 
 @dataclass(frozen=True)
@@ -190,12 +220,11 @@ class FactIndex:
         values: set[Decimal] = set()
         texts: list[str] = []
         for item in _flatten(facts):
-            if isinstance(item, int | float):
-                values |= _safe(repr(item))
-                texts.append(str(item))
+            text = _fact_text(item)
+            texts.append(text)
+            if isinstance(item, int | float | Decimal):
+                values |= _fact_number(item)
             else:
-                text = str(item)
-                texts.append(text)
                 for claim in number_claims(text, all_words=True):
                     values |= claim.values
         if derived:
@@ -213,13 +242,24 @@ class FactIndex:
 
 
 def _derived(values: set[Decimal], limit: int = 40) -> set[Decimal]:
-    positive = sorted(v for v in values if v > 0)[:limit]
+    # Exact differences need as many digits as the values span; a Decimal fact such as
+    # 1E+999999999 (only Python callers can pass one) would need a billion.
+    positive = sorted(v for v in values if v > 0 and _span(v) <= _MAX_SPAN)[:limit]
     cent, whole, tenth = Decimal("0.01"), Decimal("1"), Decimal("0.1")
     out: set[Decimal] = set()
     for high in positive:
         for low in positive:
             if low < high:
-                out.add((high - low).quantize(cent, ROUND_HALF_UP))
-                share = (high - low) / high * 100
-                out |= {share.quantize(whole, ROUND_HALF_UP), share.quantize(tenth, ROUND_HALF_UP)}
+                saved = _EXACT.subtract(high, low)
+                out.add(saved.quantize(cent, context=_EXACT))
+                share = _SHARE.multiply(_SHARE.divide(saved, high), 100)
+                out |= {
+                    share.quantize(whole, context=_SHARE),
+                    share.quantize(tenth, context=_SHARE),
+                }
     return out
+
+
+def _span(value: Decimal) -> int:
+    """How many digit positions a value covers, from its leading digit down to its last."""
+    return max(value.adjusted(), 0) - min(int(value.as_tuple().exponent), 0)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, get_args
 
 from contentgen import Candidate, Generator, ModelInfo, Prompt, Task, hookimpl
 from contentgen.channels import CHANNELS
 
-PHRASES = {
+Season = Literal["winter", "spring", "summer", "autumn"]
+PHRASES: dict[str, tuple[str, ...]] = {
     "winter": ("Cosy up with", "Warm days ahead with", "Winter-ready:"),
     "spring": ("Fresh for spring:", "Step into spring with", "New season, new"),
     "summer": ("Summer essential:", "Sun's out, time for", "Made for long days:"),
@@ -25,6 +26,8 @@ class PhrasebookGenerator(Generator):
     version: ClassVar[str] = "0.2.0"
     tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
     options: ClassVar[dict[str, Any]] = {"season": "winter", "batch_size": 128}
+    # `--param season=summer` overrides the configured season for one request.
+    extra_params: ClassVar[dict[str, Any]] = {"season": Season}
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """One phrase per variant, picked by seed, fitted to the channel's fields."""
@@ -35,7 +38,7 @@ class PhrasebookGenerator(Generator):
         if season not in PHRASES:
             from contentgen import ValidationError
 
-            raise ValidationError("params.season", f"unknown season {season!r}", PHRASES)
+            raise ValidationError("params.season", f"unknown season {season!r}", get_args(Season))
         phrases = PHRASES[season]
         pick = hashlib.sha256(f"{prompt.seed}:{index}".encode()).digest()[0] % len(phrases)
         product = prompt.data.get("product", {})
