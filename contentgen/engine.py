@@ -1,46 +1,41 @@
-"""The engine: the only orchestration code. validate -> route -> render -> generate -> check -> store."""
+"""The engine: the only code that sequences work. validate -> route -> render -> generate -> check
+-> store, through one streaming entry (`Engine.stream`) that single requests, lists and batch
+jobs all use."""
 
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen import requests_io
-from contentgen.channels import CHANNELS
+from contentgen.checks.base import Evaluator
+from contentgen.checks.rerank import Reranker, best_of_for
 from contentgen.config import Settings, load_settings
-from contentgen.drafts import (
-    DraftContext,
-    evaluate_drafts,
-    example_facts,
-    parse_candidate,
-    shorten_draft,
-)
-from contentgen.errors import ContentgenError, GeneratorError, ValidationError
-from contentgen.evaluation import Evaluator
-from contentgen.generator import Generator
+from contentgen.drafts import DraftContext, example_facts
+from contentgen.engine_queries import RatingsAndQueries
+from contentgen.errors import ContentgenError, GeneratorError
+from contentgen.generation import Generation, by_generator, chunks, widen
 from contentgen.ids import new_id
 from contentgen.plugins import PluginSet, load_plugins
 from contentgen.registry import GeneratorRegistry
+from contentgen.retry import RetryPolicy
 from contentgen.routing import plan_route
+from contentgen.tasks.registry import TaskRegistry
 from contentgen.templates import TemplateLibrary
 from contentgen.types import (
     BaseRequest,
-    Candidate,
-    MarketingRequest,
-    Output,
-    Prompt,
-    Rating,
+    JobItem,
+    JobRun,
     Result,
-    StatRow,
+    RowRequest,
     Task,
 )
-from contentgen.work import Produced, Work, build_prompt, finish_work, to_result
+from contentgen.work import Work, outputs_of, payload_of, result_of
 
 if TYPE_CHECKING:
     from contentgen.batch import BatchRun
@@ -49,9 +44,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHARED_OPTIONS = ("cache_dir", "device", "torch_threads")
+WINDOW = 256  # requests prepared (and so validated) together before any of them generates
+Positioned = tuple[int, Result]  # a result and the position of its request in the input
 
 
-class Engine:
+class Engine(RatingsAndQueries):
     """Routes requests to generators, checks the outputs and stores them with provenance."""
 
     def __init__(
@@ -62,12 +59,15 @@ class Engine:
         store: Store | None = None,
         evaluators: Sequence[Evaluator] | None = None,
     ) -> None:
-        self.settings = settings
         self.plugins = plugins
+        self.tasks = TaskRegistry(plugins.tasks.values())
+        # Routes for plugin tasks are only known now: fill in defaults, refuse unknown tasks.
+        self.settings = settings.with_task_routes(self.tasks.default_routes())
         self.registry = GeneratorRegistry(
             plugins.generators,
             self._generator_options(),
             untrusted=set(settings.untrusted_generators),
+            modalities={t.name: t.modality for t in self.tasks},
         )
         self.templates = TemplateLibrary.with_builtins(
             settings.template_dirs, plugins.template_dirs
@@ -77,11 +77,14 @@ class Engine:
 
             # `bandit = true` names no arms: the router, `bandit show` and the report all read
             # these settings, so the default arms are fixed here once.
-            self.settings = settings.with_overrides(bandit_arms=default_arms(self.templates))
+            arms = default_arms(self.templates, self.tasks.names())
+            self.settings = self.settings.with_overrides(bandit_arms=arms)
         self._store = store
         self.evaluators: list[Evaluator] = list(
             evaluators if evaluators is not None else self._default_evaluators()
         )
+        self.retry = RetryPolicy.from_settings(self.settings)
+        self.generation = Generation(self.registry, self.retry, lambda: self.reranker)
 
     @classmethod
     def from_config(
@@ -115,11 +118,19 @@ class Engine:
 
     def _default_evaluators(self) -> list[Evaluator]:
         found = list(self.plugins.evaluators)
+        if self.settings.stereotype_gate:  # the stereotype check is advisory unless asked
+            from contentgen.checks.stereotypes import with_stereotype_gate
+
+            found = with_stereotype_gate(found)
         if self.settings.brand_kit is not None:
-            from contentgen.feedback.evaluators import brand_evaluator
+            from contentgen.checks.defaults import brand_evaluator
 
             found.append(brand_evaluator(self.settings.brand_kit))
-        return found
+        from contentgen.checks.copying import copying_evaluator
+
+        # Only when a reference corpus is registered or a tuned adapter names its training file.
+        copying = copying_evaluator(self.settings)
+        return [*found, copying] if copying is not None else found
 
     @property
     def store(self) -> Store:
@@ -135,7 +146,14 @@ class Engine:
         """The feedback loop's arm router (used when Settings.bandit is on)."""
         from contentgen.feedback.bandit import BanditRouter
 
-        return BanditRouter(self.settings, self.store, self.templates, self.registry)
+        return BanditRouter(
+            self.settings, self.store, self.templates, self.registry, tasks=self.tasks
+        )
+
+    @cached_property
+    def reranker(self) -> Reranker:
+        """The best-of-n reranker (used when Settings.rerank is on; its model loads on first use)."""
+        return Reranker.load(self.settings.data_dir)
 
     def close(self) -> None:
         """Release models and database connections."""
@@ -159,17 +177,134 @@ class Engine:
     def generate_many(
         self, requests: Sequence[BaseRequest], *, job_id: str | None = None
     ) -> list[Result]:
-        """Generate for many requests at once (grouped into model batches) and store each."""
-        produced = self.persist(self.produce(requests), job_id=job_id)
-        results = [to_result(p) for p in produced]
+        """Generate for many requests at once (grouped into model batches) and store each.
+
+        Every request is validated before any generates; results come in the requests' order.
+        """
+        job = JobRun(job_id, None, requests[0].task) if job_id and requests else None
+        found = dict(self._stream(requests, job=job, window=max(1, len(requests))))
+        results = [found[i] for i in range(len(requests))]
         if (
             len(results) == 1
             and results[0].notes
-            and not results[0].outputs
-            and not results[0].rejected
+            and not (results[0].outputs or results[0].rejected)
         ):
             raise GeneratorError(results[0].notes[0])
         return results
+
+    def stream(
+        self,
+        requests: Iterable[BaseRequest | RowRequest],
+        *,
+        job: JobRun | None = None,
+        store: bool = True,
+        window: int = WINDOW,
+    ) -> Iterator[Result]:
+        """Generate, check and store requests as they come; yield each Result once committed.
+
+        The one pipeline behind generate, generate_many and batch jobs. Requests are prepared a
+        window at a time: a plain request's input error is raised before its window generates,
+        a batch row's (`RowRequest`) becomes that row's failure. Each window is grouped into
+        model batches by generator and prompt length, and each model batch's results, with the
+        rows' statuses in `job`, are committed in one transaction (results of rows another run
+        already finished are not yielded). Results come in commit order. `store=False` runs the
+        same pipeline and stores nothing (a dry run's calibration).
+        """
+        for _, result in self._stream(requests, job=job, store=store, window=window):
+            yield result
+
+    def _stream(
+        self,
+        requests: Iterable[BaseRequest | RowRequest],
+        *,
+        job: JobRun | None,
+        store: bool = True,
+        window: int = WINDOW,
+    ) -> Iterator[Positioned]:
+        items = enumerate(requests)
+        while chunk := list(islice(items, max(1, window))):
+            works, failed = self._prepare_window(chunk, job)
+            if failed:
+                yield from self._commit_results(failed, {}, {}, job, store)
+            for batch in self._model_batches(works):
+                self.generation.run([w for _, w in batch])
+                yield from self._commit(batch, job, store)
+
+    def _prepare_window(
+        self, chunk: Sequence[tuple[int, BaseRequest | RowRequest]], job: JobRun | None
+    ) -> tuple[list[tuple[int, Work]], list[Positioned]]:
+        """Prepare a window's requests; a batch row that cannot be prepared fails on its own."""
+        works: list[tuple[int, Work]] = []
+        failed: list[Positioned] = []
+        for position, entry in chunk:
+            if isinstance(entry, BaseRequest):
+                works.append((position, self.prepare(entry)))
+                continue
+            error = entry.error
+            if entry.request is not None and error is None:
+                try:
+                    works.append((position, self.prepare(entry.request, item=entry.item)))
+                    continue
+                except ContentgenError as exc:
+                    error = f"{entry.item.where}: {exc}"
+            failed.append((position, self._row_failure(entry.item, error, job)))
+        return works, failed
+
+    @staticmethod
+    def _row_failure(item: JobItem, error: str | None, job: JobRun | None) -> Result:
+        if job is None:
+            raise ValueError("batch rows (RowRequest) are streamed with the job they belong to")
+        note = error or f"{item.where}: no request"
+        return Result(request_id=new_id(), task=job.task, outputs=(), notes=(note,), item=item)
+
+    def _model_batches(self, works: Sequence[tuple[int, Work]]) -> Iterator[list[tuple[int, Work]]]:
+        """Works grouped by generator, similar prompt lengths together, at most a batch each."""
+        position = {id(w): p for p, w in works}
+        for gid, group in by_generator([w for _, w in works]).items():
+            ordered = sorted(group, key=lambda w: w.prompt_chars)
+            for chunk in chunks(ordered, self._batch_size(gid)):
+                yield [(position[id(w)], w) for w in chunk]
+
+    def _batch_size(self, generator_id: str) -> int:
+        try:
+            return max(1, self.registry.get(generator_id).max_batch_size())
+        except Exception:  # a generator that cannot be built fails per work when it loads
+            return 1
+
+    def _commit(
+        self, batch: Sequence[tuple[int, Work]], job: JobRun | None, store: bool
+    ) -> Iterator[Positioned]:
+        """Turn a model batch's works into results and commit them together."""
+        results: list[Positioned] = []
+        payloads: dict[str, Mapping[str, Any]] = {}
+        images: dict[str, bytes] = {}
+        for position, work in batch:
+            info = None if work.error else self.registry.get(work.generator_id).model_info()
+            outputs, found = outputs_of(work, self.registry.spec(work.generator_id), info)
+            results.append((position, result_of(work, outputs)))
+            payloads[work.request_id] = payload_of(work)
+            images.update(found)
+        yield from self._commit_results(results, payloads, images, job, store)
+
+    def _commit_results(
+        self,
+        results: Sequence[Positioned],
+        payloads: Mapping[str, Mapping[str, Any]],
+        images: Mapping[str, bytes],
+        job: JobRun | None,
+        store: bool,
+    ) -> Iterator[Positioned]:
+        if not store:
+            yield from results
+            return
+        from contentgen.storage.commit import commit_results
+
+        stored = commit_results(
+            self.store, [r for _, r in results], payloads=payloads, images=images, job=job
+        )
+        for (position, _), result in zip(results, stored, strict=True):
+            if result is not None:
+                yield position, result
 
     def batch(
         self,
@@ -187,6 +322,7 @@ class Engine:
         Options: key, channel, generator, params, retry_failed, out, input_format, max_field_chars,
         window, backend ("local" | "ray"), workers, engine_factory (see contentgen.batch.run_batch).
         """
+        # The one call from the engine up to the batch layer, which never imports the engine.
         from contentgen.batch import run_batch
 
         return run_batch(
@@ -200,247 +336,39 @@ class Engine:
             **options,
         )
 
-    def prepare(self, request: BaseRequest) -> Work:
+    def prepare(self, request: BaseRequest, *, item: JobItem | None = None) -> Work:
         """Validate routing and render the prompt: every input error surfaces here, before loading."""
-        if not isinstance(request, BaseRequest):
-            raise ValidationError(
-                "request", f"expected a request object, got {type(request).__name__}"
-            )
+        task = self.tasks.spec_for(request)
         if (
             self.settings.bandit
         ):  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
             request = self.bandit.route(request)
-        plan = plan_route(request, self.settings, self.registry, self.templates)
-        variables = requests_io.prompt_variables(request)
+        plan = plan_route(request, self.settings, self.registry, self.templates, task)
+        variables = requests_io.prompt_variables(request, task)
         rendered = self.templates.render(plan.template_id, variables) if plan.template_id else None
-        channel = request.channel if isinstance(request, MarketingRequest) else None
+        output = task.output_spec(request)
         prompt_text = rendered.text if rendered else str(variables.get("prompt", ""))
         ctx = DraftContext(
             task=request.task,
-            channel=channel,
+            channel=output.name if output is not None else None,
             facts=variables,
+            fact_fields=frozenset(task.fact_fields),
             prompt="\n".join(filter(None, [rendered.system if rendered else None, prompt_text])),
             evaluators=self.evaluators,
             example_facts=example_facts(rendered.template.meta.get("examples", []), variables)
             if rendered
             else (),
+            output=output,
+            examples=rendered.examples if rendered else (),
         )
-        return Work(request, new_id(), plan, variables, rendered, ctx, plan.generator_id)
-
-    def produce(self, requests: Sequence[BaseRequest]) -> list[Produced]:
-        """Run requests through generation and checks without storing them."""
-        works = [self.prepare(r) for r in requests]
-        self.run(works)
-        return [self.finish(w) for w in works]
-
-    def run(self, works: Sequence[Work]) -> None:
-        """Generate until every work has its outputs, repairing within the configured attempts."""
-        best_of = None
-        if self.settings.rerank:  # feedback loop: best-of-n (contentgen/feedback/reranker.py)
-            from contentgen.feedback.reranker import BestOf
-
-            best_of = BestOf.widen(works, self.settings)
-        attempts = max(1, self.settings.repair_attempts)
-        for attempt in range(attempts):
-            pending = [w for w in works if w.needed]
-            if not pending:
-                break
-            if attempt > 0:
-                # Regenerating only helps when sampling; greedy output would repeat itself.
-                pending = [w for w in pending if float(w.plan.params.get("temperature", 0.8)) > 0]
-            groups: dict[str, list[Work]] = defaultdict(list)
-            for work in pending:
-                groups[work.generator_id].append(work)
-            for generator_id, group in groups.items():
-                self._generate_group(generator_id, group, attempt)
-        for work in works:
-            self._shorten_rejected(work)
-            self._summary_fallback(work)
-        if best_of is not None:
-            best_of.select()
-
-    def _loaded(self, work: Work) -> Generator | None:
-        started = time.perf_counter()
-        try:
-            generator = self.registry.get(work.generator_id)
-            generator.load()
-            return generator
-        except Exception as exc:  # any plugin failure: fall back or report, never crash the batch
-            fallback = work.plan.fallback_id
-            if fallback and fallback != work.generator_id and work.fallback_from is None:
-                log.warning(
-                    "generator %s failed to load (%s); using fallback %s",
-                    work.generator_id,
-                    exc,
-                    fallback,
-                )
-                work.fallback_from, work.generator_id = work.generator_id, fallback
-                return self._loaded(work)
-            work.error = (
-                f"generator {work.generator_id} failed to load: {type(exc).__name__}: {exc}"
-            )
-            return None
-        finally:
-            work.load_s += time.perf_counter() - started
-
-    def _generate_group(self, generator_id: str, group: list[Work], attempt: int) -> None:
-        ready: dict[str, list[Work]] = defaultdict(list)
-        for work in group:
-            if self._loaded(work) is not None:
-                ready[work.generator_id].append(work)
-        for gid, works in ready.items():
-            generator = self.registry.get(gid)
-            ordered = sorted(works, key=lambda w: len(w.rendered.text) if w.rendered else 0)
-            size = max(1, generator.max_batch_size())
-            for start in range(0, len(ordered), size):
-                chunk = ordered[start : start + size]
-                prompts = [build_prompt(w, attempt) for w in chunk]
-                started = time.perf_counter()
-                try:
-                    candidates = self._call(generator, prompts)
-                except ContentgenError as exc:
-                    for work in chunk:
-                        work.error = str(exc)
-                    continue
-                except Exception as exc:
-                    for work in chunk:
-                        work.error = f"generator {gid} failed: {type(exc).__name__}: {exc}"
-                    continue
-                elapsed = time.perf_counter() - started
-                total = sum(len(c) for c in candidates) or 1
-                for work, prompt, cands in zip(chunk, prompts, candidates, strict=True):
-                    self._accept(work, prompt, cands, elapsed / total)
-
-    def _call(self, generator: Generator, prompts: list[Prompt]) -> list[list[Candidate]]:
-        from contentgen.isolation import call_generator
-
-        candidates = call_generator(
-            generator,
-            prompts,
-            timeout_s=self.settings.generator_timeout_s,
-            retries=self.settings.generator_retries,
+        work = Work(
+            request, new_id(), plan, variables, rendered, ctx, plan.generator_id, task, item
         )
-        if len(candidates) != len(prompts):
-            raise GeneratorError(
-                f"generator {generator.id} returned {len(candidates)} results for {len(prompts)} prompts"
-            )
-        return candidates
-
-    def _accept(
-        self, work: Work, prompt: Prompt, candidates: list[Candidate], share: float
-    ) -> None:
-        drafts = [parse_candidate(c, work.ctx, prompt.seed or 0, share) for c in candidates]
-        drafts = evaluate_drafts(drafts, work.ctx)
-        for draft in drafts:
-            if draft.reason is None and len(work.accepted) < work.request.n:
-                work.accepted.append(draft)
-            elif draft.reason is not None:
-                work.rejected.append(draft)
-
-    def _shorten_rejected(self, work: Work) -> None:
-        if not work.needed or work.ctx.spec is None:
-            return
-        keep = []
-        for draft in work.rejected:
-            if work.needed and draft.length_only:
-                fixed = shorten_draft(draft, work.ctx)
-                if not fixed.problems:
-                    fixed = evaluate_drafts([fixed], work.ctx)[0]
-                if fixed.reason is None:
-                    work.accepted.append(fixed)
-                    continue
-            keep.append(draft)
-        work.rejected = keep
-
-    def _summary_fallback(self, work: Work) -> None:
-        if not (work.plan.check_fallback and work.needed and work.plan.fallback_id):
-            return
-        work.fallback_from, work.generator_id, work.error = (
-            work.generator_id,
-            work.plan.fallback_id,
-            None,
-        )
-        self._generate_group(work.generator_id, [work], 0)
-
-    # -- results and storage -------------------------------------------------------------------
-
-    def finish(self, work: Work) -> Produced:
-        """Turn a finished work into outputs with ids and provenance."""
-        info = self.registry.get(work.generator_id).model_info() if not work.error else None
-        return finish_work(work, self.registry.spec(work.generator_id), info)
-
-    def persist(self, produced: Iterable[Produced], *, job_id: str | None = None) -> list[Produced]:
-        """Store each request with its outputs, one transaction per request; returns them as stored."""
-        stored = []
-        for item in produced:
-            outputs = self.store.save_result(
-                request_id=item.request_id,
-                task=item.task,
-                payload={**item.payload, **({"error": item.error} if item.error else {})},
-                outputs=item.outputs,
-                images=item.images,
-                job_id=job_id,
-            )
-            stored.append(replace(item, outputs=tuple(outputs)))
-        return stored
-
-    # -- ratings and queries ---------------------------------------------------------------------
-
-    def rate(
-        self,
-        output_id: str,
-        *,
-        rater: str,
-        score: int | None = None,
-        thumb: bool | str | None = None,
-        comment: str | None = None,
-        edited_text: str | None = None,
-        source: str = "api",
-    ) -> list[Rating]:
-        """Rate an output: any of a 1-5 score, thumbs up/down, a comment and an edited final text."""
-        from contentgen.ratings import rating_rows
-
-        rows = rating_rows(
-            score=score, thumb=thumb, comment=comment, edited_text=edited_text, rater=rater
-        )
-        return [self.store.add_rating(output_id, rater=rater, source=source, **row) for row in rows]
-
-    def compare(
-        self, first_id: str, second_id: str, *, preferred: str, rater: str, source: str = "api"
-    ) -> Rating:
-        """Record that `rater` prefers one of two outputs of the same task."""
-        from contentgen.ratings import check_preference
-
-        first, second = self.store.get_outputs([first_id, second_id])
-        check_preference(first, second, preferred, rater)
-        return self.store.add_rating(
-            first_id,
-            rater=rater,
-            kind="preference",
-            other_output_id=second_id,
-            preferred_output_id=preferred,
-            source=source,
-        )
-
-    def get_output(self, output_id: str) -> Output:
-        """One stored output."""
-        return self.store.get_output(output_id)
-
-    def list_outputs(self, **filters: Any) -> list[Output]:
-        """Stored outputs, newest first (see Store.list_outputs for filters)."""
-        return self.store.list_outputs(**filters)
-
-    def ratings(self, output_id: str | None = None) -> list[Rating]:
-        """Ratings of one output, or all."""
-        return self.store.ratings(output_id)
-
-    def stats(self, by: str = "template") -> list[StatRow]:
-        """Output, rating and rejection counts grouped by template, generator, task, channel or model."""
-        return self.store.stats(by)
-
-    def channels(self) -> list[str]:
-        """The marketing channels contentgen knows."""
-        return sorted(CHANNELS)
+        if self.settings.rerank and task.variant_field is not None:  # best-of-n for the reranker
+            best_of = best_of_for(request, self.settings)
+            if best_of > request.n:
+                widen(work, best_of)
+        return work
 
     def with_settings(self, **changes: Any) -> Engine:
         """A new engine sharing plugins, with some settings changed."""

@@ -104,3 +104,18 @@ class TrainingError(ContentgenError):
 
 class DatasetNotAvailableError(ContentgenError):
     """A sample data set is not on this machine and could not be fetched from its package."""
+
+
+class BiasFoundError(ContentgenError):
+    """A bias audit found a significant difference (`contentgen audit bias --fail-on-bias`)."""
+
+    exit_code = 5
+
+    def __init__(self, flagged: Iterable[object]) -> None:
+        self.flagged = tuple(flagged)
+        names = [
+            f"{getattr(e, 'generator', '?')} {getattr(e, 'attribute', '?')}/"
+            f"{getattr(e, 'measure', '?')}"
+            for e in self.flagged
+        ]
+        super().__init__(f"bias found: {len(names)} significant difference(s): {', '.join(names)}")

@@ -6,18 +6,28 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contentgen.errors import ValidationError
-from contentgen.types import Candidate, Modality, ModelInfo, Prompt, Task
+from contentgen.types import Candidate, Modality, ModelInfo, Prompt, PromptError, Task
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class Generator(ABC):
     """Base class of every generator; the engine does ids, timing, storage, retries and errors.
 
-    Subclasses set `id` ("<plugin>:<name>"), `modality`, `tasks` and `options` (the keyword
-    arguments `__init__` accepts with their defaults), implement `_load()` (import heavy
-    libraries there, never at module import) and `generate()`.
+    Subclasses set `id` ("<plugin>:<name>"), `modality`, `tasks` and `Options`, implement
+    `_load()` (import heavy libraries there, never at module import) and `generate()`.
+
+    Options: `Options` is a pydantic model whose fields are the keyword arguments `__init__`
+    accepts (types, ranges, `Literal` choices, defaults and descriptions; base it on
+    `contentgen.generator_options.GeneratorOptions`). Construction validates them, so a bad
+    value fails before anything loads, as a ValidationError naming the option and the valid
+    choices; the result is `self.settings` (the model) and `self.config` (a dict of it).
+    `options` (name -> default) is derived from it. A generator that declares only a plain
+    `options = {name: default}` dict still works: any value is accepted for a known name.
 
     Sampling parameters: every generator accepts the common ones (`contentgen.sampling.
     SamplingParams`: temperature, top_p, top_k, max_new_tokens, stop, ...), read from the
@@ -32,11 +42,28 @@ class Generator(ABC):
     modality: ClassVar[Modality] = "text"
     tasks: ClassVar[frozenset[Task]] = frozenset()
     description: ClassVar[str] = ""
+    Options: ClassVar[type[BaseModel] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
     extra_params: ClassVar[Mapping[str, Any]] = {}
+    # The validated Options instance; a subclass narrows the type (`settings: MyOptions`).
+    settings: Any
+    config: dict[str, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__
+        if own.get("Options") is not None:
+            from contentgen.generator_options import option_defaults
+
+            cls.options = option_defaults(own["Options"])
+        elif "options" in own:  # a plain dict below a typed parent: the dict is the contract
+            cls.Options = None
 
     def __init__(self, **options: Any) -> None:
-        self.config = parse_options(type(self), options)
+        from contentgen.generator_options import option_values, validate_options
+
+        self.settings = validate_options(type(self), options)
+        self.config = option_values(self.settings)
         self._loaded = False
         self._load_lock = threading.Lock()
 
@@ -58,8 +85,13 @@ class Generator(ABC):
         """Do the actual loading; override when there is something to load."""
 
     @abstractmethod
-    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
-        """Return, for each prompt in order, `prompt.n` candidates."""
+    def generate(self, prompts: Sequence[Prompt]) -> Sequence[Sequence[Candidate] | PromptError]:
+        """Return, for each prompt in order, `prompt.n` candidates.
+
+        A prompt that cannot be served may get a `PromptError` instead: its request fails with
+        that message and the other prompts keep their candidates. Raising fails the whole call,
+        which the engine then retries prompt by prompt.
+        """
 
     def model_info(self) -> ModelInfo:
         """Which model this generator runs (for provenance)."""
@@ -69,19 +101,16 @@ class Generator(ABC):
         """How many prompts the engine may pass to one `generate()` call."""
         return int(self.config.get("batch_size", 8))
 
+    def continues_answer(self) -> bool:
+        """True when `generate()` continues `Prompt.prefill`, the assistant's answer so far.
+
+        Only such a generator writes a channel field by field (`contentgen.fields`); the others
+        write the whole answer. Asked after `load()`, so it may depend on the loaded model.
+        """
+        return False
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release models and memory."""
-
-
-def parse_options(cls: type[Generator], given: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge `given` over the class's option defaults; unknown names are a clear error."""
-    unknown = set(given) - set(cls.options)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise ValidationError(
-            f"generators.{cls.id}.{name}", "is not an option of this generator", cls.options
-        )
-    return {**cls.options, **given}
 
 
 GeneratorFactory = Callable[..., Generator]

@@ -39,7 +39,20 @@ def register_evaluators(register: Callable[[Any], None]) -> None:
     `evaluate(items: Sequence[EvalInput]) -> list[Evaluation]` (one verdict per item, in order).
 
     Every output is evaluated and the verdicts are stored beside it; a failed verdict of a gating
-    evaluator rejects the output. See contentgen.evaluation.Evaluator.
+    evaluator rejects the output. See contentgen.checks.base.Evaluator.
+    """
+
+
+@hookspec
+def register_tasks(register: Callable[[Any], None]) -> None:
+    """Register tasks: call `register(spec)` once per `contentgen.tasks.spec.TaskSpec`.
+
+    A spec names the task (snake_case, unique: two plugins claiming one name fail start-up naming
+    both), its request type (a frozen dataclass subclassing `BaseRequest`, whose fields become
+    the options of `contentgen generate TASK`), its default route and template, its fact and
+    redacted fields, and how a batch row maps to a request. Each spec is checked against its own
+    `example` when registered; a spec that fails is recorded as the plugin's error. Put the task's
+    templates in a folder registered with `register_template_dirs` (`<task>/<name>.j2`).
     """
 
 
@@ -47,4 +60,5 @@ HOOK_NAMES: tuple[str, ...] = (
     "register_generators",
     "register_template_dirs",
     "register_evaluators",
+    "register_tasks",
 )

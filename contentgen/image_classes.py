@@ -2,6 +2,7 @@
 
 A prompt that names none of a model's classes is refused with the classes listed, unless the
 request opts in to the nearest class (`match="nearest"`), whose similarity is then recorded.
+Colour words are `contentgen.image_colours`' job.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from contentgen.image_classes import check_match_mode, plan_class
 
 if TYPE_CHECKING:
     from contentgen.registry import GeneratorRegistry
-    from contentgen.types import ImageRequest
+    from contentgen.tasks.image import ImageRequest
 
 MIN_SIDE = 8
 

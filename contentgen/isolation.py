@@ -1,7 +1,7 @@
-"""Running generators so a bad one cannot take the host down: timeouts, retries, process isolation.
+"""Running generators so a bad one cannot take the host down: timeouts and process isolation.
 
-`call_generator` runs `generate()` with a per-call timeout and retries transient failures with
-exponential backoff. In-process timeouts use a worker thread; Python cannot kill a thread, so a
+`call_once` runs `generate()` with a per-call timeout (the retries around it are
+`contentgen.retry`'s). In-process timeouts use a worker thread; Python cannot kill a thread, so a
 generator that hangs keeps its thread (and its CPU/GPU) until it returns, and later calls to that
 generator fail fast instead of piling up. For generators you do not trust, `isolated_class` wraps
 the class so it runs in a child process (multiprocessing "spawn"): a crash, `os._exit`, segfault
@@ -16,15 +16,14 @@ import logging
 import multiprocessing
 import signal
 import threading
-import time
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from contentgen.errors import GeneratorError, ModelNotAvailableError, TransientGeneratorError
 from contentgen.generator import Generator
-from contentgen.types import Candidate, ModelInfo, Prompt
+from contentgen.types import Candidate, ModelInfo, Prompt, PromptError
 
 logger = logging.getLogger(__name__)
 
@@ -32,52 +31,8 @@ _busy: weakref.WeakKeyDictionary[Generator, threading.Thread] = weakref.WeakKeyD
 _busy_lock = threading.Lock()
 
 
-def call_generator(
-    generator: Generator,
-    prompts: Sequence[Prompt],
-    timeout_s: float | None = None,
-    retries: int = 2,
-    backoff_s: float = 0.5,
-    *,
-    max_backoff_s: float = 8.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[list[Candidate]]:
-    """`generator.generate(prompts)` with a timeout, retrying only transient failures and timeouts.
-
-    Waits `backoff_s * 2**attempt` (capped at `max_backoff_s`) between attempts. Anything that is
-    not a TransientGeneratorError or TimeoutError fails at once as a GeneratorError naming the
-    generator; a malformed result (wrong number of lists, non-Candidate items) is one too.
-    """
-    attempts = max(0, retries) + 1
-    last: Exception | None = None
-    for attempt in range(attempts):
-        if attempt:
-            delay = min(max_backoff_s, backoff_s * 2 ** (attempt - 1))
-            logger.warning(
-                "generator %s: %s; retry %d/%d in %.2f s",
-                generator.id,
-                last,
-                attempt,
-                retries,
-                delay,
-            )
-            sleep(delay)
-        try:
-            return _checked(generator, prompts, _call_once(generator, prompts, timeout_s))
-        except (TransientGeneratorError, TimeoutError) as exc:
-            last = exc
-        except GeneratorError:
-            raise
-        except Exception as exc:
-            raise GeneratorError(
-                f"generator {generator.id} failed: {type(exc).__name__}: {exc}"
-            ) from exc
-    raise GeneratorError(
-        f"generator {generator.id} failed after {attempts} attempt(s): {last}"
-    ) from last
-
-
-def _call_once(generator: Generator, prompts: Sequence[Prompt], timeout_s: float | None) -> Any:
+def call_once(generator: Generator, prompts: Sequence[Prompt], timeout_s: float | None) -> Any:
+    """One `generate()` call, cut at `timeout_s` (in a thread, or the isolated child process)."""
     if isinstance(generator, IsolatedGenerator):
         return generator.generate_within(
             prompts, timeout_s if timeout_s is not None else generator.timeout_s
@@ -117,19 +72,25 @@ def _call_once(generator: Generator, prompts: Sequence[Prompt], timeout_s: float
     return box["result"]
 
 
-def _checked(generator: Generator, prompts: Sequence[Prompt], result: Any) -> list[list[Candidate]]:
+def checked(
+    generator: Generator, prompts: Sequence[Prompt], result: Any
+) -> list[list[Candidate] | PromptError]:
+    """The result of `generate()`, checked: per prompt a list of Candidates or a PromptError."""
     if not isinstance(result, list | tuple) or len(result) != len(prompts):
         size = len(result) if isinstance(result, list | tuple) else type(result).__name__
         raise GeneratorError(
             f"generator {generator.id} returned {size} results for {len(prompts)} prompts"
         )
     for group in result:
+        if isinstance(group, PromptError):
+            continue
         if not isinstance(group, list | tuple) or not all(isinstance(c, Candidate) for c in group):
             raise GeneratorError(
-                f"generator {generator.id} must return a list of Candidate lists per prompt, "
+                f"generator {generator.id} must return, per prompt, a list of Candidates "
+                "(or a PromptError), "
                 f"got {type(group).__name__} {_type_names(group)}"
             )
-    return [list(group) for group in result]
+    return [group if isinstance(group, PromptError) else list(group) for group in result]
 
 
 def _type_names(group: Any) -> list[str]:
@@ -177,7 +138,10 @@ def _child_main(
         try:
             result = generator.generate(prompts)
             plain = [
-                [dataclasses.replace(c, meta=_plain(c.meta)) for c in group] for group in result
+                group
+                if isinstance(group, PromptError)
+                else [dataclasses.replace(c, meta=_plain(c.meta)) for c in group]
+                for group in result
             ]
             conn.send(("ok", plain))
         except BaseException as exc:
@@ -237,13 +201,13 @@ class IsolatedGenerator(Generator):
             model_id=str(self.config.get("model", self.id)), backend="isolated"
         )
 
-    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
+    def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate] | PromptError]:
         """Generate in the child process with this class's `timeout_s`."""
         return self.generate_within(prompts, self.timeout_s)
 
     def generate_within(
         self, prompts: Sequence[Prompt], timeout_s: float | None
-    ) -> list[list[Candidate]]:
+    ) -> list[list[Candidate] | PromptError]:
         """Send prompts to the child and wait up to `timeout_s`; a crash or hang fails this call."""
         with self._lock:
             self._ensure_started()
@@ -345,7 +309,7 @@ def isolated_class(
     """
     attrs = {
         name: getattr(generator_cls, name)
-        for name in ("id", "version", "modality", "tasks", "description", "options")
+        for name in ("id", "version", "modality", "tasks", "description", "Options", "options")
     }
     attrs.update(
         target=generator_cls,

@@ -16,6 +16,7 @@ import pluggy
 from contentgen import hookspecs
 from contentgen.errors import PluginError
 from contentgen.generator import Generator, GeneratorSpec
+from contentgen.tasks.spec import TaskSpec
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "contentgen"
@@ -33,6 +34,7 @@ class PluginInfo:
     generators: tuple[str, ...] = ()
     template_dirs: tuple[str, ...] = ()
     evaluators: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
     error: str | None = None
     blocked: bool = False
 
@@ -46,6 +48,8 @@ class PluginSet:
     generators: dict[str, GeneratorSpec] = field(default_factory=dict)
     template_dirs: list[Path] = field(default_factory=list)
     evaluators: list[Any] = field(default_factory=list)
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    task_plugins: dict[str, str] = field(default_factory=dict)
 
 
 def _version_of(dist: metadata.Distribution | None) -> str:
@@ -65,7 +69,8 @@ def load_plugins(
     """Build the plugin manager, register every plugin that imports and validates, collect hooks.
 
     A plugin that fails to import, declares an unknown hook or raises while registering is
-    recorded with its error and skipped; two plugins claiming one generator id fail start-up.
+    recorded with its error and skipped; two plugins claiming one generator id or one task name
+    fail start-up.
     `extra` adds (name, plugin object) pairs directly, as tests and embedding apps do.
     """
     blocked_names = {b.strip() for b in blocked if b.strip()}
@@ -172,6 +177,7 @@ def _hook_results(plugins: PluginSet, hook_name: str, accept: Callable[[str, Any
                 "register_generators": "generators",
                 "register_template_dirs": "template_dirs",
                 "register_evaluators": "evaluators",
+                "register_tasks": "tasks",
             }[hook_name]
             merged: Any = tuple(getattr(info, attr)) + tuple(registered)
             plugins.infos[impl.plugin_name] = replace(info, **{attr: merged})
@@ -205,9 +211,24 @@ def _collect(plugins: PluginSet) -> None:
         plugins.evaluators.append(evaluator)
         return name
 
+    def accept_task(plugin: str, spec: Any) -> str:
+        if not isinstance(spec, TaskSpec):
+            raise TypeError(f"register() takes a contentgen.tasks.spec.TaskSpec, got {spec!r}")
+        owner = plugins.task_plugins.get(spec.name)
+        if owner is not None:
+            raise PluginError(
+                f"task {spec.name!r} is registered by both plugin {owner!r} and plugin "
+                f"{plugin!r}; block one with CONTENTGEN_BLOCK_PLUGINS"
+            )
+        spec.check()
+        plugins.tasks[spec.name] = spec
+        plugins.task_plugins[spec.name] = plugin
+        return spec.name
+
     _hook_results(plugins, "register_generators", accept_generator)
     _hook_results(plugins, "register_template_dirs", accept_dir)
     _hook_results(plugins, "register_evaluators", accept_evaluator)
+    _hook_results(plugins, "register_tasks", accept_task)
 
 
 def plugin_module(name: str, **hooks: Callable[..., None]) -> ModuleType:

@@ -10,6 +10,7 @@ from contentgen.unicode_text import require_unicode
 
 THUMBS = {"up": True, "down": False, "+1": True, "-1": False, "yes": True, "no": False}
 MAX_COMMENT = 10_000
+TIE = "tie"  # the `preferred` value of a comparison that found both outputs equally good
 
 
 def _rater(rater: str) -> str:
@@ -68,16 +69,38 @@ def rating_rows(
     return rows
 
 
-def check_preference(first: Output, second: Output, preferred: str, rater: str) -> None:
-    """A preference compares two different outputs of one task and names one of them."""
+def check_preference(
+    first: Output, second: Output, preferred: str | None, rater: str, *, distinct: bool = False
+) -> None:
+    """A preference compares two different outputs of one task and names one of them or a tie.
+
+    `preferred` None (or TIE) records a tie. With `distinct` (the review page), two outputs with
+    the same text cannot be preferred one over the other, only tied; preference exports skip
+    such pairs either way.
+    """
     _rater(rater)
     if first.id == second.id:
         raise ValidationError("second", "a preference needs two different outputs")
-    if first.task is not second.task:
+    if first.task != second.task:
         raise ValidationError(
-            "second", f"cannot compare a {first.task.value} output with a {second.task.value} one"
+            "second", f"cannot compare a {first.task} output with a {second.task} one"
         )
+    if preferred is None or preferred == TIE:
+        return
     if preferred not in (first.id, second.id):
         raise ValidationError(
-            "preferred", "must be one of the two compared outputs", [first.id, second.id]
+            "preferred",
+            "must be one of the two compared outputs, or 'tie'",
+            [first.id, second.id, TIE],
         )
+    if distinct and same_text(first.text, second.text):
+        raise ValidationError(
+            "second", "the two outputs have the same text; record a tie or compare others"
+        )
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """True when two texts are the same but for case and spacing."""
+    if a is None or b is None:
+        return False
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

@@ -8,7 +8,7 @@ from typing import Any
 
 from contentgen.errors import UnknownNameError, ValidationError
 from contentgen.generator import Generator, GeneratorSpec
-from contentgen.types import Task
+from contentgen.types import Modality, serves
 
 
 class GeneratorRegistry:
@@ -20,8 +20,16 @@ class GeneratorRegistry:
         options: Mapping[str, Mapping[str, Any]] | None = None,
         *,
         untrusted: frozenset[str] | set[str] = frozenset(),
+        modalities: Mapping[str, Modality] | None = None,
     ) -> None:
         self._specs = dict(specs)
+        # task -> modality, so a generator declaring ALL_TASKS serves the tasks of its modality
+        # (the engine passes its tasks'; without them, the built-in tasks' are known).
+        if modalities is None:
+            from contentgen.tasks.registry import builtin_tasks
+
+            modalities = {t.name: t.modality for t in builtin_tasks()}
+        self._modalities = dict(modalities)
         self._untrusted = frozenset(untrusted)
         self._options = {k: dict(v) for k, v in (options or {}).items()}
         self._instances: dict[str, Generator] = {}
@@ -42,17 +50,24 @@ class GeneratorRegistry:
         """All specs, sorted by id."""
         return [self._specs[i] for i in self.ids()]
 
-    def for_task(self, task: Task) -> list[GeneratorSpec]:
-        """The generators that declare support for `task`."""
-        return [s for s in self.specs() if task in s.tasks]
+    def handles(self, spec: GeneratorSpec, task: str) -> bool:
+        """Whether a generator serves `task`: it names the task, or ALL_TASKS of its modality."""
+        if task in spec.tasks:
+            return True
+        modality = self._modalities.get(task)
+        return serves(spec.tasks, task) and (modality is None or modality == spec.modality)
 
-    def check_supports(self, generator_id: str, task: Task) -> GeneratorSpec:
+    def for_task(self, task: str) -> list[GeneratorSpec]:
+        """The generators that serve `task`."""
+        return [s for s in self.specs() if self.handles(s, task)]
+
+    def check_supports(self, generator_id: str, task: str) -> GeneratorSpec:
         """The spec, after checking the generator handles `task`."""
         spec = self.spec(generator_id)
-        if task not in spec.tasks:
+        if not self.handles(spec, task):
             raise ValidationError(
                 "generator",
-                f"{generator_id!r} does not handle task {task.value!r}",
+                f"{generator_id!r} does not handle task {str(task)!r}",
                 [s.id for s in self.for_task(task)],
             )
         return spec

@@ -11,17 +11,15 @@ from contentgen.config import Route, Settings
 from contentgen.errors import ConfigError, TemplateError, ValidationError
 from contentgen.generator import GeneratorSpec
 from contentgen.registry import GeneratorRegistry
+from contentgen.tasks.spec import RouteChoice, TaskSpec
 from contentgen.templates import TemplateLibrary, template_id_parts
-from contentgen.types import (
-    BaseRequest,
-    ImageRequest,
-    MarketingRequest,
-    NewsSummaryRequest,
-    Task,
-)
+from contentgen.types import BaseRequest, Task
 
-EXTRACTIVE = "builtin:extractive"
 SAMPLING_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "stop")
+# Template front-matter keys that become the request's params: sampling values, which win over
+# the route's, and defaults, which a route or request param replaces.
+TEMPLATE_PARAMS = ("max_new_tokens", "stop")
+TEMPLATE_DEFAULTS = ("fields",)
 
 
 @dataclass(frozen=True)
@@ -33,18 +31,7 @@ class RoutePlan:
     params: Mapping[str, Any]
     seed: int
     fallback_id: str | None
-    check_fallback: bool = False  # "auto" summaries: use the fallback when checks fail
-
-
-def default_template(request: BaseRequest) -> str | None:
-    """The built-in template a request uses when nothing else is configured."""
-    if isinstance(request, MarketingRequest):
-        return f"marketing/{request.channel}"
-    if isinstance(request, NewsSummaryRequest):
-        return f"news_summary/{request.style}"
-    if request.task is Task.CUSTOMER_SERVICE:
-        return "customer_service/reply"
-    return None
+    check_fallback: bool = False  # e.g. "auto" summaries: use the fallback when checks fail
 
 
 def plan_route(
@@ -52,83 +39,88 @@ def plan_route(
     settings: Settings,
     registry: GeneratorRegistry,
     templates: TemplateLibrary,
+    spec: TaskSpec | None = None,
 ) -> RoutePlan:
-    """Decide generator, template, params and seed; every problem is reported before loading."""
+    """Decide generator, template, params and seed; every problem is reported before loading.
+
+    `spec` is the request's task (the engine passes its own; without it, the built-in tasks').
+    """
+    task = _spec(request, spec)
     route = settings.route(request.task)
-    generator_id = request.generator or route.generator
     # A generator the user named is never swapped for another: if it cannot run, the request fails.
-    fallback = route.fallback if request.generator is None else None
-    check_fallback = False
-    if isinstance(request, NewsSummaryRequest) and request.generator is None:
-        if request.method == "extractive":
-            generator_id, fallback = EXTRACTIVE, None
-        elif request.method == "auto" and generator_id != EXTRACTIVE:
-            fallback, check_fallback = EXTRACTIVE, True
-        elif request.method == "abstractive" and generator_id == EXTRACTIVE:
-            raise ValidationError(
-                "method",
-                "abstractive summaries need a language-model generator, not the extractive one",
-                [s.id for s in registry.for_task(request.task) if s.id != EXTRACTIVE],
-            )
-    spec = registry.check_supports(generator_id, request.task)
+    choice = RouteChoice(
+        request.generator or route.generator,
+        route.fallback if request.generator is None else None,
+        explicit=request.generator is not None,
+    )
+    if task.plan_hook is not None:
+        choice = task.plan_hook(request, choice, registry)
+    generator_id, fallback = choice.generator_id, choice.fallback_id
+    generator = registry.check_supports(generator_id, request.task)
     if fallback is not None and fallback not in registry.ids():
         fallback = None
-
-    template_id = request.template or (route.template if request.template is None else None)
-    if (
-        isinstance(request, MarketingRequest)
-        and template_id is not None
-        and request.template is None
-    ):
-        # A configured marketing template only applies to its own channel.
-        channel = templates.get(template_id).channel if templates.exists(template_id) else None
-        if channel is not None and channel != request.channel:
-            template_id = None
-    template_id = template_id or default_template(request)
+    template_id = _template_id(request, task, route, templates)
     template_meta: Mapping[str, Any] = {}
     if template_id is not None:
-        task, _ = template_id_parts(template_id)
-        if task is not request.task:
-            raise ValidationError(
-                "template",
-                f"{template_id!r} is a {task.value} template, not {request.task.value}",
-                templates.ids(request.task),
-            )
         info = templates.get(template_id)
-        template_meta = {k: info.meta[k] for k in ("max_new_tokens", "stop") if k in info.meta}
-        if (
-            isinstance(request, MarketingRequest)
-            and info.channel
-            and info.channel != request.channel
-        ):
-            raise ValidationError(
-                "template",
-                f"{template_id!r} writes for channel {info.channel!r}, not {request.channel!r}",
-                [t.id for t in templates.list(Task.MARKETING) if t.channel == request.channel],
-            )
-
+        template_meta = {
+            k: info.meta[k] for k in (*TEMPLATE_PARAMS, *TEMPLATE_DEFAULTS) if k in info.meta
+        }
+    from_template = _template_params(template_id, template_meta)
     params: dict[str, Any] = {
-        **_route_params(route, request.task, spec),
-        **_template_params(template_id, template_meta),
-        **_request_params(request, spec),
+        **{k: v for k, v in from_template.items() if k in TEMPLATE_DEFAULTS},
+        **_route_params(route, request.task, generator),
+        **{k: v for k, v in from_template.items() if k not in TEMPLATE_DEFAULTS},
+        **_request_params(request, generator),
     }
-    if isinstance(request, ImageRequest):
-        for name in ("negative_prompt", "width", "height", "steps", "guidance"):
-            value = getattr(request, name)
-            if value is not None:
-                params[name] = value
-        from contentgen.image_support import check_image_route
-
-        fallback, real_size = check_image_route(request, params, registry, generator_id, fallback)
-        params.update(real_size)
-    if (
-        request.n > 1
-        and float(params.get("temperature", 0.8)) <= 0
-        and request.task is not Task.IMAGE
-    ):
+    if request.n > 1 and float(params.get("temperature", 0.8)) <= 0 and task.modality == "text":
         params["temperature"] = 0.8  # several variants from greedy decoding would be identical
     seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
-    return RoutePlan(generator_id, template_id, params, seed, fallback, check_fallback)
+    plan = RoutePlan(generator_id, template_id, params, seed, fallback, choice.check_fallback)
+    return task.plan_check(request, plan, registry) if task.plan_check is not None else plan
+
+
+def _spec(request: BaseRequest, spec: TaskSpec | None) -> TaskSpec:
+    if spec is not None:
+        return spec
+    from contentgen.tasks.registry import builtin_tasks
+
+    return builtin_tasks().spec_for(request)
+
+
+def _template_id(
+    request: BaseRequest, task: TaskSpec, route: Route, templates: TemplateLibrary
+) -> str | None:
+    """The request's template, else the route's, else the task's default; checked to fit it.
+
+    A request with a channel (its output spec) uses only templates written for that channel:
+    a configured template for another channel gives way to the default, a named one is an error.
+    """
+    output = task.output_spec(request)
+    channel = output.name if output is not None else None
+    template_id = request.template or route.template
+    if request.template is None and template_id is not None and channel is not None:
+        configured = templates.get(template_id).channel if templates.exists(template_id) else None
+        if configured is not None and configured != channel:
+            template_id = None
+    template_id = template_id or task.default_template(request)
+    if template_id is None:
+        return None
+    owner, _ = template_id_parts(template_id)
+    if owner != request.task:
+        raise ValidationError(
+            "template",
+            f"{template_id!r} is a {owner} template, not {request.task}",
+            templates.ids(request.task),
+        )
+    info = templates.get(template_id)
+    if channel is not None and info.channel and info.channel != channel:
+        raise ValidationError(
+            "template",
+            f"{template_id!r} writes for channel {info.channel!r}, not {channel!r}",
+            [t.id for t in templates.list(request.task) if t.channel == channel],
+        )
+    return template_id
 
 
 def _request_params(request: BaseRequest, spec: GeneratorSpec) -> Mapping[str, Any]:
@@ -150,7 +142,7 @@ def _route_params(route: Route, task: Task, spec: GeneratorSpec) -> dict[str, An
     params = dict(route.params)
     if spec.id != route.generator:  # an explicit generator gets only what it understands
         params = {k: v for k, v in params.items() if k in COMMON_PARAMS or k in spec.extra_params}
-    where = f"routes.{task.value}.params"
+    where = f"routes.{task}.params"
     check_config_params(params, where)  # Settings built in Python skipped contentgen.toml's check
     try:
         check_generator_params(params, spec.id, spec.extra_params, where=where)

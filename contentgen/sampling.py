@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from contentgen.errors import ConfigError, ValidationError
-from contentgen.types import MAX_VARIANTS
+from contentgen.limits import MAX_VARIANTS
 
 MAX_TEMPERATURE = 5.0
 MAX_NEW_TOKENS = 4096
@@ -63,8 +63,17 @@ class SamplingParams(BaseModel):
         le=MAX_VARIANTS,
         description=f"a whole number from 1 to {MAX_VARIANTS} (candidates per reranked output)",
     )
+    fields: Literal["whole", "each"] | None = Field(
+        None,
+        description='"whole" (the answer at once) or "each" (a channel field by field)',
+    )
     bandit_arm: str | None = Field(
         None, min_length=1, max_length=100, description="the name of a configured bandit arm"
+    )
+    bandit_posterior: dict[str, float] | None = Field(
+        None,
+        max_length=4,
+        description="the chosen arm's Beta posterior {alpha, beta}, recorded by the bandit",
     )
 
 

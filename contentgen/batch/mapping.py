@@ -1,4 +1,7 @@
-"""--map TARGET=SOURCE: how an input row's columns become a request for each task.
+"""--map TARGET=SOURCE: how an input row's columns become a request, as its task's spec says.
+
+Each task's `RowSpec` (contentgen/tasks/) names the request fields a same-named column fills
+and the mapping field that collects `<field>.X` columns. For the built-in tasks:
 
 marketing         every column is a product fact (renamed by --map, e.g. name=title); `audience`
                   and `tone` are request fields; the --key column is left out of the facts.
@@ -11,30 +14,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contentgen.batch.readers import InputRow, has_bad_bytes
 from contentgen.errors import BatchError, ValidationError
-from contentgen.requests_io import request_from_dict
+from contentgen.tasks.spec import RowSpec, TaskSpec, int_fields
 from contentgen.types import BaseRequest, Task
 
-BATCH_TASKS: tuple[Task, ...] = (Task.MARKETING, Task.NEWS_SUMMARY, Task.CUSTOMER_SERVICE)
-ROW_FIELDS: Mapping[Task, tuple[str, ...]] = {
-    Task.MARKETING: ("audience", "tone"),
-    Task.NEWS_SUMMARY: ("article", "title", "target_words", "style", "method"),
-    Task.CUSTOMER_SERVICE: ("message", "policy", "tone"),
-}
-NESTED: Mapping[Task, str] = {Task.MARKETING: "product", Task.CUSTOMER_SERVICE: "context"}
-REQUIRED: Mapping[Task, str] = {
-    Task.MARKETING: "product.name",
-    Task.NEWS_SUMMARY: "article",
-    Task.CUSTOMER_SERVICE: "message",
-}
-INT_FIELDS = frozenset({"target_words"})
-# Long fields are checked by the request types themselves (article 100k, message 20k characters).
-LONG_FIELDS = frozenset({"article", "message", "policy"})
+if TYPE_CHECKING:
+    from contentgen.tasks.registry import TaskRegistry
+
 DEFAULT_MAX_FIELD_CHARS = 1000
 # Deeper values are refused: storing and rendering them would exhaust Python's recursion limit.
 MAX_DEPTH = 32
@@ -81,6 +72,7 @@ class RowMapping:
     pairs: tuple[tuple[str, str], ...]
     key: str | None = None
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    spec: TaskSpec | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -90,14 +82,14 @@ class RowMapping:
         *,
         key: str | None = None,
         max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+        tasks: TaskRegistry | None = None,
     ) -> RowMapping:
-        """Parse TARGET=SOURCE pairs (or a dict); unknown targets name the valid ones."""
-        task = Task.parse(task)
-        if task not in BATCH_TASKS:
-            raise BatchError(
-                f"batch jobs run text tasks; {task.value!r} is not one "
-                f"(valid: {', '.join(t.value for t in BATCH_TASKS)})"
-            )
+        """Parse TARGET=SOURCE pairs (or a dict); unknown targets name the valid ones.
+
+        `tasks` is the engine's task registry (`engine.tasks`); without it, the built-in tasks.
+        """
+        spec = _registry(tasks).get(task)
+        rows = _rows_of(spec, tasks)
         if isinstance(mapping, Mapping):
             raw = list(mapping.items())
         else:
@@ -107,30 +99,24 @@ class RowMapping:
                 if not sep or not target.strip() or not source.strip():
                     raise BatchError(f"--map expects TARGET=SOURCE (e.g. name=title), got {pair!r}")
                 raw.append((target, source))
-        pairs = tuple((cls._target(task, t.strip()), s.strip()) for t, s in raw)
+        pairs = tuple((_target(spec, rows, t.strip()), s.strip()) for t, s in raw)
         targets = [t for t, _ in pairs]
         if len(set(targets)) != len(targets):
             twice = sorted({t for t in targets if targets.count(t) > 1})[0]
             raise BatchError(f"--map gives {twice!r} more than one source column")
         if max_field_chars < 1:
             raise BatchError(f"--max-field-chars must be at least 1, got {max_field_chars}")
-        return cls(task, pairs, key.strip() if key else None, max_field_chars)
+        return cls(Task(spec.name), pairs, key.strip() if key else None, max_field_chars, spec)
 
-    @staticmethod
-    def _target(task: Task, target: str) -> str:
-        nested = NESTED.get(task)
-        fields = ROW_FIELDS[task]
-        if target in fields or (
-            nested and target.startswith(nested + ".") and len(target) > len(nested) + 1
-        ):
-            return target
-        if task is Task.MARKETING and "." not in target:
-            return f"product.{target}"
-        valid = [*fields, f"{nested}.NAME"] if nested else list(fields)
-        raise BatchError(
-            f"--map target {target!r} is not a field of a {task.value} request "
-            f"(valid: {', '.join(valid)})"
-        )
+    @property
+    def task_spec(self) -> TaskSpec:
+        """The task's spec (the one `build` was given, else the built-in task's)."""
+        return self.spec if self.spec is not None else _registry(None).get(self.task)
+
+    @property
+    def rows(self) -> RowSpec:
+        """The task's row mapping."""
+        return _rows_of(self.task_spec, None)
 
     def sources(self) -> list[str]:
         """The input columns --map names explicitly."""
@@ -165,36 +151,38 @@ class RowMapping:
 
     def resolved(self, values: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(target, source) for this row: the explicit pairs plus same-named columns."""
+        rows = self.rows
         pairs = list(self.pairs)
         taken = {t for t, _ in pairs}
         used = {s for _, s in pairs} | ({self.key} if self.key else set())
-        nested = NESTED.get(self.task)
+        nested = rows.nested
         for column in values:
             if column in used:
                 continue
             if (
-                column in ROW_FIELDS[self.task]
+                column in rows.fields
                 and column not in taken
                 or nested
                 and column.startswith(nested + ".")
                 and column not in taken
             ):
                 pairs.append((column, column))
-            elif self.task is Task.MARKETING and f"product.{column}" not in taken:
-                pairs.append((f"product.{column}", column))
+            elif rows.rest_to_nested and nested and f"{nested}.{column}" not in taken:
+                pairs.append((f"{nested}.{column}", column))
         return pairs
 
     def request_data(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The request fields for one row; a bad value is a ValidationError naming its column."""
+        rows = self.rows
         data: dict[str, Any] = {}
-        nested = NESTED.get(self.task)
+        nested = rows.nested
         for target, source in self.resolved(values):
             where = f"column {source!r}" + (f" (-> {target})" if target != source else "")
             if source not in values:
                 raise ValidationError(where, "is missing from this row")
             value = values[source]
             if is_missing(value):
-                if target == REQUIRED[self.task] or target in ("article", "message"):
+                if rows.required and target == rows.required[0]:
                     raise ValidationError(where, "is empty")
                 continue  # an empty optional fact is simply left out
             value = self._convert(target, value, where)
@@ -208,7 +196,7 @@ class RowMapping:
         return data
 
     def _convert(self, target: str, value: Any, where: str) -> Any:
-        if target in INT_FIELDS:
+        if target in int_fields(self.task_spec.request_type):
             try:
                 return int(str(value).strip())
             except ValueError:
@@ -222,7 +210,7 @@ class RowMapping:
             value = str(value)  # dates, decimals from Parquet: stored and shown as text
         if isinstance(value, str):
             value = value.strip()
-            if target not in LONG_FIELDS and len(value) > self.max_field_chars:
+            if target not in self.rows.long_fields and len(value) > self.max_field_chars:
                 raise ValidationError(
                     where,
                     f"is {len(value)} characters; the limit is {self.max_field_chars} "
@@ -231,33 +219,72 @@ class RowMapping:
         return value
 
     def _check_required(self, data: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-        required = REQUIRED[self.task]
-        if self.task is Task.MARKETING:
-            product = data.get("product", {})
-            if all(is_missing(product.get(k)) for k in ("name", "title")):
-                raise ValidationError(
-                    "product name",
-                    "no product name in this row; map one with --map name=COLUMN",
-                    list(values),
-                )
-        elif required not in data:
-            raise ValidationError(
-                required,
-                f"no {required} in this row; map one with --map {required}=COLUMN",
-                list(values),
-            )
+        rows = self.rows
+        if not rows.required or any(not is_missing(_lookup(data, t)) for t in rows.required):
+            return
+        first = rows.required[0]
+        # A nested target is mapped by its bare name when every other column is a fact.
+        hint = first.split(".", 1)[1] if rows.rest_to_nested and "." in first else first
+        raise ValidationError(
+            first.replace(".", " "),
+            f"no {first.replace('.', ' ')} in this row; map one with --map {hint}=COLUMN",
+            list(values),
+        )
 
     def to_request(self, values: Mapping[str, Any], fixed: Mapping[str, Any]) -> BaseRequest:
         """A validated request: row data plus the job's fixed fields (channel, variants, seed)."""
         data = self.request_data(values)
-        return request_from_dict(self.task, {**data, **fixed})
+        return self.task_spec.build_request({**data, **fixed})
 
     def describe(self) -> list[str]:
         """Human-readable 'target <- column' lines for --dry-run."""
         lines = [f"{t} <- {s}" for t, s in self.pairs]
-        if self.task is Task.MARKETING:
+        rows = self.rows
+        if rows.rest_to_nested and rows.nested:
             lines.append(
-                "product.<column> <- every other column"
+                f"{rows.nested}.<column> <- every other column"
                 + (f" except {self.key!r}" if self.key else "")
             )
         return lines
+
+
+def _registry(tasks: TaskRegistry | None) -> TaskRegistry:
+    if tasks is not None:
+        return tasks
+    from contentgen.tasks.registry import builtin_tasks
+
+    return builtin_tasks()
+
+
+def _rows_of(spec: TaskSpec, tasks: TaskRegistry | None) -> RowSpec:
+    """The task's row mapping; a task without one cannot run as a batch job."""
+    if spec.row_mapping is None:
+        batchable = [t.name for t in _registry(tasks) if t.row_mapping is not None]
+        raise BatchError(
+            f"batch jobs run text tasks; {spec.name!r} is not one (valid: {', '.join(batchable)})"
+        )
+    return spec.row_mapping
+
+
+def _target(spec: TaskSpec, rows: RowSpec, target: str) -> str:
+    nested = rows.nested
+    if target in rows.fields or (
+        nested and target.startswith(nested + ".") and len(target) > len(nested) + 1
+    ):
+        return target
+    if rows.rest_to_nested and nested and "." not in target:
+        return f"{nested}.{target}"
+    valid = [*rows.fields, f"{nested}.NAME"] if nested else list(rows.fields)
+    raise BatchError(
+        f"--map target {target!r} is not a field of a {spec.name} request "
+        f"(valid: {', '.join(valid)})"
+    )
+
+
+def _lookup(data: Mapping[str, Any], target: str) -> Any:
+    """The value a dotted target ('product.name') has in request data, or None."""
+    head, _, rest = target.partition(".")
+    value = data.get(head)
+    if rest:
+        return value.get(rest) if isinstance(value, Mapping) else None
+    return value

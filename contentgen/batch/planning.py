@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.batch.api import build_spec, scan
-from contentgen.batch.jobs import fingerprint, routing
+from contentgen.batch.jobs import BatchSpec, fingerprint, routing
 from contentgen.batch.readers import RowSource
 from contentgen.errors import ContentgenError, UnknownNameError
 from contentgen.storage.jobs import get_job
@@ -62,43 +62,19 @@ def dry_run(
     """Plan a job over a file: counts, routing, rows that would fail, and a timed calibration.
 
     Options are those of `run_batch` (task, template, mapping, variants, key, channel, ...).
-    Calibration generates for the first `calibrate` valid rows with produce(), which never stores.
+    Calibration generates for the first `calibrate` valid rows through the engine's stream with
+    `store=False`, so nothing is stored.
     """
     source = RowSource(Path(path), fmt=input_format)
-    spec = build_spec(**options)
+    spec = build_spec(tasks=engine.tasks, **options)
     mapping = spec.mapping
     mapping.check_columns(source.columns())
     config = routing(engine, spec)
     total, duplicates = scan(source, mapping)
     total = total or 0
     name = spec.job_name or source.name
-    done = 0
-    try:
-        job = get_job(engine.store.db, name)
-        if job.config.get("fingerprint") == fingerprint(config):
-            done = job.done + (0 if retry_failed else job.failed)
-            state = f"resumes job {job.id}: {job.done} done, {job.failed} failed"
-        else:
-            state = f"a job {name!r} exists with other settings: pick another --job-name"
-    except UnknownNameError:
-        state = "new job"
-    good: list[Any] = []
-    samples: list[str] = []
-    bad = 0
-    for row in source:
-        try:
-            problem = row.error or mapping.key_problem(row)
-            if problem or row.index in duplicates:
-                raise ValueError(problem or "duplicate key")
-            request = mapping.to_request(
-                row.values or {}, {**spec.fixed_fields(), "seed": row.index}
-            )
-            if len(good) < calibrate:
-                good.append(request)
-        except (ContentgenError, ValueError) as exc:
-            bad += 1
-            if len(samples) < 5:
-                samples.append(f"{row.where}: {exc}")
+    state, done = _job_state(engine, name, config, retry_failed)
+    good, bad, samples = _check_rows(source, spec, duplicates, calibrate)
     generator = engine.registry.get(config["generator_id"])
     plan = DryRun(
         input=str(source.path),
@@ -122,6 +98,45 @@ def dry_run(
     return _calibrate(engine, generator, plan, good)
 
 
+def _job_state(
+    engine: Engine, name: str, config: Mapping[str, Any], retry_failed: bool
+) -> tuple[str, int]:
+    """What a run would do with the job of this name, and how many of its rows are finished."""
+    try:
+        job = get_job(engine.store, name)
+    except UnknownNameError:
+        return "new job", 0
+    if job.config.get("fingerprint") != fingerprint(config):
+        return f"a job {name!r} exists with other settings: pick another --job-name", 0
+    done = job.done + (0 if retry_failed else job.failed)
+    return f"resumes job {job.id}: {job.done} done, {job.failed} failed", done
+
+
+def _check_rows(
+    source: RowSource, spec: BatchSpec, duplicates: Mapping[int, int], calibrate: int
+) -> tuple[list[Any], int, list[str]]:
+    """(the first `calibrate` valid requests, how many rows would fail, up to 5 of their errors)."""
+    mapping = spec.mapping
+    good: list[Any] = []
+    samples: list[str] = []
+    bad = 0
+    for row in source:
+        try:
+            problem = row.error or mapping.key_problem(row)
+            if problem or row.index in duplicates:
+                raise ValueError(problem or "duplicate key")
+            request = mapping.to_request(
+                row.values or {}, {**spec.fixed_fields(), "seed": row.index}
+            )
+            if len(good) < calibrate:
+                good.append(request)
+        except (ContentgenError, ValueError) as exc:
+            bad += 1
+            if len(samples) < 5:
+                samples.append(f"{row.where}: {exc}")
+    return good, bad, samples
+
+
 def _calibrate(engine: Engine, generator: Any, plan: DryRun, requests: list[Any]) -> DryRun:
     from dataclasses import replace
 
@@ -130,7 +145,8 @@ def _calibrate(engine: Engine, generator: Any, plan: DryRun, requests: list[Any]
         generator.load()
         load_s = time.perf_counter() - started
         started = time.perf_counter()
-        engine.produce(requests)
+        for _ in engine.stream(requests, store=False):
+            pass
     except Exception as exc:  # a plan reports a broken model; it does not crash
         return replace(plan, problem=f"calibration failed: {type(exc).__name__}: {exc}")
     per_row = (time.perf_counter() - started) / len(requests)

@@ -10,6 +10,7 @@ file on one machine, PostgreSQL (CONTENTGEN_DATABASE_URL) across machines.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -24,13 +25,13 @@ from contentgen.batch.readers import InputRow, RowSource
 from contentgen.batch.runner import (
     BatchStats,
     PendingRow,
-    RowResult,
     process,
     select_pending,
     wait_for_held,
     windows,
 )
-from contentgen.storage.jobs import ExportRow
+from contentgen.storage.jobs import RowOutcome
+from contentgen.types import Evaluation, Output, Provenance, Result, Task
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
@@ -60,48 +61,50 @@ def _decode_pending(text: str) -> PendingRow:
     return PendingRow(row, d["row_key"], d["key"], d["item_error"])
 
 
-def _encode_result(r: RowResult) -> str:
+def _encode_outcome(outcome: RowOutcome) -> str:
+    result = outcome.result
     return json.dumps(
         {
-            "row": r.row,
-            "key": r.key,
-            "status": r.status,
-            "rejected": r.rejected,
-            "error": r.error,
-            "request_id": r.request_id,
-            "generate_s": r.generate_s,
-            "lines": [
-                [
-                    x.row_index,
-                    x.row_key,
-                    x.status,
-                    x.variant,
-                    x.text,
-                    dict(x.fields),
-                    x.error,
-                    x.output_id,
-                ]
-                for x in r.lines
-            ],
+            "row": outcome.row,
+            "key": outcome.key,
+            "status": outcome.status,
+            "error": outcome.error,
+            "result": None if result is None else _plain_result(result),
         },
         ensure_ascii=False,
+        default=str,
     )
 
 
-def _decode_result(text: str) -> RowResult:
+def _plain_result(result: Result) -> dict[str, Any]:
+    return {
+        "request_id": result.request_id,
+        "task": str(result.task),
+        "outputs": [dataclasses.asdict(o) for o in result.outputs],
+        "rejected": [dataclasses.asdict(o) for o in result.rejected],
+        "notes": list(result.notes),
+    }
+
+
+def _output(d: dict[str, Any]) -> Output:
+    provenance = Provenance(**d.pop("provenance"))
+    evaluations = tuple(Evaluation(**e) for e in d.pop("evaluations"))
+    return Output(**{**d, "task": Task(d["task"])}, provenance=provenance, evaluations=evaluations)
+
+
+def _decode_outcome(text: str) -> RowOutcome:
     d = json.loads(text)
-    lines = tuple(ExportRow(*x) for x in d.pop("lines"))
-    return RowResult(
-        d["row"],
-        d["key"],
-        d["status"],
-        lines,
-        (),
-        d["rejected"],
-        d["error"],
-        d["request_id"],
-        d["generate_s"],
-    )
+    r = d["result"]
+    result = None
+    if r is not None:
+        result = Result(
+            request_id=r["request_id"],
+            task=Task(r["task"]),
+            outputs=tuple(_output(o) for o in r["outputs"]),
+            rejected=tuple(_output(o) for o in r["rejected"]),
+            notes=tuple(r["notes"]),
+        )
+    return RowOutcome(d["row"], d["key"], d["status"], result, d["error"])
 
 
 class BatchWorker:
@@ -115,34 +118,32 @@ class BatchWorker:
         import numpy as np
 
         pending = [_decode_pending(str(text)) for text in batch["item"]]
-        out = [
-            _encode_result(r)
-            for results in process(self.engine, self.plan, pending)
-            for r in results
-        ]
+        out = [_encode_outcome(o) for o in process(self.engine, self.plan, pending)]
         return {"result": np.array(out, dtype=object)}
 
 
 def _build_from_config(
-    config_path: str | None, environ: dict[str, str], overrides: dict[str, Any]
+    engine_class: type[Engine],
+    config_path: str | None,
+    environ: dict[str, str],
+    overrides: dict[str, Any],
 ) -> Engine:
-    from contentgen.engine import Engine
-
     os.environ.update(environ)
-    return Engine.from_config(config_path, **overrides)
+    return engine_class.from_config(config_path, **overrides)
 
 
 def config_engine_factory(engine: Engine, config_path: str | None) -> Callable[[], Engine]:
     """A picklable factory rebuilding `engine`'s configuration in a worker (same config file,
     the same CONTENTGEN_* variables, the database and data folder made absolute)."""
     environ = {k: v for k, v in os.environ.items() if k.startswith("CONTENTGEN_")}
-    url = engine.store.db.url
+    url = engine.store.url
     overrides: dict[str, Any] = {
         "data_dir": Path(engine.settings.data_dir).resolve(),
         "database_url": url,
     }
     path = str(Path(config_path).resolve()) if config_path else None
-    return partial(_build_from_config, path, environ, overrides)
+    # The engine's class travels with the factory: the batch layer never imports the engine.
+    return partial(_build_from_config, type(engine), path, environ, overrides)
 
 
 def _ensure_ray() -> Any:
@@ -170,7 +171,7 @@ def run_ray(
     engine_factory: Callable[[], Engine],
     workers: int,
     duplicates: dict[int, int] | None = None,
-) -> Iterator[RowResult]:
+) -> Iterator[RowOutcome]:
     """Claim the job's pending rows and run them on Ray actors; yield results as they commit."""
     pending: list[PendingRow] = []
     held: dict[str, int] = {}
@@ -180,7 +181,7 @@ def run_ray(
         held.update(selection.held)
         pending.extend(selection.pending)
 
-    def execute(rows: list[PendingRow]) -> Iterator[RowResult]:
+    def execute(rows: list[PendingRow]) -> Iterator[RowOutcome]:
         return _dispatch(engine, plan, rows, engine_factory=engine_factory, workers=workers)
 
     yield from execute(pending)
@@ -194,11 +195,11 @@ def _dispatch(
     *,
     engine_factory: Callable[[], Engine],
     workers: int,
-) -> Iterator[RowResult]:
+) -> Iterator[RowOutcome]:
     """Hand claimed rows to a pool of Ray actors and yield their results."""
     if not pending:
         return
-    if engine.store.db.is_sqlite and os.environ.get("RAY_ADDRESS"):
+    if engine.store.is_sqlite and os.environ.get("RAY_ADDRESS"):
         log.warning(
             "a SQLite database only works when every Ray worker runs on this machine; "
             "use PostgreSQL (CONTENTGEN_DATABASE_URL) on a real cluster"
@@ -223,4 +224,4 @@ def _dispatch(
     )
     for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
         for text in batch["result"]:
-            yield _decode_result(str(text))
+            yield _decode_outcome(str(text))

@@ -1,11 +1,12 @@
-"""The streaming, resumable batch loop: window -> claim -> render -> model batches -> commit.
+"""The streaming, resumable batch loop: window -> claim -> rows to requests -> the engine's stream.
 
-Every model batch's requests, outputs and job-item statuses are committed in one transaction,
-keyed by idempotency keys, so a run killed at any moment (SIGKILL included) and started again
-finishes the job with every row stored exactly once. Rows are claimed before they are generated,
-so two runs of one job at once never both generate a row: each leaves the other's rows to it and
-waits for them at the end (taking them over if that run dies). Memory holds one window of rows
-at a time, plus the keys of rows another run holds.
+The batch layer reads rows, claims them and maps them to requests tagged with their job item;
+`Engine.stream` generates them and commits every model batch's requests, outputs and job-item
+statuses in one transaction, keyed by idempotency keys, so a run killed at any moment (SIGKILL
+included) and started again finishes the job with every row stored exactly once. Rows are
+claimed before they are generated, so two runs of one job at once never both generate a row:
+each leaves the other's rows to it and waits for them at the end (taking them over if that run
+dies). Memory holds one window of rows at a time, plus the keys of rows another run holds.
 """
 
 from __future__ import annotations
@@ -15,19 +16,17 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from contentgen.batch.claims import RunLease
 from contentgen.batch.jobs import JobPlan
 from contentgen.batch.readers import InputRow, RowSource
 from contentgen.errors import ContentgenError
-from contentgen.storage.job_claims import ItemKey
-from contentgen.storage.job_commit import ItemCommit, StoredRequest, commit_items
-from contentgen.storage.jobs import DONE, FAILED, ExportRow
-from contentgen.types import Output
+from contentgen.storage.jobs import DONE, RowOutcome
+from contentgen.types import JobItem, JobRun, RowRequest
 
 if TYPE_CHECKING:
-    from contentgen.engine import Engine, Produced, Work
+    from contentgen.engine import Engine
 
 log = logging.getLogger(__name__)
 # How often a run that finished its own rows looks at the rows another run still holds.
@@ -42,36 +41,6 @@ class PendingRow:
     row_key: str
     key: str
     error: str | None = None
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """What one input row produced in this run."""
-
-    row: int
-    key: str
-    status: str
-    lines: tuple[ExportRow, ...] = ()
-    outputs: tuple[Output, ...] = ()
-    rejected: int = 0
-    error: str | None = None
-    request_id: str | None = None
-    generate_s: float = 0.0
-
-    @classmethod
-    def build(
-        cls, row: int, key: str, status: str, outputs: Sequence[Output] = (), **extra: Any
-    ) -> RowResult:
-        """A result with its results-file lines: one per accepted variant, or one for a failure."""
-        error = extra.get("error")
-        if status == DONE:
-            lines = tuple(
-                ExportRow(row, key, DONE, o.index + 1, o.text, dict(o.fields), None, o.id)
-                for o in outputs
-            )
-        else:
-            lines = (ExportRow(row, key, status, None, None, {}, error, None),)
-        return cls(row, key, status, lines, tuple(outputs), **extra)
 
 
 @dataclass
@@ -90,7 +59,7 @@ class BatchStats:
     started: float = field(default_factory=time.perf_counter)
     errors: list[str] = field(default_factory=list)
 
-    def add(self, result: RowResult) -> None:
+    def add(self, result: RowOutcome) -> None:
         """Count one finished row."""
         if result.status == DONE:
             self.done += 1
@@ -98,7 +67,7 @@ class BatchStats:
             self.failed += 1
             if len(self.errors) < 20 and result.error:
                 self.errors.append(result.error)
-        self.outputs += len(result.lines) if result.status == DONE else 0
+        self.outputs += len(result.outputs)
         self.rejected += result.rejected
         self.generate_s += result.generate_s
 
@@ -168,7 +137,7 @@ def select_pending(
 ) -> Selection:
     """Claim the rows of a window that still need work; count the finished, note the held."""
     found = candidates(plan, rows, duplicates)
-    claim = lease.claim([ItemKey(c.key, c.row.index, c.row_key) for c in found])
+    claim = lease.claim([JobItem(c.key, c.row.index, c.row_key) for c in found])
     return Selection(
         [c for c in found if c.key in claim.claimed],
         len(claim.finished),
@@ -176,7 +145,7 @@ def select_pending(
     )
 
 
-Execute = Callable[[list[PendingRow]], Iterator[RowResult]]
+Execute = Callable[[list[PendingRow]], Iterator[RowOutcome]]
 
 
 def wait_for_held(
@@ -187,13 +156,13 @@ def wait_for_held(
     held: dict[str, int],
     execute: Execute,
     duplicates: dict[int, int] | None = None,
-) -> Iterator[RowResult]:
+) -> Iterator[RowOutcome]:
     """Wait for the rows another live run holds; generate those it abandons (its process died)."""
     held = dict(held)
     while held:
         log.info("waiting for %d rows another run of this job is generating", len(held))
         time.sleep(WAIT_POLL_S)
-        claim = lease.claim([ItemKey(k, i, "") for k, i in held.items()], insert=False)
+        claim = lease.claim([JobItem(k, i, "") for k, i in held.items()], insert=False)
         stats.by_other_runs += len(claim.finished)
         taken = {held[k] for k in claim.claimed}
         held = {k: i for k, i in held.items() if k in claim.held}
@@ -222,98 +191,28 @@ def _reread(
     return found
 
 
-def process(
-    engine: Engine, plan: JobPlan, pending: Sequence[PendingRow]
-) -> Iterator[list[RowResult]]:
-    """Render, sort by prompt length, generate in model batches, commit and yield each batch."""
-    works: list[tuple[PendingRow, Work]] = []
-    early: list[tuple[PendingRow, str]] = []
-    for item in pending:
-        if item.error is not None:
-            early.append((item, item.error))
-            continue
-        assert item.row.values is not None
-        try:
-            request = plan.spec.mapping.to_request(item.row.values, plan.fixed(item.row_key))
-            works.append((item, engine.prepare(request)))
-        except ContentgenError as exc:
-            early.append((item, f"{item.row.where}: {exc}"))
-    if early:
-        yield commit(engine, plan, [(item, None, error) for item, error in early])
-    works.sort(key=lambda pw: len(pw[1].rendered.text) if pw[1].rendered else 0)
-    size = plan.batch_size
-    for start in range(0, len(works), size):
-        chunk = works[start : start + size]
-        generated = _generate(engine, [w for _, w in chunk])
-        entries = []
-        for (item, _), produced in zip(chunk, generated, strict=True):
-            problem = _problem(produced)
-            entries.append((item, produced, f"{item.row.where}: {problem}" if problem else None))
-        yield commit(engine, plan, entries)
-
-
-def _generate(engine: Engine, works: list[Work]) -> list[Produced]:
-    engine.run(works)
-    failed = [w for w in works if w.error]
-    if (
-        len(works) > 1
-        and len(failed) == len(works)
-        and "failed to load" not in (failed[0].error or "")
-    ):
-        # One bad prompt can fail a whole model batch: retry one by one so only it fails.
-        log.warning(
-            "a model batch of %d failed (%s); retrying its rows one by one",
-            len(works),
-            failed[0].error,
+def row_request(plan: JobPlan, pending: PendingRow) -> RowRequest:
+    """A claimed row as the engine takes it: its request, or why it has none."""
+    row = pending.row
+    item = JobItem(pending.key, row.index, pending.row_key, row.where)
+    if pending.error is not None or row.values is None:
+        return RowRequest(item, None, pending.error)
+    try:
+        return RowRequest(
+            item, plan.spec.mapping.to_request(row.values, plan.fixed(pending.row_key))
         )
-        for work in works:
-            work.error = None
-            engine.run([work])
-    return [engine.finish(w) for w in works]
+    except ContentgenError as exc:
+        return RowRequest(item, None, f"{row.where}: {exc}")
 
 
-def _problem(produced: Produced) -> str | None:
-    if produced.error:
-        return produced.error
-    if not any(o.status == "ok" for o in produced.outputs):
-        reasons = [o.reason for o in produced.outputs if o.reason]
-        return "no variant passed the checks" + (f": {reasons[0]}" if reasons else "")
-    return None
-
-
-def commit(
-    engine: Engine, plan: JobPlan, entries: Sequence[tuple[PendingRow, Produced | None, str | None]]
-) -> list[RowResult]:
-    """Store one model batch (requests, outputs, item statuses) in one transaction."""
-    commits = []
-    results = []
-    for item, produced, error in entries:
-        status = FAILED if error else DONE
-        stored = None
-        if produced is not None and status == DONE:
-            stored = StoredRequest(
-                produced.request_id,
-                produced.task,
-                produced.payload,
-                produced.outputs,
-                produced.images,
-            )
-        commits.append(ItemCommit(item.key, item.row.index, item.row_key, status, error, stored))
-        outputs = produced.outputs if produced is not None else ()
-        results.append(
-            RowResult.build(
-                item.row.index,
-                item.row_key,
-                status,
-                tuple(o for o in outputs if o.status == "ok") if status == DONE else (),
-                rejected=sum(1 for o in outputs if o.status != "ok"),
-                error=error,
-                request_id=stored.request_id if stored else None,
-                generate_s=sum(float(o.provenance.timings.get("generate_s", 0.0)) for o in outputs),
-            )
-        )
-    written = commit_items(engine.store, plan.job.id, commits, run_id=plan.run_id)
-    return [r for r, w in zip(results, written, strict=True) if w]
+def process(engine: Engine, plan: JobPlan, pending: Sequence[PendingRow]) -> Iterator[RowOutcome]:
+    """Hand claimed rows to the engine's stream; yield each row's outcome as it commits."""
+    if not pending:
+        return
+    job = JobRun(plan.job.id, plan.run_id, plan.spec.task)
+    requests = [row_request(plan, p) for p in pending]
+    for result in engine.stream(requests, job=job, window=len(requests)):
+        yield RowOutcome.of(result)
 
 
 def run_local(
@@ -323,12 +222,11 @@ def run_local(
     stats: BatchStats,
     lease: RunLease,
     duplicates: dict[int, int] | None = None,
-) -> Iterator[RowResult]:
-    """The single-process loop: one window in memory, results yielded as batches commit."""
+) -> Iterator[RowOutcome]:
+    """The single-process loop: one window in memory, outcomes yielded as batches commit."""
 
-    def execute(pending: list[PendingRow]) -> Iterator[RowResult]:
-        for results in process(engine, plan, pending):
-            yield from results
+    def execute(pending: list[PendingRow]) -> Iterator[RowOutcome]:
+        return process(engine, plan, pending)
 
     held: dict[str, int] = {}
     for window in windows(source, max(plan.spec.window, plan.batch_size)):

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from contentgen.errors import BatchError
-from contentgen.storage.jobs import ExportRow
+from contentgen.storage.jobs import RowOutcome
 from contentgen.tabular import CsvWriter, write_xlsx
+from contentgen.types import Output
 
 OUT_FORMATS: tuple[str, ...] = ("csv", "jsonl", "xlsx")
 APPENDABLE = ("csv", "jsonl")
@@ -38,18 +39,22 @@ def columns(field_names: Sequence[str]) -> list[str]:
     return ["row", "key", "variant", "status", *(field_names or ["text"]), "error", "output_id"]
 
 
-def record(row: ExportRow, field_names: Sequence[str]) -> list[Any]:
-    """One results line in column order."""
-    content = [row.fields.get(f, "") for f in field_names] if field_names else [row.text]
+def records(outcome: RowOutcome, field_names: Sequence[str]) -> list[list[Any]]:
+    """A row's results lines in column order: one per accepted variant, or one for a failure."""
+    head = [outcome.row + 1, outcome.key]
+    if not outcome.outputs:
+        blank = [""] * len(field_names) if field_names else [None]
+        return [[*head, None, outcome.status, *blank, outcome.error, None]]
     return [
-        row.row_index + 1,
-        row.row_key,
-        row.variant,
-        row.status,
-        *content,
-        row.error,
-        row.output_id,
+        [*head, o.index + 1, outcome.status, *_content(o, field_names), None, o.id]
+        for o in outcome.outputs
     ]
+
+
+def _content(output: Output, field_names: Sequence[str]) -> list[Any]:
+    if field_names:
+        return [output.fields.get(f, "") for f in field_names]
+    return [output.text]
 
 
 class ResultsFile:
@@ -63,7 +68,7 @@ class ResultsFile:
         self._handle: IO[str] | None = None
         self._csv: CsvWriter | None = None
 
-    def start(self, existing: Iterable[ExportRow]) -> None:
+    def start(self, existing: Iterable[RowOutcome]) -> None:
         """Write what the database already holds, then keep the file open for appending."""
         if self.format not in APPENDABLE:
             return
@@ -71,12 +76,12 @@ class ResultsFile:
         self._handle = self.path.open("a", encoding="utf-8", newline="")
         self._csv = CsvWriter(self._handle) if self.format == "csv" else None
 
-    def append(self, rows: Iterable[ExportRow]) -> None:
-        """Add one committed batch's lines and flush them to the operating system."""
+    def append(self, outcomes: Iterable[RowOutcome]) -> None:
+        """Add committed rows' lines and flush them to the operating system."""
         if self._handle is None:
             return
-        for row in rows:
-            self._emit(row, self._handle, self._csv)
+        for outcome in outcomes:
+            self._emit(outcome, self._handle, self._csv)
         self._handle.flush()
 
     def close(self) -> None:
@@ -85,17 +90,17 @@ class ResultsFile:
             self._handle.close()
             self._handle = None
 
-    def finish(self, rows: Iterable[ExportRow]) -> None:
+    def finish(self, rows: Iterable[RowOutcome]) -> None:
         """Rewrite the whole file from the database in input order (atomic replace)."""
         self.close()
         self._write_all(rows)
 
-    def _write_all(self, rows: Iterable[ExportRow]) -> None:
+    def _write_all(self, rows: Iterable[RowOutcome]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One temporary file per process: two runs of a job may share the results file.
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         if self.format == "xlsx":
-            rows_out = (record(r, self.field_names) for r in rows)
+            rows_out = (line for r in rows for line in records(r, self.field_names))
             write_xlsx(tmp, self.columns, rows_out, title="results")
         else:
             with tmp.open("w", encoding="utf-8", newline="") as handle:
@@ -106,11 +111,10 @@ class ResultsFile:
                     self._emit(row, handle, writer)
         os.replace(tmp, self.path)
 
-    def _emit(self, row: ExportRow, handle: IO[str], writer: CsvWriter | None) -> None:
-        values = record(row, self.field_names)
-        if writer is not None:
-            writer.writerow(values)
-        else:
-            handle.write(
-                json.dumps(dict(zip(self.columns, values, strict=True)), ensure_ascii=False) + "\n"
-            )
+    def _emit(self, outcome: RowOutcome, handle: IO[str], writer: CsvWriter | None) -> None:
+        for values in records(outcome, self.field_names):
+            if writer is not None:
+                writer.writerow(values)
+            else:
+                line = dict(zip(self.columns, values, strict=True))
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -41,10 +41,13 @@ COMMANDS: dict[str, str] = {
     "tune": "contentgen.cli.feedback:tune",
     "feedback": "contentgen.cli.feedback:feedback",
     "bandit": "contentgen.cli.feedback:bandit",
+    "explain": "contentgen.cli.explain:explain",
+    "corpus": "contentgen.cli.corpus:corpus",
+    "audit": "contentgen.cli.audit:audit",
 }
 
 HELP: dict[str, str] = {
-    "generate": "Generate marketing copy, summaries, replies or images.",
+    "generate": "Generate for a task: marketing copy, summaries, replies, images, a plugin's task.",
     "rate": "Rate an output: score, thumb, comment or edited final text.",
     "compare": "Record a pairwise preference between two outputs.",
     "show": "Show one output with provenance, evaluations and ratings.",
@@ -66,6 +69,9 @@ HELP: dict[str, str] = {
     "tune": "LoRA fine-tune the text model (SFT or DPO) on ratings; registers a generator version.",
     "feedback": "Feedback loop: `simulate`, `train-reranker`, `export-preferences` (TRL JSONL), `versions`.",
     "bandit": "`bandit show`: the routing bandit's arms and posteriors.",
+    "explain": "Why an output: facts per sentence, template, checks, choice, model and seed.",
+    "corpus": "Reference corpora for the copying check: `corpus add NAME FILES`, list, check.",
+    "audit": "`audit bias`: counterfactual pairs, differences with intervals per generator.",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from contentgen.cli._common import engine_from, parse_pairs
 if TYPE_CHECKING:
     from contentgen.batch import BatchRun, BatchSummary
     from contentgen.batch.planning import DryRun
+    from contentgen.engine import Engine
 
 
 def _duration(seconds: float) -> str:
@@ -111,7 +112,7 @@ def _print_summary(s: BatchSummary, run: BatchRun) -> None:
         )
         from contentgen.storage.jobs import item_errors
 
-        for e in item_errors(run.engine.store.db, job.id, limit=10):
+        for e in item_errors(run.engine.store, job.id, limit=10):
             click.echo(f"    {e.error}")
         if job.failed > 10:
             click.echo(f"    ... `contentgen jobs show {job.id}` lists them all")
@@ -149,13 +150,40 @@ def _print_dry_run(plan: DryRun) -> None:
         )
 
 
+def _ray_engine_factory(ctx: click.Context, engine: Engine) -> Callable[[], Engine]:
+    """How each Ray actor builds its engine: this configuration, rebuilt in the worker."""
+    import logging
+
+    from contentgen.batch.ray_runner import config_engine_factory
+
+    if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+        import ray.data  # noqa: F401 - Ray Data configures its loggers on import
+
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # its own progress lines
+    root = ctx.find_root()
+    return config_engine_factory(engine, (root.obj or {}).get("config_path"))
+
+
+def _run_with_progress(run: BatchRun, already: int) -> BatchSummary:
+    """Run the job to its end, drawing progress on stderr; its summary."""
+    job = run.plan.job
+    with progress(job.total_rows, already, job.name) as advance:
+        count = 0
+        for _ in run:
+            count += 1
+            advance(count)
+        if not sys.stderr.isatty():
+            advance(count, force=True)
+    return run.summary()
+
+
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--task",
     default="marketing",
     show_default=True,
-    help="marketing, news_summary or customer_service.",
+    help="marketing, news_summary, customer_service, or a task a plugin adds.",
 )
 @click.option("--template", help="Template id, e.g. marketing/search_ad.")
 @click.option(
@@ -229,19 +257,7 @@ def batch(
         return
     from contentgen.batch import run_batch
 
-    factory = None
-    if backend == "ray":
-        import logging
-
-        from contentgen.batch.ray_runner import config_engine_factory
-
-        if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
-            import ray.data  # noqa: F401 - Ray Data configures its loggers on import
-
-            logging.getLogger("ray.data").setLevel(logging.WARNING)  # its own progress lines
-
-        root = ctx.find_root()
-        factory = config_engine_factory(engine, (root.obj or {}).get("config_path"))
+    factory = _ray_engine_factory(ctx, engine) if backend == "ray" else None
     name = options.get("job_name") or input_path.stem
     out = out or Path(f"{name}_results.csv")
     run = run_batch(
@@ -263,14 +279,7 @@ def batch(
         f"{run.plan.batch_size}" + (f"; {already} rows already finished" if already else ""),
         err=True,
     )
-    with progress(job.total_rows, already, job.name) as advance:
-        count = 0
-        for _ in run:
-            count += 1
-            advance(count)
-        if not sys.stderr.isatty():
-            advance(count, force=True)
-    summary = run.summary()
+    summary = _run_with_progress(run, already)
     _print_summary(summary, run)
     if summary.done + summary.failed and not summary.outputs:
         from contentgen.errors import NoAcceptedOutputError
@@ -291,7 +300,7 @@ def jobs(ctx: click.Context, limit: int) -> None:
         return
     from contentgen.storage.jobs import list_jobs
 
-    found = list_jobs(engine_from(ctx).store.db, limit=limit)
+    found = list_jobs(engine_from(ctx).store, limit=limit)
     click.echo(
         f"{'ID':32}  {'NAME':20} {'TASK':16} {'STATUS':10} {'ROWS':>6} {'DONE':>6} "
         f"{'FAILED':>6} {'PENDING':>7}  UPDATED"
@@ -313,8 +322,8 @@ def show_job(ctx: click.Context, job: str, max_errors: int) -> None:
     """One job (by id or name): settings, counts and the rows that failed."""
     from contentgen.storage.jobs import get_job, item_errors
 
-    db = engine_from(ctx).store.db
-    j = get_job(db, job)
+    store = engine_from(ctx).store
+    j = get_job(store, job)
     click.secho(f"job {j.name} ({j.id})", bold=True)
     click.echo(
         f"  status    {j.status}; created {(j.created_at or '')[:19]}, "
@@ -342,7 +351,7 @@ def show_job(ctx: click.Context, job: str, max_errors: int) -> None:
                 f"  {key:9} "
                 f"{value if isinstance(value, str | int) else json.dumps(value, default=str)}"
             )
-    for e in item_errors(db, j.id, limit=max_errors):
+    for e in item_errors(store, j.id, limit=max_errors):
         click.echo(f"  failed    {e.error} (attempts: {e.attempts})")
 
 
@@ -355,16 +364,9 @@ def show_job(ctx: click.Context, job: str, max_errors: int) -> None:
     help="Results file: .csv, .jsonl or .xlsx.",
 )
 @click.pass_context
-def export_job(ctx: click.Context, job: str, out: Path) -> None:
+def export_command(ctx: click.Context, job: str, out: Path) -> None:
     """Write a job's results file from the database (input order, one line per variant)."""
-    from contentgen.batch.api import field_names
-    from contentgen.batch.jobs import BatchSpec
-    from contentgen.batch.mapping import RowMapping
-    from contentgen.batch.writers import ResultsFile
-    from contentgen.storage.jobs import get_job, iter_export
+    from contentgen.batch import export_job
 
-    db = engine_from(ctx).store.db
-    j = get_job(db, job)
-    spec = BatchSpec(mapping=RowMapping.build(j.task), channel=j.config.get("channel"))
-    ResultsFile(out, field_names(spec)).finish(iter_export(db, j.id))
+    j = export_job(engine_from(ctx), job, out)
     click.echo(f"wrote {out} ({j.done} done rows, {j.failed} failed)")

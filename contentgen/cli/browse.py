@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from contentgen.cli._common import engine_from
+from contentgen.cli._common import default_rater, engine_from
 from contentgen.export import FORMATS, export_outputs, export_rows, write_export
+
+if TYPE_CHECKING:
+    from contentgen.engine import Engine
 
 FILTERS = [
     click.option("--task"),
@@ -28,11 +32,9 @@ def filter_options(function):  # type: ignore[no-untyped-def]
     return function
 
 
-def _filters(**kwargs: str | None) -> dict[str, str]:
-    from contentgen.types import Task
-
-    if kwargs.get("task"):
-        kwargs["task"] = Task.parse(str(kwargs["task"])).value
+def _filters(engine: Engine, **kwargs: str | None) -> dict[str, str]:
+    if kwargs.get("task"):  # 'news-summary' works; a task the engine does not serve is an error
+        kwargs["task"] = engine.tasks.get(str(kwargs["task"])).name
     return {k: v for k, v in kwargs.items() if v}
 
 
@@ -48,6 +50,9 @@ def show(ctx: click.Context, output_id: str) -> None:
     if output.reason:
         click.secho(f"reason: {output.reason}", fg="yellow")
     click.echo(output.text or f"image: {engine.store.artifacts.path(output.image_path or '')}")
+    if output.image_path:  # an image's fields are its record: placement, copy, sizes, digests
+        for key, value in output.fields.items():
+            click.echo(f"  {key}: {value}")
     click.echo(
         f"\ngenerator {p.generator_id} v{p.generator_version}; model {p.model_id} ({p.model_revision or '-'})"
     )
@@ -61,14 +66,14 @@ def show(ctx: click.Context, output_id: str) -> None:
         mark = "pass" if e.passed else "FAIL"
         click.echo(f"  {mark:4} {e.name:14} {'' if e.score is None else round(e.score, 3)}")
     for r in engine.ratings(output.id):
-        value = (
+        rated = (
             r.score
             if r.kind == "score"
             else r.thumb
             if r.kind == "thumb"
-            else r.comment or r.edited_text or r.preferred_output_id
+            else r.comment or r.edited_text or r.preferred_output_id or "tie"
         )
-        click.echo(f"  rating {r.kind} by {r.rater}: {value}")
+        click.echo(f"  rating {r.kind} by {r.rater}: {rated}")
 
 
 @click.command("list")
@@ -78,7 +83,7 @@ def show(ctx: click.Context, output_id: str) -> None:
 def list_outputs(ctx: click.Context, limit: int, **filters: str | None) -> None:
     """List stored outputs, newest first."""
     engine = engine_from(ctx)
-    outputs = engine.list_outputs(limit=limit, **_filters(**filters))
+    outputs = engine.list_outputs(limit=limit, **_filters(engine, **filters))
     for o in outputs:
         # An image path is printed whole and absolute, so it opens from wherever the user is.
         text = (
@@ -122,15 +127,40 @@ def stats(ctx: click.Context, by: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: stdout as JSONL).",
 )
+@click.option(
+    "--approved", is_flag=True, help="Only approved copy (approved, exported or published)."
+)
+@click.option(
+    "--mark-exported",
+    is_flag=True,
+    help="Move the approved outputs written to 'exported' (undoable on the review page).",
+)
+@click.option("--rater", default=default_rater, show_default="$CONTENTGEN_RATER or login name")
 @filter_options
 @click.pass_context
-def export(ctx: click.Context, fmt: str | None, out: Path | None, **filters: str | None) -> None:
-    """Export outputs with their ratings to CSV or JSONL."""
+def export(
+    ctx: click.Context,
+    fmt: str | None,
+    out: Path | None,
+    approved: bool,
+    mark_exported: bool,
+    rater: str,
+    **filters: str | None,
+) -> None:
+    """Export outputs with their context, review status and ratings to CSV or JSONL."""
     engine = engine_from(ctx)
+    if mark_exported and not approved:
+        raise click.UsageError("--mark-exported needs --approved")
+    shipped: list[str] = []
+    wanted = _filters(engine, **filters)
     if out is None:
-        count = write_export(
-            export_rows(engine.store, **_filters(**filters)), sys.stdout, fmt or "jsonl"
-        )
+        rows = export_rows(engine.store, approved=approved, shipped=shipped, **wanted)
+        count = write_export(rows, sys.stdout, fmt or "jsonl")
     else:
-        count = export_outputs(engine.store, out, fmt, **_filters(**filters))
+        count = export_outputs(engine.store, out, fmt, approved=approved, shipped=shipped, **wanted)
         click.echo(f"exported {count} output(s) to {out}", err=True)
+    if mark_exported and shipped:
+        from contentgen.review.workflow import mark_exported as mark
+
+        mark(engine, shipped, rater=rater)
+        click.echo(f"marked {len(shipped)} approved output(s) as exported", err=True)

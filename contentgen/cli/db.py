@@ -16,29 +16,17 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Create or migrate the database to the newest schema."""
-    from contentgen.storage import migrate
-    from contentgen.storage.database import Database
+    from contentgen.storage.migrate import upgrade_schema
 
-    engine = engine_from(ctx)
-    database = Database(engine.settings.db_url)
-    try:
-        revision = migrate.upgrade(database)
-    finally:
-        database.dispose()
-    click.echo(f"database {database.url.split('@')[-1]} is at revision {revision}")
+    state = upgrade_schema(engine_from(ctx).settings.db_url)
+    click.echo(f"database {state.location} is at revision {state.current}")
 
 
 @db.command()
 @click.pass_context
 def current(ctx: click.Context) -> None:
     """Show the database's schema revision and the newest one shipped."""
-    from contentgen.storage import migrate
-    from contentgen.storage.database import Database
+    from contentgen.storage.migrate import schema_state
 
-    database = Database(engine_from(ctx).settings.db_url)
-    try:
-        click.echo(
-            f"current {migrate.current_revision(database) or '(empty)'}; newest {migrate.head_revision()}"
-        )
-    finally:
-        database.dispose()
+    state = schema_state(engine_from(ctx).settings.db_url)
+    click.echo(f"current {state.current or '(empty)'}; newest {state.newest}")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from contentgen.cli._common import default_rater, engine_from
+
+if TYPE_CHECKING:
+    from contentgen.training.tune_config import TuneConfig
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
 
@@ -44,12 +48,12 @@ def review_export(
 ) -> None:
     """Write a review sheet; the format follows the extension (.csv or .xlsx)."""
     from contentgen.feedback.reviewsheet import export_sheet
-    from contentgen.types import Task
 
-    if filters.get("task"):
-        filters["task"] = Task.parse(str(filters["task"])).value
+    engine = engine_from(ctx)
+    if filters.get("task"):  # 'news-summary' works; a task the engine does not serve is an error
+        filters["task"] = engine.tasks.get(str(filters["task"])).name
     sheet = export_sheet(
-        engine_from(ctx).store,
+        engine.store,
         path,
         kind="pairwise" if pairwise else "rate",
         limit=limit,
@@ -72,7 +76,8 @@ def review_import(ctx: click.Context, path: Path, rater: str) -> None:
     """Store the ratings of a filled-in sheet; re-importing it stores nothing twice."""
     from contentgen.feedback.reviewsheet import import_sheet
 
-    report = import_sheet(engine_from(ctx).store, path, rater=rater)
+    engine = engine_from(ctx)  # edits are checked, approvals follow the review rules
+    report = import_sheet(engine.store, path, rater=rater, engine=engine)
     click.echo(report.summary())
     if not report.ok:
         from contentgen.errors import ValidationError
@@ -89,7 +94,8 @@ def review_import(ctx: click.Context, path: Path, rater: str) -> None:
 @click.pass_context
 def report(ctx: click.Context, out: Path | None) -> None:
     """Ratings by template, generator, channel (95% intervals), pass rates and bandit beliefs."""
-    from contentgen.feedback.report import build_report, report_text, write_report
+    from contentgen.feedback.report import build_report, report_text
+    from contentgen.feedback.report_html import write_report
 
     engine = engine_from(ctx)
     built = (
@@ -108,20 +114,45 @@ def report(ctx: click.Context, out: Path | None) -> None:
     "--base",
     default="builtin:transformers",
     show_default=True,
-    help="A model spec (alias, checkpoint dir, .gguf), a tuned version, or builtin:transformers.",
+    help="A model spec (alias, checkpoint dir, .gguf), a tuned version, or builtin:transformers "
+    "(its configured model with its adapter).",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--name", help="Name to register the tuned version under (default: derived).")
 @click.option(
     "--data",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Train on this JSONL instead of building the data from the database.",
+    help="Train on this JSONL (chat 'messages' or prompt/completion rows) instead of the ratings.",
+)
+@click.option(
+    "--eval-data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Held-out JSONL: answer loss and perplexity before and after (SFT).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copywriting corpus folder: trains on its sft_train.jsonl, evaluates on "
+    "sft_heldout.jsonl; built there first if missing.",
+)
+@click.option(
+    "--adapter-only",
+    is_flag=True,
+    help="Write the LoRA adapter alone (small) instead of the merged full checkpoint.",
 )
 @click.option("--epochs", default=1.0, show_default=True)
 @click.option("--max-steps", default=-1, show_default=True)
+@click.option(
+    "--max-examples", type=click.IntRange(1), help="Train on a seeded random subset of N rows."
+)
+@click.option("--eval-examples", default=400, show_default=True, help="Held-out rows scored.")
 @click.option("--learning-rate", default=2e-4, show_default=True)
 @click.option("--lora-r", default=8, show_default=True)
-@click.option("--batch-size", default=4, show_default=True)
+@click.option("--batch-size", default=8, show_default=True, help="Examples per optimizer step.")
+@click.option("--micro-batch-size", default=1, show_default=True, help="Examples per forward pass.")
+@click.option("--max-length", default=768, show_default=True, help="Longer rows are skipped.")
+@click.option("--precision", type=click.Choice(["fp32", "bf16", "auto"]), default="fp32")
+@click.option("--seed", default=0, show_default=True)
 @click.pass_context
 def tune(
     ctx: click.Context,
@@ -130,25 +161,21 @@ def tune(
     out: Path,
     name: str | None,
     data: Path | None,
-    epochs: float,
-    max_steps: int,
-    learning_rate: float,
-    lora_r: int,
-    batch_size: int,
+    eval_data: Path | None,
+    corpus: Path | None,
+    adapter_only: bool,
+    **hyperparameters: Any,
 ) -> None:
-    """LoRA fine-tune the text model on rating-derived data; register a generator version."""
-    from contentgen.feedback.tune import TuneConfig
+    """LoRA fine-tune the text model on a corpus or rating-derived data; register a version."""
+    import shlex
+    import sys
+
     from contentgen.feedback.tune import tune as run_tune
 
+    config = _tune_config(**hyperparameters)
+    if corpus is not None:
+        data, eval_data = _corpus_files(corpus, data, eval_data)
     engine = engine_from(ctx)
-    config = TuneConfig(
-        epochs=epochs,
-        max_steps=max_steps,
-        learning_rate=learning_rate,
-        lora_r=lora_r,
-        lora_alpha=2 * lora_r,
-        batch_size=batch_size,
-    )
     result = run_tune(
         method=method,
         base=base,
@@ -157,18 +184,98 @@ def tune(
         store=engine.store,
         templates=engine.templates,
         data=data,
+        eval_data=eval_data,
         name=name,
         config=config,
+        layout="adapter" if adapter_only else "merged",
+        command=shlex.join(["contentgen", *sys.argv[1:]]),
+        on_step=_progress,
     )
-    training = result.card["training"]
+    _echo_result(result)
+
+
+def _tune_config(
+    *,
+    epochs: float,
+    max_steps: int,
+    max_examples: int | None,
+    eval_examples: int,
+    learning_rate: float,
+    lora_r: int,
+    batch_size: int,
+    micro_batch_size: int,
+    max_length: int,
+    precision: str,
+    seed: int,
+) -> TuneConfig:
+    """The run's hyperparameters from the command line (LoRA alpha is twice the rank)."""
+    from contentgen.training.tune_config import TuneConfig
+
+    return TuneConfig(
+        epochs=epochs,
+        max_steps=max_steps,
+        learning_rate=learning_rate,
+        lora_r=lora_r,
+        lora_alpha=2 * lora_r,
+        batch_size=batch_size,
+        micro_batch_size=micro_batch_size,
+        max_length=max_length,
+        precision=precision,
+        seed=seed,
+        max_examples=max_examples,
+        eval_max_examples=eval_examples,
+    )
+
+
+def _progress(step: dict[str, float]) -> None:
+    """Every tenth optimizer step on stderr: loss, epoch and speed."""
+    if int(step["step"]) % 10 == 0:
+        click.echo(
+            f"step {int(step['step'])}: loss {step['loss']:.4f}, epoch {step['epoch']:.2f}, "
+            f"{step['tokens_per_cpu_s']:.0f} tokens/CPU-s",
+            err=True,
+        )
+
+
+def _corpus_files(
+    corpus: Path, data: Path | None, eval_data: Path | None
+) -> tuple[Path, Path | None]:
+    """The corpus's SFT files (building the corpus first when they are missing)."""
+    train, held = corpus / "sft_train.jsonl", corpus / "sft_heldout.jsonl"
+    if not train.is_file():
+        from contentgen.datasets.copywriting.build import BuildConfig, build_corpus
+
+        click.echo(f"building the copywriting corpus in {corpus} ...", err=True)
+        build_corpus(corpus, BuildConfig())
+    return data or train, eval_data or (held if held.is_file() else None)
+
+
+def _echo_result(result: Any) -> None:
+    card = result.card
+    training = card["training"]
     click.echo(
-        f"tuned {result.card['base_model']['model_id']} with {training['trainer']}: "
-        f"{result.card['data']['rows']} rows, {training['steps']} steps, "
+        f"tuned {card['base_model']['model_id']} with {training['trainer']}: "
+        f"{card['data']['rows']} rows, {training['steps']} steps, "
         f"loss {training['train_loss']:.4f}"
+    )
+    speed = training.get("speed")
+    if speed:
+        click.echo(
+            f"speed: {speed['tokens_per_cpu_s']:.1f} trained tokens per CPU-second "
+            f"({speed['tokens']} tokens in {speed['cpu_s']:.0f} CPU-s)"
+        )
+    for key, metrics in card.get("evaluation", {}).items():
+        click.echo(
+            f"held-out {key}: loss {metrics['loss']:.4f}, perplexity {metrics['perplexity']:.2f}"
+        )
+    option, value = (
+        ("adapter", result.options["adapter"])
+        if "adapter" in result.options
+        else ("model", result.options["model"])
     )
     click.echo(
         f"registered version {result.name!r}; use it with\n"
-        f'  [generators."{result.generator_id}"]\n  model = "{result.options["model"]}"'
+        f'  [generators."{result.generator_id}"]\n  {option} = "{value}"'
     )
 
 

@@ -1,57 +1,62 @@
-"""`contentgen generate ...`: one request from the command line, printed as text or JSON."""
+"""`contentgen generate TASK`: one request from the command line, printed as text or JSON.
+
+One subcommand per task the engine serves, plugin tasks included, built by `task_command` from
+the task's spec: its request fields are the options (contentgen.tasks.spec describes the field
+metadata), its `cli_extras` add the rest, and the routing options are shared.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from contentgen.cli._common import engine_from, parse_pairs
+from contentgen.cli.task_options import build_fields, extra_dest, extra_params, field_params
 from contentgen.errors import NoAcceptedOutputError, ValidationError
-from contentgen.types import (
-    SUMMARY_METHODS,
-    SUMMARY_STYLES,
-    TONES,
-    CustomerServiceRequest,
-    ImageRequest,
-    MarketingRequest,
-    NewsSummaryRequest,
-    Output,
-    Result,
-)
+from contentgen.types import Output, Result
 
-ROUTING = [
-    click.option(
-        "--generator", help="Generator id, e.g. builtin:transformers (see `contentgen generators`)."
-    ),
-    click.option(
-        "--template", help="Template id, e.g. marketing/search_ad (see `contentgen templates`)."
-    ),
-    click.option("--seed", type=int, help="Seed for reproducible output."),
-    click.option(
-        "--param",
-        "params",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help=(
-            "Sampling parameter (repeat), e.g. temperature=0.7 or stop='[\"###\"]': "
-            "temperature, top_p, top_k, max_new_tokens, stop, best_of, bandit_arm, or one the "
-            "generator declares."
+if TYPE_CHECKING:
+    from contentgen.tasks.spec import TaskSpec
+
+# Built-in tasks whose command does more than one request: task name -> "module:factory(spec)".
+# (A plugin's task sets TaskSpec.cli_command instead; a built-in task never imports a face.)
+OWN_COMMANDS: dict[str, str] = {"creative": "contentgen.cli.creative:creative_command"}
+
+
+def routing_params() -> list[click.Parameter]:
+    """The options every `generate TASK` command shares (fresh objects for each command)."""
+    from contentgen.sampling import COMMON_PARAMS
+
+    recorded = ("bandit_arm", "bandit_posterior")
+    chosen = ", ".join(p for p in COMMON_PARAMS if p not in recorded)
+    return [
+        click.Option(
+            ["--generator"],
+            help="Generator id, e.g. builtin:transformers (see `contentgen generators`).",
         ),
-    ),
-    click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
-]
-
-
-def routing_options(function: Any) -> Any:
-    """Add the options every generate subcommand shares."""
-    for option in reversed(ROUTING):
-        function = option(function)
-    return function
+        click.Option(
+            ["--template"],
+            help="Template id, e.g. marketing/search_ad (see `contentgen templates`).",
+        ),
+        click.Option(["--seed"], type=int, help="Seed for reproducible output."),
+        click.Option(
+            ["--param", "params"],
+            multiple=True,
+            metavar="KEY=VALUE",
+            help=(
+                "Sampling parameter (repeat), e.g. temperature=0.7 or stop='[\"###\"]': "
+                f"{chosen}, {', '.join(recorded)} (recorded by the bandit), or one the "
+                "generator declares."
+            ),
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."),
+    ]
 
 
 def _common(
@@ -65,20 +70,9 @@ def _common(
     }
 
 
-def _print(result: Result, as_json: bool) -> None:
-    """Print the result; when nothing was accepted, fail with exit code 4 after printing why."""
-    _show(result, as_json)
-    if not result.outputs:
-        raise NoAcceptedOutputError(
-            f"request {result.request_id}",
-            len(result.rejected),
-            "the reasons are listed above; `contentgen show ID` shows a rejected output",
-        )
-
-
 def _show(result: Result, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(_jsonable(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(jsonable(result), indent=2, ensure_ascii=False))
         return
     for output in result.outputs:
         p = output.provenance
@@ -111,12 +105,14 @@ def _image_facts(fields: Mapping[str, str]) -> str:
         if "resized_from" in fields:
             size += f" resized from {fields['resized_from']} ({fields.get('resample', '?')})"
         facts.append(size)
+    if "tint" in fields:
+        facts.append(f"tinted {fields['tint']} ({fields.get('tint_drawn', fields['tint_rgb'])})")
     if fields.get("flagged") == "True":
         facts.append("flagged by the safety checker")
     return "; ".join(facts) or "image"
 
 
-def _openable_paths(result: Result, locate: Callable[[str], Path]) -> Result:
+def openable_paths(result: Result, locate: Callable[[str], Path]) -> Result:
     """The result with absolute image paths: stored ones are relative to the artifact store."""
 
     def located(outputs: tuple[Output, ...]) -> tuple[Output, ...]:
@@ -130,223 +126,77 @@ def _openable_paths(result: Result, locate: Callable[[str], Path]) -> Result:
     )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Records (dataclasses, mappings, sequences) as plain JSON-ready data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
-@click.group()
+class TaskCommands(click.Group):
+    """`contentgen generate`: a subcommand per task of the engine, built when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [spec.command for spec in engine_from(ctx).tasks]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        tasks = engine_from(ctx).tasks
+        try:
+            spec = tasks.get(cmd_name)
+        except ValidationError:
+            commands = ", ".join(s.command for s in tasks)
+            raise click.UsageError(f"unknown task {cmd_name!r} (tasks: {commands})", ctx) from None
+        if spec.cli_command is not None:
+            return cast(click.Command, spec.cli_command(spec))
+        if spec.name in OWN_COMMANDS:
+            module_name, attr = OWN_COMMANDS[spec.name].split(":")
+            return cast(click.Command, getattr(importlib.import_module(module_name), attr)(spec))
+        return task_command(spec)
+
+
+@click.group(cls=TaskCommands)
 def generate() -> None:
-    """Generate marketing copy, news summaries, customer-service replies or images."""
+    """Generate content for one request: marketing copy, summaries, replies, images, or a task a
+    plugin adds (`contentgen generate TASK --help` lists its options)."""
 
 
-@generate.command("marketing")
-@click.option(
-    "--product",
-    "product_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A product fact (repeat).",
-)
-@click.option("--product-json", help="All product facts as a JSON object.")
-@click.option(
-    "--channel",
-    default="search_ad",
-    show_default=True,
-    help="search_ad, social_post, email, sms, push, product_description.",
-)
-@click.option("--audience", help="Who the copy is for.")
-@click.option("--tone", default="friendly", show_default=True, type=click.Choice(TONES))
-@click.option("--variants", default=3, show_default=True, type=int)
-@routing_options
-@click.pass_context
-def marketing(
-    ctx: click.Context,
-    product_pairs: tuple[str, ...],
-    product_json: str | None,
-    channel: str,
-    audience: str | None,
-    tone: str,
-    variants: int,
-    generator: str | None,
-    template: str | None,
-    seed: int | None,
-    params: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Ad copy, social posts, emails, SMS, push notifications or product descriptions."""
-    product: dict[str, Any] = {}
-    if product_json:
-        try:
-            product = dict(json.loads(product_json))
-        except (ValueError, TypeError):
-            raise ValidationError(
-                "--product-json", 'must be a JSON object like {"name": "..."}'
-            ) from None
-    product.update(parse_pairs(product_pairs, "--product"))
-    request = MarketingRequest(
-        product=product,
-        channel=channel,
-        audience=audience,
-        tone=tone,
-        variants=variants,
-        **_common(generator, template, seed, params),
+def task_command(spec: TaskSpec) -> click.Command:
+    """The `contentgen generate TASK` command of one task, built from its spec."""
+
+    def run(**values: Any) -> None:
+        _run(click.get_current_context(), spec, values)
+
+    return click.Command(
+        spec.command,
+        callback=run,
+        params=[*field_params(spec), *extra_params(spec), *routing_params()],
+        help=spec.description,
+        short_help=spec.description,
     )
-    _print(engine_from(ctx).generate(request), as_json)
 
 
-@generate.command("news-summary")
-@click.option("--article", help="The article text.")
-@click.option(
-    "--article-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the article from a file.",
-)
-@click.option("--title", help="The article's headline.")
-@click.option("--style", default="brief", show_default=True, type=click.Choice(SUMMARY_STYLES))
-@click.option("--target-words", default=40, show_default=True, type=int)
-@click.option("--method", default="auto", show_default=True, type=click.Choice(SUMMARY_METHODS))
-@routing_options
-@click.pass_context
-def news_summary(
-    ctx: click.Context,
-    article: str | None,
-    article_file: Path | None,
-    title: str | None,
-    style: str,
-    target_words: int,
-    method: str,
-    generator: str | None,
-    template: str | None,
-    seed: int | None,
-    params: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Summarise a news article (abstractive, extractive, or auto with extractive fallback)."""
-    if article_file is not None:
-        try:
-            article = article_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                "--article-file",
-                f"{article_file} is not UTF-8 text (byte {exc.start}); save it as UTF-8",
-            ) from None
-    if not article:
-        raise ValidationError("--article", "give the article text or --article-file")
-    request = NewsSummaryRequest(
-        article=article,
-        title=title,
-        style=style,
-        target_words=target_words,
-        method=method,
-        **_common(generator, template, seed, params),
-    )
-    _print(engine_from(ctx).generate(request), as_json)
-
-
-@generate.command("customer-service")
-@click.option("--message", required=True, help="The customer's message.")
-@click.option(
-    "--context",
-    "context_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An order/account fact (repeat).",
-)
-@click.option("--policy", help="Policy notes the reply must follow.")
-@click.option("--tone", default="empathetic", show_default=True, type=click.Choice(TONES))
-@click.option("--variants", default=1, show_default=True, type=int)
-@routing_options
-@click.pass_context
-def customer_service(
-    ctx: click.Context,
-    message: str,
-    context_pairs: tuple[str, ...],
-    policy: str | None,
-    tone: str,
-    variants: int,
-    generator: str | None,
-    template: str | None,
-    seed: int | None,
-    params: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Draft a reply to a customer message, grounded in order facts and policy."""
-    request = CustomerServiceRequest(
-        message=message,
-        context=parse_pairs(context_pairs, "--context"),
-        policy=policy,
-        tone=tone,
-        variants=variants,
-        **_common(generator, template, seed, params),
-    )
-    _print(engine_from(ctx).generate(request), as_json)
-
-
-@generate.command("image")
-@click.argument("prompt", required=False)
-@click.option("--class-name", help="Ask for a class directly (e.g. sneaker).")
-@click.option(
-    "--nearest-class",
-    is_flag=True,
-    help="If the prompt names none of the model's classes, use the most similar one "
-    "(recorded with its similarity) instead of refusing.",
-)
-@click.option("--count", default=4, show_default=True, type=int)
-@click.option("--negative-prompt")
-@click.option("--width", type=int)
-@click.option("--height", type=int)
-@click.option("--steps", type=int)
-@click.option("--guidance", type=float)
-@click.option(
-    "--contact-sheet",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a contact-sheet PNG.",
-)
-@routing_options
-@click.pass_context
-def image(
-    ctx: click.Context,
-    prompt: str | None,
-    class_name: str | None,
-    nearest_class: bool,
-    count: int,
-    negative_prompt: str | None,
-    width: int | None,
-    height: int | None,
-    steps: int | None,
-    guidance: float | None,
-    contact_sheet: Path | None,
-    generator: str | None,
-    template: str | None,
-    seed: int | None,
-    params: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Images from a prompt or a class name (default: the shipped class-conditional GAN)."""
+def _run(ctx: click.Context, spec: TaskSpec, values: dict[str, Any]) -> None:
+    """Build the request from the options, generate, print; exit code 4 when nothing passed."""
+    fields = build_fields(spec, values)
+    common = _common(values["generator"], values["template"], values["seed"], values["params"])
     engine = engine_from(ctx)
-    request = ImageRequest(
-        prompt=prompt,
-        class_name=class_name,
-        match="nearest" if nearest_class else "strict",
-        count=count,
-        negative_prompt=negative_prompt,
-        width=width,
-        height=height,
-        steps=steps,
-        guidance=guidance,
-        **_common(generator, template, seed, params),
-    )
-    result = _openable_paths(engine.generate(request), engine.store.artifacts.path)
-    _print(result, as_json)
-    if contact_sheet is not None and result.outputs:
-        from contentgen.images import contact_sheet as make_sheet
-
-        pngs = [Path(o.image_path).read_bytes() for o in result.outputs if o.image_path]
-        contact_sheet.write_bytes(make_sheet(pngs))
-        click.echo(f"contact sheet: {contact_sheet}")
+    result = engine.generate(spec.build_request({**fields, **common}))
+    if any(o.image_path for o in (*result.outputs, *result.rejected)):
+        result = openable_paths(result, engine.store.artifacts.path)
+    _show(result, values["as_json"])
+    for extra in spec.cli_extras:
+        value = values.get(extra_dest(extra.name))
+        if extra.after is not None and value not in (None, False):
+            line = extra.after(value, result)
+            if line:
+                click.echo(line)
+    if not result.outputs:
+        raise NoAcceptedOutputError(
+            f"request {result.request_id}",
+            len(result.rejected),
+            "the reasons are listed above; `contentgen show ID` shows a rejected output",
+        )

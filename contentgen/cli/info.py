@@ -10,6 +10,7 @@ from contentgen.cli._common import engine_from
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
+    from contentgen.generator import GeneratorSpec
 
 
 @click.command()
@@ -17,10 +18,9 @@ if TYPE_CHECKING:
 @click.pass_context
 def templates(ctx: click.Context, task: str | None) -> None:
     """List templates with their variables and where they come from; broken ones with the error."""
-    from contentgen.types import Task
-
-    library = engine_from(ctx).templates
-    for info in library.list(Task.parse(task) if task else None, include_broken=True):
+    engine = engine_from(ctx)
+    name = engine.tasks.get(task).name if task else None
+    for info in engine.templates.list(name, include_broken=True):
         if info.problem is not None:
             click.echo(f"{info.id:34} BROKEN (requests using it fail)")
             click.secho(f"{'':34} {info.problem}", fg="red")
@@ -30,16 +30,15 @@ def templates(ctx: click.Context, task: str | None) -> None:
 
 
 @click.command()
+@click.option("--options", "show_options", is_flag=True, help="Also list each generator's options.")
 @click.pass_context
-def generators(ctx: click.Context) -> None:
+def generators(ctx: click.Context, show_options: bool) -> None:
     """List registered generators, their tasks and the routes that use them."""
-    from contentgen.types import Task
-
     engine = engine_from(ctx)
-    routes = {t.value: engine.settings.route(t) for t in Task}
+    routes = {name: engine.settings.route(name) for name in engine.tasks.names()}
     for spec in engine.registry.specs():
         used = [task for task, r in routes.items() if r.generator == spec.id]
-        tasks = ", ".join(sorted(t.value for t in spec.tasks))
+        tasks = ", ".join(t.name for t in engine.tasks if engine.registry.handles(spec, t.name))
         click.echo(
             f"{spec.id:26} v{spec.version:6} {spec.modality:5} [{tasks}] plugin {spec.plugin}"
         )
@@ -49,6 +48,29 @@ def generators(ctx: click.Context) -> None:
             click.echo(f"{'':26} {line}")
         if used:
             click.echo(f"{'':26} default for: {', '.join(used)}")
+        if show_options:
+            for line in _option_lines(spec):
+                click.echo(f"{'':26} {line}")
+
+
+def _option_lines(spec: GeneratorSpec) -> list[str]:
+    """One line per option: name, type, default, range or choices, description."""
+    from contentgen.generator import Generator
+    from contentgen.generator_options import describe_options, docs_from_defaults, format_default
+
+    factory = spec.factory
+    if isinstance(factory, type) and issubclass(factory, Generator):
+        docs = describe_options(factory)
+    else:
+        docs = list(docs_from_defaults(spec.options))
+    if not docs:
+        return ["options: (none)"]
+    lines = ["options:"]
+    for doc in docs:
+        kind = f"{doc.type} {doc.allowed}" if doc.allowed else doc.type
+        line = f"  {doc.name + ' = ' + format_default(doc):34} {kind}"
+        lines.append(line + (f"; {doc.description}" if doc.description else ""))
+    return lines
 
 
 def _server_lines(engine: Engine, generator_id: str, factory: Any) -> list[str]:
@@ -71,7 +93,7 @@ def _server_lines(engine: Engine, generator_id: str, factory: Any) -> list[str]:
 @click.command()
 @click.pass_context
 def plugins(ctx: click.Context) -> None:
-    """List plugins with versions, generators and any load error."""
+    """List plugins with versions, generators, tasks and any load error."""
     from contentgen.config import load_settings
     from contentgen.plugins import load_plugins
 
@@ -85,6 +107,8 @@ def plugins(ctx: click.Context) -> None:
             click.echo(f"{'':20} generators: {', '.join(info.generators)}")
         if info.evaluators:
             click.echo(f"{'':20} evaluators: {', '.join(info.evaluators)}")
+        if info.tasks:
+            click.echo(f"{'':20} tasks: {', '.join(info.tasks)}")
         if info.template_dirs:
             click.echo(f"{'':20} templates: {', '.join(info.template_dirs)}")
         if info.error:

@@ -26,7 +26,7 @@ def models() -> None:
 @click.pass_context
 def list_models(ctx: click.Context, cache_dir: str | None) -> None:
     """Show cached models: converted checkpoints and CTranslate2 models, with sizes."""
-    from contentgen.models import list_cached_models
+    from contentgen.modelfiles import list_cached_models
 
     root = cache_dir or str(_settings(ctx).cache_dir)
     found = list_cached_models(root)
@@ -55,8 +55,8 @@ def convert(
     ctx: click.Context, model: str | None, quantization: str | None, cache_dir: str | None
 ) -> None:
     """Build the CTranslate2 model for builtin:ctranslate2 now instead of on first use."""
-    from contentgen.models import resolve_text_model
-    from contentgen.models.ct2 import check_quantization, ensure_ct2_model, is_converted
+    from contentgen.modelfiles import resolve_text_model
+    from contentgen.modelfiles.ct2 import check_quantization, ensure_ct2_model, is_converted
 
     settings = _settings(ctx)
     configured = settings.options_for("builtin:ctranslate2")

@@ -10,11 +10,11 @@ from contentgen.cli._common import engine_from
 from contentgen.errors import ConfigError
 
 
-def check_bind(host: str, token: str | None) -> None:
-    """Listening on anything but loopback needs an access token."""
+def check_bind(host: str, token: str | None, reviewers: bool = False) -> None:
+    """Listening on anything but loopback needs an access token (shared or personal)."""
     from contentgen.web.security import TOKEN_ENV, is_loopback
 
-    if not is_loopback(host) and not token:
+    if not is_loopback(host) and not token and not reviewers:
         raise ConfigError(
             f"refusing to serve on {host}: anyone on the network could read and rate outputs. "
             f"Set {TOKEN_ENV} to a long random token (and sign in with it), or use --host 127.0.0.1"
@@ -42,10 +42,12 @@ def check_bind(host: str, token: str | None) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, page_size: int, https_only: bool) -> None:
     """Start the review web app: queue, ratings, comparisons, edits, jobs, report and JSON API."""
+    from contentgen.web.identity import reviewers_from_env
     from contentgen.web.security import SECRET_ENV, TOKEN_ENV
 
     token = os.environ.get(TOKEN_ENV) or None
-    check_bind(host, token)
+    reviewers = reviewers_from_env()
+    check_bind(host, token, bool(reviewers))
     import uvicorn
 
     from contentgen.web.app import create_app
@@ -57,9 +59,12 @@ def serve(ctx: click.Context, host: str, port: int, page_size: int, https_only: 
         secret_key=os.environ.get(SECRET_ENV) or None,
         page_size=page_size,
         https_only=https_only,
+        reviewers=reviewers,
     )
     shown = f"[{host}]" if ":" in host else host
-    mode = "token required" if token else "local only"
+    mode = "token required" if token or reviewers else "local only"
+    if reviewers:
+        mode += f"; {len(reviewers)} reviewer(s) sign in with personal tokens"
     click.echo(f"contentgen review on http://{shown}:{port}/ ({mode}); Ctrl+C stops")
     uvicorn.run(
         app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False

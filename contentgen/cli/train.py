@@ -113,28 +113,9 @@ def train(
     model_options: tuple[str, ...],
 ) -> None:
     """Train a class-conditional VAE or GAN (or the metric classifier); save it with a card."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from contentgen.training.api import train_model
 
-    console = Console(stderr=True)
-    columns = (
-        TextColumn(f"train {kind}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[losses]}"),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with _progress_bar(kind) as bar:
         task = bar.add_task(kind, total=steps, losses="")
 
         def report(p: Any) -> None:
@@ -165,3 +146,26 @@ def train(
     for name, value in result.metrics.items():
         if not isinstance(value, dict):
             click.echo(f"  {name}: {value}")
+
+
+def _progress_bar(kind: str) -> Any:
+    """A rich progress bar on stderr: steps done, time, and the latest smoothed losses."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn(f"train {kind}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[losses]}"),
+    )
+    return Progress(*columns, console=Console(stderr=True), transient=False)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contentgen.errors import DatasetNotAvailableError
-from contentgen.models.atomic import build_atomically
-from contentgen.models.resolve import cache_root
+from contentgen.modelfiles.atomic import build_atomically
+from contentgen.modelfiles.resolve import cache_root
 
 PACKAGE = "r-cran-tm"
 TEXTS = Path("usr/lib/R/site-library/tm/texts")

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ConfigError, ValidationError
 from contentgen.feedback.arms import ANY_CONTEXT, ARM_PARAM, BanditArm
-from contentgen.types import BaseRequest, MarketingRequest
+from contentgen.storage.arm_keys import POSTERIOR_PARAM
+from contentgen.types import BaseRequest
 
 if TYPE_CHECKING:
     from contentgen.config import Settings
     from contentgen.registry import GeneratorRegistry
     from contentgen.storage.feedback import ArmOutcome, ArmRecord
     from contentgen.storage.store import Store
+    from contentgen.tasks.registry import TaskRegistry
     from contentgen.templates import TemplateLibrary
 
 log = logging.getLogger(__name__)
@@ -84,9 +86,17 @@ def thompson_choice(posteriors: Sequence[tuple[str, float, float]], rng: random.
     return posteriors[max(draws)[1]][0]
 
 
-def channel_context(request: BaseRequest) -> str:
-    """The context a request's arm is chosen in: its channel for marketing, else '*'."""
-    return request.channel if isinstance(request, MarketingRequest) else ANY_CONTEXT
+def channel_context(request: BaseRequest, tasks: TaskRegistry | None = None) -> str:
+    """The context a request's arm is chosen in: its channel (its task's output spec), else '*'.
+
+    `tasks` is the engine's task registry; without it, the built-in tasks.
+    """
+    if tasks is None:
+        from contentgen.tasks.registry import builtin_tasks
+
+        tasks = builtin_tasks()
+    output = tasks.spec_for(request).output_spec(request)
+    return output.name if output is not None else ANY_CONTEXT
 
 
 def compute_records(
@@ -105,11 +115,11 @@ def compute_records(
         if o.score is not None:
             scores[key].append(o.score)
     keys = set(wins) | set(pulls)
-    specs = {(a.task.value, a.name): a.spec() for a in arms}
+    specs = {(str(a.task), a.name): a.spec() for a in arms}
     seen_arms = {(task, arm) for task, _, arm in keys}
     for arm in arms:
-        if (arm.task.value, arm.name) not in seen_arms:
-            keys.add((arm.task.value, arm.channel or ANY_CONTEXT, arm.name))
+        if (str(arm.task), arm.name) not in seen_arms:
+            keys.add((str(arm.task), arm.channel or ANY_CONTEXT, arm.name))
     records = []
     for task, context, name in sorted(keys):
         s, f = wins.get((task, context, name), [0, 0])
@@ -167,10 +177,12 @@ class BanditRouter:
         registry: GeneratorRegistry | None = None,
         *,
         rng: random.Random | None = None,
+        tasks: TaskRegistry | None = None,
     ) -> None:
         self.arms = settings.bandit_arms
         self.store = store
         self.templates = templates
+        self.tasks = tasks
         self._rng = rng or random.Random()
         self._fingerprint: tuple[int, str | None] | None = None
         self._counts: dict[tuple[str, str, str], tuple[int, int]] = {}
@@ -178,7 +190,7 @@ class BanditRouter:
 
     def _check(self, registry: GeneratorRegistry | None) -> None:
         for arm in self.arms:
-            where = f"bandit arm {arm.name!r} ({arm.task.value})"
+            where = f"bandit arm {arm.name!r} ({arm.task})"
             if arm.template is not None and not self.templates.exists(arm.template):
                 raise ConfigError(
                     f"{where}: unknown template {arm.template!r} "
@@ -194,10 +206,10 @@ class BanditRouter:
 
     def eligible(self, request: BaseRequest) -> list[BanditArm]:
         """The configured arms that can serve this request's task and channel."""
-        context = channel_context(request)
+        context = channel_context(request, self.tasks)
         found = []
         for arm in self.arms:
-            if arm.task is not request.task or arm.channel not in (None, context):
+            if arm.task != request.task or arm.channel not in (None, context):
                 continue
             if arm.template is not None:
                 channel = self.templates.get(arm.template).channel
@@ -230,14 +242,21 @@ class BanditRouter:
                 f"params.{ARM_PARAM}", f"unknown arm {explicit!r}", [a.name for a in arms]
             )
         self.refresh()
-        context = channel_context(request)
+        context = channel_context(request, self.tasks)
         posteriors = []
         for arm in arms:
-            s, f = self._counts.get((request.task.value, context, arm.name), (0, 0))
+            s, f = self._counts.get((str(request.task), context, arm.name), (0, 0))
             posteriors.append((arm.name, 1.0 + s, 1.0 + f))
         rng = random.Random(f"bandit:{request.seed}") if request.seed is not None else self._rng
         name = thompson_choice(posteriors, rng)
         return next(a for a in arms if a.name == name)
+
+    def posterior(self, request: BaseRequest, arm: BanditArm) -> dict[str, float]:
+        """The arm's Beta posterior {alpha, beta} for this request's context, as of now."""
+        self.refresh()
+        key = (str(request.task), channel_context(request, self.tasks), arm.name)
+        s, f = self._counts.get(key, (0, 0))
+        return {"alpha": 1.0 + s, "beta": 1.0 + f}
 
     def route(self, request: BaseRequest) -> BaseRequest:
         """The request with the chosen arm's generator, template, params and name filled in."""
@@ -247,5 +266,6 @@ class BanditRouter:
         if arm is None:
             return request
         params: dict[str, Any] = {**arm.params, **request.params, ARM_PARAM: arm.name}
-        log.debug("bandit picked arm %s for a %s request", arm.name, request.task.value)
+        params[POSTERIOR_PARAM] = self.posterior(request, arm)  # what `explain` shows later
+        log.debug("bandit picked arm %s for a %s request", arm.name, request.task)
         return replace(request, generator=arm.generator, template=arm.template, params=params)

@@ -5,6 +5,10 @@
 - kto: prompt / completion / label, from thumbs (optionally also scores: >= 4 good, <= 2 bad);
 - sft: prompt / completion, from edited finals (optionally also outputs with a high mean score).
 
+An edited final counts only when it passed the checks it went through when it was saved, or a
+reviewer overrode them with a reason (`contentgen.review.edits`); ties and pairs whose two texts
+are the same never make a chosen/rejected row.
+
 The prompt is the one the model saw: the stored request re-rendered with the stored template;
 an output whose template has changed since (hash differs) is skipped, never paired with a prompt
 it was not written for. "conversational" rows hold chat messages (TRL applies the model's chat
@@ -15,13 +19,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ValidationError
 from contentgen.feedback.reward_model import utility
+from contentgen.ratings import same_text
 
 if TYPE_CHECKING:
     from contentgen.storage.store import Store
@@ -101,8 +106,11 @@ class _Rated:
     edit: str | None = None
 
 
-def _collect(store: Store) -> tuple[dict[str, _Rated], list[Rating]]:
+def _collect(store: Store, skipped: dict[str, int]) -> tuple[dict[str, _Rated], list[Rating]]:
+    from contentgen.storage.review import edit_checks
+
     ratings = store.ratings()
+    checks = edit_checks(store, [r.id for r in ratings if r.kind == "edit"])
     ids = sorted({i for r in ratings for i in (r.output_id, r.other_output_id) if i})
     outputs: dict[str, Output] = {}
     for start in range(0, len(ids), 500):
@@ -124,8 +132,41 @@ def _collect(store: Store) -> tuple[dict[str, _Rated], list[Rating]]:
             and r.edited_text
             and r.edited_text.strip() != (item.output.text or "").strip()
         ):
+            check = checks.get(r.id)
+            if check is not None and not check.usable:
+                skipped["edit failed checks"] += 1
+                continue
             item.edit = r.edited_text  # ratings come oldest first: the latest edit wins
     return rated, [r for r in ratings if r.kind == "preference"]
+
+
+class _Rows:
+    """Rows gathered for a dataset, each once, counted by where they came from."""
+
+    def __init__(self, prompts: _Prompts, style: str) -> None:
+        self.prompts = prompts
+        self.style = style
+        self.rows: list[dict[str, Any]] = []
+        self.sources: dict[str, int] = defaultdict(int)
+        self._seen: set[str] = set()
+
+    def add(self, source: str, output: Output, **texts: Any) -> None:
+        """Add a row for `output`'s prompt (text values become completions in the style)."""
+        prompt = self.prompts.get(output)
+        if prompt is None:
+            return
+        values = {
+            k: _completion(v, self.style) if isinstance(v, str) else v for k, v in texts.items()
+        }
+        row = {"prompt": prompt, **values}
+        if "chosen" in texts and same_text(str(texts["chosen"]), str(texts.get("rejected"))):
+            self.prompts.skipped["same text"] += 1
+            return
+        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.rows.append(row)
+            self.sources[source] += 1
 
 
 def build_dataset(
@@ -143,94 +184,79 @@ def build_dataset(
         raise ValidationError("format", f"unknown preference format {fmt!r}", FORMATS)
     if style not in STYLES:
         raise ValidationError("style", f"unknown style {style!r}", STYLES)
-    rated, preferences = _collect(store)
     prompts = _Prompts(store, templates, style)
-    sources: dict[str, int] = defaultdict(int)
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-
-    def add(source: str, prompt: Any, **values: Any) -> None:
-        if prompt is None:
-            return
-        row = {"prompt": prompt, **values}
-        key = json.dumps(row, sort_keys=True, ensure_ascii=False)
-        if key not in seen:
-            seen.add(key)
-            rows.append(row)
-            sources[source] += 1
-
+    rated, preferences = _collect(store, prompts.skipped)
+    rows = _Rows(prompts, style)
     if fmt == "dpo":
-        for r in preferences:
-            first, second = rated.get(r.output_id), rated.get(r.other_output_id or "")
-            if (
-                first is None
-                or second is None
-                or first.output.request_id != second.output.request_id
-            ):
-                prompts.skipped["preference across requests"] += 1
-                continue
-            win, lose = (
-                (first, second) if r.preferred_output_id == first.output.id else (second, first)
-            )
-            add(
-                "preference",
-                prompts.get(win.output),
-                chosen=_completion(win.output.text or "", style),
-                rejected=_completion(lose.output.text or "", style),
-            )
-        by_request: dict[str, list[_Rated]] = defaultdict(list)
-        for item in rated.values():
-            if item.values:
-                by_request[item.output.request_id].append(item)
-        for siblings in by_request.values():
-            for a in siblings:
-                for b in siblings:
-                    gap = 4 * (sum(a.values) / len(a.values) - sum(b.values) / len(b.values))
-                    if gap >= min_gap:
-                        add(
-                            "rating gap",
-                            prompts.get(a.output),
-                            chosen=_completion(a.output.text or "", style),
-                            rejected=_completion(b.output.text or "", style),
-                        )
-        for item in rated.values():
-            if item.edit:
-                add(
-                    "edit",
-                    prompts.get(item.output),
-                    chosen=_completion(item.edit, style),
-                    rejected=_completion(item.output.text or "", style),
-                )
+        _dpo_rows(rows, rated, preferences, min_gap)
     elif fmt == "kto":
-        for item in rated.values():
-            label: bool | None = None
-            if item.thumbs and sum(item.thumbs) * 2 != len(item.thumbs):
-                label = sum(item.thumbs) * 2 > len(item.thumbs)
-            elif include_scores and item.scores:
-                mean = sum(item.scores) / len(item.scores)
-                label = True if mean >= 4 else False if mean <= 2 else None
-            if label is not None:
-                add(
-                    "thumb" if item.thumbs else "score",
-                    prompts.get(item.output),
-                    completion=_completion(item.output.text or "", style),
-                    label=label,
-                )
+        _kto_rows(rows, rated, include_scores)
     else:
-        for item in rated.values():
-            if item.edit:
-                add("edit", prompts.get(item.output), completion=_completion(item.edit, style))
-            elif (
-                min_score is not None
-                and item.scores
-                and sum(item.scores) / len(item.scores) >= min_score
-            ):
-                add(
-                    "high score",
-                    prompts.get(item.output),
-                    completion=_completion(item.output.text or "", style),
-                )
-    return PreferenceData(fmt, style, tuple(rows), dict(sources), dict(prompts.skipped))
+        _sft_rows(rows, rated, min_score)
+    return PreferenceData(fmt, style, tuple(rows.rows), dict(rows.sources), dict(prompts.skipped))
+
+
+def _dpo_rows(
+    rows: _Rows, rated: Mapping[str, _Rated], preferences: Sequence[Rating], min_gap: float
+) -> None:
+    """Chosen/rejected pairs: stated preferences, rating gaps between siblings, edits."""
+    for r in preferences:
+        if r.preferred_output_id is None:
+            rows.prompts.skipped["tie"] += 1
+            continue
+        first, second = rated.get(r.output_id), rated.get(r.other_output_id or "")
+        if first is None or second is None or first.output.request_id != second.output.request_id:
+            rows.prompts.skipped["preference across requests"] += 1
+            continue
+        win, lose = (first, second) if r.preferred_output_id == first.output.id else (second, first)
+        rows.add(
+            "preference", win.output, chosen=win.output.text or "", rejected=lose.output.text or ""
+        )
+    by_request: dict[str, list[_Rated]] = defaultdict(list)
+    for item in rated.values():
+        if item.values:
+            by_request[item.output.request_id].append(item)
+    for siblings in by_request.values():
+        for a in siblings:
+            for b in siblings:
+                gap = 4 * (sum(a.values) / len(a.values) - sum(b.values) / len(b.values))
+                if gap >= min_gap:
+                    rows.add(
+                        "rating gap",
+                        a.output,
+                        chosen=a.output.text or "",
+                        rejected=b.output.text or "",
+                    )
+    for item in rated.values():
+        if item.edit:
+            rows.add("edit", item.output, chosen=item.edit, rejected=item.output.text or "")
+
+
+def _kto_rows(rows: _Rows, rated: Mapping[str, _Rated], include_scores: bool) -> None:
+    """Completions labelled good or bad: by thumbs, or by clear scores when asked."""
+    for item in rated.values():
+        label: bool | None = None
+        if item.thumbs and sum(item.thumbs) * 2 != len(item.thumbs):
+            label = sum(item.thumbs) * 2 > len(item.thumbs)
+        elif include_scores and item.scores:
+            mean = sum(item.scores) / len(item.scores)
+            label = True if mean >= 4 else False if mean <= 2 else None
+        if label is not None:
+            source = "thumb" if item.thumbs else "score"
+            rows.add(source, item.output, completion=item.output.text or "", label=label)
+
+
+def _sft_rows(rows: _Rows, rated: Mapping[str, _Rated], min_score: float | None) -> None:
+    """Completions to imitate: reviewers' edits, and outputs scored at least `min_score`."""
+    for item in rated.values():
+        if item.edit:
+            rows.add("edit", item.output, completion=item.edit)
+        elif (
+            min_score is not None
+            and item.scores
+            and sum(item.scores) / len(item.scores) >= min_score
+        ):
+            rows.add("high score", item.output, completion=item.output.text or "")
 
 
 def write_jsonl(data: PreferenceData, path: Path) -> Path:

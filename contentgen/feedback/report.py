@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentgen.feedback.intervals import Estimate, mean_interval, wilson_interval
@@ -146,13 +145,3 @@ def arm_line(arm: ArmBelief) -> str:
         f"P(success) {arm.mean:.2f} [{low:.2f}, {high:.2f}] wins {arm.successes} "
         f"losses {arm.failures} pulls {arm.pulls} mean score {mean_score}{note}"
     )
-
-
-def write_report(store: Store, out: Path, settings: Settings | None = None) -> FeedbackReport:
-    """Build the report and write it as one self-contained HTML file (plots embedded as PNG)."""
-    from contentgen.feedback.report_html import render_html
-
-    report = build_report(store, settings)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
-    return report

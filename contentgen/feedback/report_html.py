@@ -1,4 +1,5 @@
-"""Rendering the report: matplotlib figures (Agg, no pyplot) as base64 PNG in one HTML page."""
+"""Rendering the report: matplotlib figures (Agg, no pyplot) as base64 PNG in one HTML page, and
+writing that page."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contentgen.feedback.report import GROUPS, group_key, report_text
+from contentgen.feedback.report import GROUPS, build_report, group_key, report_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from contentgen.config import Settings
     from contentgen.feedback.bandit import ArmBelief
     from contentgen.feedback.intervals import Estimate
     from contentgen.feedback.report import EvaluatorSummary, FeedbackReport, GroupSummary
     from contentgen.storage.feedback import RatedRow
+    from contentgen.storage.store import Store
 
 MAX_SERIES = 8
 _CSS = """
@@ -196,25 +200,7 @@ def render_html(report: FeedbackReport) -> str:
         "thumbs-up and pass rates, equal-tailed Beta credible intervals for bandit arms.</p>",
     ]
     for by in GROUPS:
-        groups = report.groups[by]
-        parts.append(f"<h2>Ratings by {by}</h2>")
-        parts.append(
-            _table(
-                [by, "mean score [95% CI] (n)", "thumbs up [95% CI] (n)", "scores 1..5"],
-                [
-                    (
-                        g.key,
-                        g.score.format(),
-                        g.thumbs_up.format(percent=True),
-                        " / ".join(map(str, g.histogram)),
-                    )
-                    for g in groups
-                ],
-            )
-        )
-        parts.append(_img(distribution_plot(groups, by), f"score distribution by {by}"))
-        keys = [g.key for g in groups if g.score.n][:MAX_SERIES]
-        parts.append(_img(trend_plot(report.rows, by, keys), f"score trend by {by}"))
+        parts += _group_section(report, by)
     parts.append("<h2>Evaluator pass rates</h2>")
     parts.append(
         _table(
@@ -223,34 +209,61 @@ def render_html(report: FeedbackReport) -> str:
         )
     )
     parts.append(_img(evaluator_plot(report.evaluators), "evaluator pass rates"))
-    parts.append("<h2>Bandit beliefs</h2>")
-    parts.append(
-        _table(
-            [
-                "task",
-                "context",
-                "arm",
-                "P(success) [95% CrI]",
-                "wins",
-                "losses",
-                "pulls",
-                "mean score",
-            ],
-            [
-                (
-                    a.task,
-                    a.context,
-                    a.arm,
-                    f"{a.mean:.2f} [{a.interval()[0]:.2f}, {a.interval()[1]:.2f}]",
-                    a.successes,
-                    a.failures,
-                    a.pulls,
-                    "-" if a.mean_score is None else f"{a.mean_score:.2f}",
-                )
-                for a in report.arms
-            ],
-        )
-    )
-    parts.append(_img(bandit_plot(report.arms), "bandit posteriors"))
+    parts += _bandit_section(report)
     parts.append(f"<h2>Summary</h2><pre>{html.escape(report_text(report))}</pre></body></html>")
     return "\n".join(parts)
+
+
+def _group_section(report: FeedbackReport, by: str) -> list[str]:
+    """Ratings by one grouping: table, score distribution and trend."""
+    groups = report.groups[by]
+    table = _table(
+        [by, "mean score [95% CI] (n)", "thumbs up [95% CI] (n)", "scores 1..5"],
+        [
+            (
+                g.key,
+                g.score.format(),
+                g.thumbs_up.format(percent=True),
+                " / ".join(map(str, g.histogram)),
+            )
+            for g in groups
+        ],
+    )
+    keys = [g.key for g in groups if g.score.n][:MAX_SERIES]
+    return [
+        f"<h2>Ratings by {by}</h2>",
+        table,
+        _img(distribution_plot(groups, by), f"score distribution by {by}"),
+        _img(trend_plot(report.rows, by, keys), f"score trend by {by}"),
+    ]
+
+
+def _bandit_section(report: FeedbackReport) -> list[str]:
+    """The bandit's beliefs per arm: table and posteriors."""
+    header = ["task", "context", "arm", "P(success) [95% CrI]", "wins", "losses", "pulls"]
+    rows = [
+        (
+            a.task,
+            a.context,
+            a.arm,
+            f"{a.mean:.2f} [{a.interval()[0]:.2f}, {a.interval()[1]:.2f}]",
+            a.successes,
+            a.failures,
+            a.pulls,
+            "-" if a.mean_score is None else f"{a.mean_score:.2f}",
+        )
+        for a in report.arms
+    ]
+    return [
+        "<h2>Bandit beliefs</h2>",
+        _table([*header, "mean score"], rows),
+        _img(bandit_plot(report.arms), "bandit posteriors"),
+    ]
+
+
+def write_report(store: Store, out: Path, settings: Settings | None = None) -> FeedbackReport:
+    """Build the report and write it as one self-contained HTML file (plots embedded as PNG)."""
+    report = build_report(store, settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(report), encoding="utf-8")
+    return report

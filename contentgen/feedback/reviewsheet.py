@@ -4,6 +4,11 @@ Import is keyed by output id and idempotent: every stored rating carries
 import_key = sha256(sheet id + the row's content + rating kind), so importing the same sheet twice
 stores nothing new. Bad rows (unknown id, score 7, garbage thumb) are reported one by one with
 their spreadsheet row number while the good rows are stored.
+
+Rows carry the copy's context (product, SKU, facts) and review status; a changed `status` cell
+moves the output, "tie" in a pair sheet is stored as a tie, and pairs of identical texts are
+never exported. With an engine, edited texts go through the output's checks: a failing edit is
+reported and not stored unless its row gives an `override_reason`.
 """
 
 from __future__ import annotations
@@ -18,11 +23,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ContentgenError, ValidationError
+from contentgen.feedback.sheet_context import (
+    StatusWish,
+    apply_statuses,
+    sheet_contexts,
+    status_wish,
+)
+from contentgen.feedback.sheet_rows import known as _known
+from contentgen.feedback.sheet_rows import parse_score as _score  # noqa: F401  (kept importable)
+from contentgen.feedback.sheet_rows import parse_thumb as _thumb  # noqa: F401  (kept importable)
+from contentgen.feedback.sheet_rows import plan_pair as _plan_pair
+from contentgen.feedback.sheet_rows import plan_rate as _plan_rate
 from contentgen.feedback.sheetfiles import read_sheet, sheet_format, write_sheet
 from contentgen.ids import new_id
-from contentgen.ratings import THUMBS, check_preference, rating_rows
+from contentgen.ratings import same_text
 
 if TYPE_CHECKING:
+    from contentgen.engine import Engine
     from contentgen.storage.store import Store
     from contentgen.types import Output
 
@@ -31,11 +48,16 @@ RATE_COLUMNS = (
     "output_id",
     "task",
     "template",
+    "product",
+    "sku",
+    "facts",
     "text",
     "score",
     "thumb",
     "comment",
     "edited_text",
+    "override_reason",
+    "status",
     "rater",
 )
 PAIR_COLUMNS = (
@@ -43,6 +65,8 @@ PAIR_COLUMNS = (
     "pair_id",
     "task",
     "template",
+    "product",
+    "facts",
     "left_text",
     "right_text",
     "preferred",
@@ -53,23 +77,15 @@ PAIR_COLUMNS = (
 )
 INPUT_COLUMNS = ("score", "thumb", "comment", "edited_text", "preferred", "rater")
 SHEET_KINDS = ("rate", "pairwise")
-EXTRA_THUMBS = {
-    "y": True,
-    "n": False,
-    "true": True,
-    "false": False,
-    "1": True,
-    "0": False,
-    "\N{THUMBS UP SIGN}": True,
-    "\N{THUMBS DOWN SIGN}": False,
-}
-PREFERRED = {"left": "left", "l": "left", "right": "right", "r": "right"}
-TIES = ("tie", "same", "equal", "=")
 RATE_HELP = (
     "Rate each row: score 1 (poor) to 5 (publish as is), thumb up/down, an optional comment, and",
-    "edited_text: your corrected final version (leave empty when no edit is needed).",
+    "edited_text: your corrected final version (leave empty when no edit is needed). Edits are",
+    "checked like generated copy; to keep one that fails, say why in override_reason.",
+    "status: draft, approved or rejected (approving copy that fails a check needs a reason).",
+    "product, sku and facts are the request's facts, for reference: changing them changes nothing.",
     "Do not change sheet_id, output_id or the order of columns. Save as the same format.",
 )
+REVIEW_CHOICES = ("draft", "approved", "rejected", "exported", "published")
 PAIR_HELP = (
     "For each pair, write left or right in 'preferred' (or tie). Sides were shuffled at random.",
     "Do not change sheet_id, pair_id or the *_output_id / left_is columns.",
@@ -106,6 +122,7 @@ class ImportReport:
     empty: int
     problems: tuple[RowProblem, ...] = ()
     sheet_ids: tuple[str, ...] = field(default_factory=tuple)
+    statuses: int = 0
 
     @property
     def ok(self) -> bool:
@@ -116,7 +133,8 @@ class ImportReport:
         """A one-paragraph text summary with one line per bad row."""
         lines = [
             f"{self.rows} rows: {self.stored} ratings stored, {self.duplicates} already imported, "
-            f"{self.empty} rows left empty, {len(self.problems)} rows with problems"
+            f"{self.statuses} review statuses changed, {self.empty} rows left empty, "
+            f"{len(self.problems)} rows with problems"
         ]
         lines += [f"  row {p.row} ({p.output_id or 'no id'}): {p.message}" for p in self.problems]
         return "\n".join(lines)
@@ -146,18 +164,27 @@ def export_sheet(
         if o.text
     ]
     if kind == "rate":
-        rows = [_rate_row(sheet_id, o) for o in outputs[:limit]]
+        contexts = sheet_contexts(store, outputs[:limit])
+        rows = [{**_rate_row(sheet_id, o), **contexts[o.id]} for o in outputs[:limit]]
         write_sheet(
             path,
             RATE_COLUMNS,
             rows,
             fmt,
-            choices={"score": ("1", "2", "3", "4", "5"), "thumb": ("up", "down")},
+            choices={
+                "score": ("1", "2", "3", "4", "5"),
+                "thumb": ("up", "down"),
+                "status": REVIEW_CHOICES,
+            },
             instructions=RATE_HELP,
-            wide=("text", "edited_text", "comment"),
+            wide=("text", "edited_text", "comment", "facts"),
         )
     else:
+        contexts = sheet_contexts(store, outputs)
         rows = _pair_rows(sheet_id, outputs, limit, random.Random(seed))
+        for row in rows:
+            context = contexts[row["first_output_id"]]
+            row.update(product=context["product"], facts=context["facts"])
         write_sheet(
             path,
             PAIR_COLUMNS,
@@ -189,7 +216,11 @@ def _pair_rows(
     rows: list[dict[str, Any]] = []
     for siblings in by_request.values():
         siblings.sort(key=lambda o: o.index)
-        for first, second in zip(siblings[::2], siblings[1::2], strict=False):
+        distinct: list[Output] = []
+        for output in siblings:  # a pair of identical texts has nothing to choose between
+            if not any(same_text(output.text, kept.text) for kept in distinct):
+                distinct.append(output)
+        for first, second in zip(distinct[::2], distinct[1::2], strict=False):
             if len(rows) >= limit:
                 return rows
             swapped = rng.random() < 0.5
@@ -225,10 +256,22 @@ class _Planned:
     output_id: str
     ratings: list[dict[str, Any]]
     keys: list[str]
+    override_reason: str | None = None
 
 
-def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None) -> ImportReport:
-    """Store the ratings of a filled-in sheet; each bad row is reported, the good ones stored."""
+def import_sheet(
+    store: Store,
+    path: Path,
+    *,
+    rater: str,
+    fmt: str | None = None,
+    engine: Engine | None = None,
+) -> ImportReport:
+    """Store the ratings and status changes of a filled-in sheet; bad rows are reported.
+
+    With `engine` edited texts are checked first (`contentgen.review.edits`) and approvals
+    follow the review workflow's rules; without it they are stored as the sheet says.
+    """
     header, rows = read_sheet(path, fmt)
     kind = "pairwise" if "left_text" in header else "rate"
     required = (
@@ -245,27 +288,57 @@ def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None
         row.get(c, "") for row in rows for c in ("output_id", "first_output_id", "second_output_id")
     ]
     outputs = _outputs(store, [i for i in ids if i])
+    planned, wishes, problems, empty = _plan_rows(kind, rows, outputs, rater)
+    stored, duplicates = _store_planned(store, planned, problems, engine)
+    moved, refused = apply_statuses(store, wishes, rater=rater, engine=engine)
+    problems += [RowProblem(row, oid, f"status not changed: {why}") for row, oid, why in refused]
+    problems.sort(key=lambda p: p.row)
+    sheet_ids = tuple(sorted({r.get("sheet_id", "") for r in rows} - {""}))
+    return ImportReport(
+        kind, len(rows), stored, duplicates, empty, tuple(problems), sheet_ids, moved
+    )
+
+
+def _plan_rows(
+    kind: str, rows: list[dict[str, str]], outputs: dict[str, Output], rater: str
+) -> tuple[list[_Planned], list[StatusWish], list[RowProblem], int]:
+    """Each row's ratings and status wish, or its problem; the count of rows that ask nothing."""
     planned: list[_Planned] = []
     problems: list[RowProblem] = []
+    wishes: list[StatusWish] = []
     empty = 0
     for number, row in enumerate(rows, start=2):
         oid = row.get("output_id") or row.get("first_output_id", "")
+        reason = (row.get("override_reason") or "").strip() or None
         try:
             plan = (
                 _plan_pair(row, outputs, rater)
                 if kind == "pairwise"
                 else _plan_rate(row, outputs, rater)
             )
+            wish = (
+                status_wish(number, _known(outputs, oid).id, row.get("status", ""), reason)
+                if kind == "rate" and row.get("status", "").strip()
+                else None
+            )
         except ContentgenError as exc:
             problems.append(RowProblem(number, oid, str(exc)))
             continue
+        if wish is not None:
+            wishes.append(wish)
         if not plan:
-            empty += 1
+            empty += 0 if wish is not None else 1
             continue
         sheet_id = row.get("sheet_id", "")
-        planned.append(
-            _Planned(number, oid, plan, [import_key(sheet_id, row, r["kind"]) for r in plan])
-        )
+        keys = [import_key(sheet_id, row, r["kind"]) for r in plan]
+        planned.append(_Planned(number, oid, plan, keys, reason))
+    return planned, wishes, problems, empty
+
+
+def _store_planned(
+    store: Store, planned: list[_Planned], problems: list[RowProblem], engine: Engine | None
+) -> tuple[int, int]:
+    """Store the planned ratings not imported before (edits checked first); stored, duplicates."""
     from contentgen.storage.feedback import FeedbackStore
 
     seen = FeedbackStore(store).existing_import_keys(k for p in planned for k in p.keys)
@@ -275,10 +348,42 @@ def import_sheet(store: Store, path: Path, *, rater: str, fmt: str | None = None
             if key in seen:
                 duplicates += 1
                 continue
-            store.add_rating(source="sheet", import_key=key, **rating)
+            if rating["kind"] == "edit" and engine is not None:
+                problem = _checked_edit(engine, item, rating, key)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+            else:
+                store.add_rating(source="sheet", import_key=key, **rating)
             stored += 1
-    sheet_ids = tuple(sorted({r.get("sheet_id", "") for r in rows} - {""}))
-    return ImportReport(kind, len(rows), stored, duplicates, empty, tuple(problems), sheet_ids)
+    return stored, duplicates
+
+
+def _checked_edit(
+    engine: Engine, item: _Planned, rating: dict[str, Any], key: str
+) -> RowProblem | None:
+    """Store a sheet's edit through the checks; the row's problem when they block it."""
+    from contentgen.review.edits import EditBlocked, save_edit
+
+    try:
+        save_edit(
+            engine,
+            rating["output_id"],
+            rating["edited_text"],
+            rater=rating["rater"],
+            source="sheet",
+            override_reason=item.override_reason,
+            import_key=key,
+        )
+    except EditBlocked as exc:
+        found = "; ".join(f.sentence for f in exc.findings.blocking[:3])
+        return RowProblem(
+            item.row,
+            item.output_id,
+            f"edit not saved, it fails checks that block publishing: {found}. Fix it, or say "
+            "why it is right in override_reason",
+        )
+    return None
 
 
 def _outputs(store: Store, ids: Sequence[str]) -> dict[str, Output]:
@@ -289,90 +394,3 @@ def _outputs(store: Store, ids: Sequence[str]) -> dict[str, Output]:
     for start in range(0, len(known), 500):
         found.update((o.id, o) for o in store.get_outputs(known[start : start + 500]))
     return found
-
-
-def _known(outputs: Mapping[str, Output], output_id: str) -> Output:
-    if not output_id:
-        raise ValidationError("output_id", "is empty; do not edit the id columns")
-    if output_id not in outputs:
-        raise ValidationError("output_id", f"unknown output {output_id!r} (not in this database)")
-    return outputs[output_id]
-
-
-def _score(value: str) -> int | None:
-    if not value:
-        return None
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        raise ValidationError("score", f"{value!r} is not a number", range(1, 6)) from None
-    if not number.is_integer() or not 1 <= number <= 5:
-        raise ValidationError(
-            "score", f"{value} is outside the scale; use a whole number", range(1, 6)
-        )
-    return int(number)
-
-
-def _thumb(value: str) -> bool | None:
-    if not value:
-        return None
-    key = value.strip().lower()
-    if key in THUMBS:
-        return THUMBS[key]
-    if key in EXTRA_THUMBS:
-        return EXTRA_THUMBS[key]
-    raise ValidationError("thumb", f"unknown value {value!r}", ["up", "down"])
-
-
-def _rater_of(row: Mapping[str, str], rater: str) -> str:
-    return row.get("rater") or rater
-
-
-def _plan_rate(
-    row: Mapping[str, str], outputs: Mapping[str, Output], rater: str
-) -> list[dict[str, Any]]:
-    if not any(row.get(c) for c in ("score", "thumb", "comment", "edited_text")):
-        return []
-    output = _known(outputs, row.get("output_id", ""))
-    edited = row.get("edited_text") or None
-    if edited is not None and edited.strip() == (output.text or "").strip():
-        edited = None  # the reviewer copied the text unchanged: not an edit
-    comment = row.get("comment") or None
-    score, thumb = _score(row.get("score", "")), _thumb(row.get("thumb", ""))
-    who = _rater_of(row, rater)
-    if score is None and thumb is None and comment is None and edited is None:
-        return []
-    parts = rating_rows(rater=who, score=score, thumb=thumb, comment=comment, edited_text=edited)
-    return [{"output_id": output.id, "rater": who, **part} for part in parts]
-
-
-def _plan_pair(
-    row: Mapping[str, str], outputs: Mapping[str, Output], rater: str
-) -> list[dict[str, Any]]:
-    choice = row.get("preferred", "").strip().lower()
-    if not choice or choice in TIES:
-        return []
-    if choice not in PREFERRED:
-        raise ValidationError(
-            "preferred", f"unknown value {row.get('preferred')!r}", ["left", "right", "tie"]
-        )
-    first = _known(outputs, row.get("first_output_id", ""))
-    second = _known(outputs, row.get("second_output_id", ""))
-    left_is = row.get("left_is", "").strip().lower()
-    if left_is not in ("first", "second"):
-        raise ValidationError(
-            "left_is", f"was changed to {left_is!r}; it must stay as exported", ["first", "second"]
-        )
-    left, right = (first, second) if left_is == "first" else (second, first)
-    winner = left if PREFERRED[choice] == "left" else right
-    who = _rater_of(row, rater)
-    check_preference(first, second, winner.id, who)
-    return [
-        {
-            "output_id": first.id,
-            "rater": who,
-            "kind": "preference",
-            "other_output_id": second.id,
-            "preferred_output_id": winner.id,
-        }
-    ]

@@ -1,36 +1,50 @@
-"""The reward model: predicts how raters will like a text from MiniLM embeddings + verdicts.
+"""Training the reward model: labels from stored ratings, a ridge fit, held-out ranking metrics.
 
 Labels are each output's mean rating utility in [0, 1] (score s -> (s - 1) / 4, thumb up -> 1,
 down -> 0). The model is a ridge regression on standardised features, chosen by cross-validated
-alpha (scikit-learn), and saved as plain JSON + an .npz of arrays (never pickle), so loading
-it needs only numpy.
+alpha (scikit-learn); the model itself, its features and its loading are `contentgen.checks.reward`
+(the reranker uses it at generation time).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contentgen.errors import ConfigError, TrainingError
-from contentgen.types import Evaluation, Output
+from contentgen.checks.reward import (
+    REWARD_EVALUATION,
+    Embedder,
+    RewardModel,
+    default_model_dir,
+    feature_matrix,
+)
+from contentgen.errors import TrainingError
+from contentgen.types import Output
 
 if TYPE_CHECKING:
     import numpy as np
 
     from contentgen.storage.store import Store
 
+__all__ = [
+    "MIN_EXAMPLES",
+    "RewardModel",
+    "TrainReport",
+    "TrainingSet",
+    "default_model_dir",
+    "train_from_store",
+    "train_reward_model",
+    "training_set",
+    "utility",
+]
+
 log = logging.getLogger(__name__)
-REWARD_EVALUATION = "reward_model"  # the verdict the reranker stores; never a feature itself
-MODEL_JSON = "reward_model.json"
-MODEL_ARRAYS = "reward_model.npz"
 MIN_EXAMPLES = 10
-Embedder = Callable[[Sequence[str]], "np.ndarray"]
 
 
 def utility(kind: str, score: int | None, thumb: bool | None) -> float | None:
@@ -40,118 +54,6 @@ def utility(kind: str, score: int | None, thumb: bool | None) -> float | None:
     if kind == "thumb" and thumb is not None:
         return 1.0 if thumb else 0.0
     return None
-
-
-def _default_embed(texts: Sequence[str]) -> np.ndarray:
-    from contentgen.embeddings import embed
-    from contentgen.models.resolve import quiet_progress_bars
-
-    with quiet_progress_bars():  # the first call loads MiniLM, which would draw a progress bar
-        return embed(texts)
-
-
-def verdict_features(evaluations: Sequence[Evaluation], names: Sequence[str]) -> list[float]:
-    """Two numbers per evaluator: passed (1/0; 0.5 when it did not run) and score (0 when none)."""
-    by_name = {e.name: e for e in evaluations}
-    out: list[float] = []
-    for name in names:
-        verdict = by_name.get(name)
-        out.append(0.5 if verdict is None else float(verdict.passed))
-        out.append(
-            float(verdict.score) if verdict is not None and verdict.score is not None else 0.0
-        )
-    return out
-
-
-def feature_matrix(
-    texts: Sequence[str],
-    evaluations: Sequence[Sequence[Evaluation]],
-    evaluator_names: Sequence[str],
-    embed: Embedder | None = None,
-) -> np.ndarray:
-    """Rows of [embedding (384), evaluator verdicts, log length in characters and words]."""
-    import numpy as np
-
-    vectors = (embed or _default_embed)(list(texts))
-    extra = np.array(
-        [
-            [*verdict_features(ev, evaluator_names), np.log1p(len(t)), np.log1p(len(t.split()))]
-            for t, ev in zip(texts, evaluations, strict=True)
-        ],
-        dtype=np.float32,
-    ).reshape(len(texts), 2 * len(evaluator_names) + 2)
-    return np.hstack([vectors.astype(np.float32), extra])
-
-
-@dataclass(frozen=True)
-class RewardModel:
-    """A trained reward model: standardisation, ridge weights and provenance."""
-
-    evaluators: tuple[str, ...]
-    mean: Any
-    scale: Any
-    coef: Any
-    intercept: float
-    meta: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def model_id(self) -> str:
-        """A short id recorded beside every reranked output."""
-        return str(self.meta.get("model_id", "reward-model"))
-
-    def predict_features(self, features: np.ndarray) -> np.ndarray:
-        """Predicted utility for prepared feature rows."""
-        return ((features - self.mean) / self.scale) @ self.coef + self.intercept
-
-    def predict(
-        self,
-        texts: Sequence[str],
-        evaluations: Sequence[Sequence[Evaluation]],
-        embed: Embedder | None = None,
-    ) -> list[float]:
-        """Predicted utility (higher is better) for each text with its evaluator verdicts."""
-        if not texts:
-            return []
-        features = feature_matrix(texts, evaluations, self.evaluators, embed)
-        return [float(v) for v in self.predict_features(features)]
-
-    def save(self, directory: Path) -> Path:
-        """Write reward_model.json + reward_model.npz into `directory`."""
-        import numpy as np
-
-        directory.mkdir(parents=True, exist_ok=True)
-        np.savez(directory / MODEL_ARRAYS, mean=self.mean, scale=self.scale, coef=self.coef)
-        doc = {
-            "evaluators": list(self.evaluators),
-            "intercept": self.intercept,
-            "meta": dict(self.meta),
-        }
-        (directory / MODEL_JSON).write_text(
-            json.dumps(doc, indent=2, sort_keys=True), encoding="utf-8"
-        )
-        return directory
-
-    @classmethod
-    def load(cls, directory: Path) -> RewardModel:
-        """Read a saved model; a missing one names the command that trains it."""
-        import numpy as np
-
-        if not (directory / MODEL_JSON).is_file() or not (directory / MODEL_ARRAYS).is_file():
-            raise ConfigError(
-                f"no reward model in {directory}; train one from your ratings with "
-                "`contentgen feedback train-reranker` (or switch rerank off)"
-            )
-        doc = json.loads((directory / MODEL_JSON).read_text(encoding="utf-8"))
-        with np.load(directory / MODEL_ARRAYS, allow_pickle=False) as arrays:
-            mean, scale, coef = arrays["mean"], arrays["scale"], arrays["coef"]
-        return cls(
-            tuple(doc["evaluators"]),
-            mean,
-            scale,
-            coef,
-            float(doc["intercept"]),
-            doc.get("meta", {}),
-        )
 
 
 @dataclass(frozen=True)
@@ -295,11 +197,6 @@ def train_reward_model(
     }
     model = RewardModel(names, mean, scale, coef, intercept, meta)
     return TrainReport(model, len(labels), int(test.sum()), metrics)
-
-
-def default_model_dir(data_dir: Path) -> Path:
-    """Where the engine looks for the reward model: <data_dir>/reward_model."""
-    return data_dir / "reward_model"
 
 
 def train_from_store(

@@ -1,23 +1,33 @@
-"""Fine-tune the text model on rating-derived data with LoRA (TRL's SFTTrainer / DPOTrainer + peft).
+"""Fine-tune the text model with LoRA: SFT on rows or a corpus, DPO on rating-derived pairs.
 
-The tuned weights are merged into a full transformers checkpoint (so `builtin:transformers` loads
-it with option `model=<dir>`), the LoRA adapter is kept beside it, a model card records the
-provenance, and the result is registered in the database as a named generator version.
+SFT runs contentgen's own LoRA loop (contentgen.training.lora_sft: answer-only loss, no padding,
+fp32, measured at the CPU's fp32 matmul rate); DPO runs TRL's DPOTrainer set up for a CPU. A run
+writes either the merged full checkpoint (the LoRA adapter kept in `adapter/`) or, with
+`layout="adapter"`, the adapter alone (small, float16 safetensors) that `builtin:transformers`
+merges at load (option `adapter`). A model card records the command, data hash, speed and
+held-out metrics; the result is registered in the database as a named generator version.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+import random
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contentgen.errors import TrainingError, ValidationError
+from contentgen.errors import TrainingError, UnknownNameError, ValidationError
+from contentgen.feedback.tune_card import (
+    CARD_JSON,
+    GENERATOR_ID,
+    card_markdown,
+    data_sha256,
+    package_versions,
+)
+from contentgen.feedback.tune_train import BaseModel, Layout, StepCallback, train_lora
+from contentgen.training.tune_config import TuneConfig
 
 if TYPE_CHECKING:
     from contentgen.config import Settings
@@ -26,24 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 METHODS = ("sft", "dpo")
-GENERATOR_ID = "builtin:transformers"
-CARD_JSON = "contentgen_tune.json"
+LAYOUTS = ("merged", "adapter")
 
-
-@dataclass(frozen=True)
-class TuneConfig:
-    """LoRA and trainer hyperparameters (small defaults that run on a CPU)."""
-
-    epochs: float = 1.0
-    max_steps: int = -1
-    learning_rate: float = 2e-4
-    batch_size: int = 4
-    lora_r: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.05
-    max_length: int = 512
-    dpo_beta: float = 0.1
-    seed: int = 0
+__all__ = ["CARD_JSON", "GENERATOR_ID", "TuneConfig", "TuneResult", "tune"]
 
 
 @dataclass(frozen=True)
@@ -57,30 +52,47 @@ class TuneResult:
     card: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class BaseModel:
-    """The model a run starts from, resolved to a local checkpoint directory."""
-
-    path: Path
-    model_id: str
-    revision: str | None
-
-
 def resolve_base(base: str, settings: Settings, store: Store | None = None) -> BaseModel:
-    """A registered version name, 'builtin:transformers' (its configured model), or a model spec."""
-    from contentgen.models import resolve_text_model
+    """A registered version name, 'builtin:transformers' (its configured model and adapter), or a
+    model spec (the plain model)."""
+    from contentgen.modelfiles import resolve_text_model
+    from contentgen.modelfiles.adapters import resolve_adapter
 
-    spec = base
+    spec, adapter_spec = base, "none"
     if base == GENERATOR_ID:
-        spec = str(settings.options_for(GENERATOR_ID).get("model", "smollm2"))
+        options = settings.options_for(GENERATOR_ID)
+        spec = str(options.get("model", "smollm2"))
+        adapter_spec = str(options.get("adapter", "auto"))
     elif store is not None and ":" not in base and not Path(base).exists():
-        from contentgen.errors import UnknownNameError
         from contentgen.storage.feedback import FeedbackStore
 
-        with suppress(UnknownNameError):
-            spec = str(FeedbackStore(store).get_version(base).options["model"])
+        try:
+            options = FeedbackStore(store).get_version(base).options
+            spec, adapter_spec = str(options["model"]), str(options.get("adapter", "none"))
+        except UnknownNameError:
+            pass
     resolved = resolve_text_model(spec, cache_dir=settings.cache_dir)
-    return BaseModel(resolved.path, resolved.model_id, resolved.revision)
+    adapter = resolve_adapter(adapter_spec, resolved)
+    return BaseModel(resolved.path, resolved.model_id, resolved.revision, spec, adapter)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSONL file; a clear error names the first bad line."""
+    import json
+
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise ValidationError(f"{path}:{number}", f"not a JSON line: {exc}") from exc
+            if not isinstance(row, dict):
+                raise ValidationError(f"{path}:{number}", "each line must be a JSON object")
+            rows.append(row)
+    return rows
 
 
 def training_rows(
@@ -91,8 +103,7 @@ def training_rows(
 ) -> list[dict[str, Any]]:
     """Rows for `method`: from a JSONL file when given, else built from the stored ratings."""
     if data is not None:
-        with data.open(encoding="utf-8") as handle:
-            return [json.loads(line) for line in handle if line.strip()]
+        return read_jsonl(data)
     if store is None or templates is None:
         raise ValidationError(
             "data", "give a JSONL file or a database to build the training data from"
@@ -102,168 +113,60 @@ def training_rows(
     return list(build_dataset(store, templates, method).rows)
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence progress bars and log printing while training: library code never prints."""
-    import warnings
-
-    import datasets
-    from transformers.utils import logging as hf_logging
-
-    bars = datasets.is_progress_bar_enabled()
-    hf_bars = hf_logging.is_progress_bar_enabled()
-    verbosity = hf_logging.get_verbosity()
-    datasets.disable_progress_bars()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        with warnings.catch_warnings():
-            # TRL calls transformers' renamed gradient-checkpointing API; nothing a user can act on.
-            warnings.filterwarnings("ignore", message=".*checkpointing.*", category=FutureWarning)
-            yield
-    finally:
-        if bars:
-            datasets.enable_progress_bars()
-        if hf_bars:
-            hf_logging.enable_progress_bar()
-        hf_logging.set_verbosity(verbosity)
+def sample_rows(rows: Sequence[Any], limit: int | None, seed: int) -> list[Any]:
+    """At most `limit` rows, a seeded random subset in file order (all rows when None)."""
+    if limit is None or limit >= len(rows):
+        return list(rows)
+    picked = sorted(random.Random(seed).sample(range(len(rows)), limit))
+    return [rows[i] for i in picked]
 
 
-def _trainer(
+@dataclass(frozen=True)
+class _Inputs:
+    """A run's rows, read and checked before any model loads."""
+
+    rows: list[dict[str, Any]]
+    all_rows: list[dict[str, Any]]
+    eval_rows: list[dict[str, Any]]
+
+
+def _read_inputs(
     method: str,
-    model: Any,
-    tokenizer: Any,
-    rows: Sequence[Mapping[str, Any]],
     cfg: TuneConfig,
-    work_dir: Path,
-    use_cpu: bool,
-) -> Any:
-    from datasets import Dataset
-    from peft import LoraConfig
-    from transformers import PrinterCallback, ProgressCallback
-
-    common: dict[str, Any] = dict(
-        output_dir=str(work_dir),
-        num_train_epochs=cfg.epochs,
-        max_steps=cfg.max_steps,
-        learning_rate=cfg.learning_rate,
-        per_device_train_batch_size=cfg.batch_size,
-        seed=cfg.seed,
-        logging_steps=1,
-        save_strategy="no",
-        report_to="none",
-        use_cpu=use_cpu,
-        disable_tqdm=True,
-        max_length=cfg.max_length,
-        dataloader_num_workers=0,
-    )
-    lora = LoraConfig(
-        r=cfg.lora_r,
-        lora_alpha=cfg.lora_alpha,
-        lora_dropout=cfg.lora_dropout,
-        target_modules="all-linear",
-        task_type="CAUSAL_LM",
-    )
-    dataset = Dataset.from_list([dict(r) for r in rows])
+    store: Store | None,
+    templates: TemplateLibrary | None,
+    data: Path | None,
+    eval_data: Path | None,
+) -> _Inputs:
+    """The training rows (a seeded subset when asked) and held-out rows, each checked."""
+    all_rows = training_rows(method, store, templates, data)
+    if not all_rows:
+        hint = (
+            "edited finals (contentgen rate ID --edit ...)"
+            if method == "sft"
+            else "pairwise preferences, score gaps within a request or edits"
+        )
+        raise TrainingError(f"no {method} training rows: collect {hint} first")
+    rows = sample_rows(all_rows, cfg.max_examples, cfg.seed)
+    eval_rows = read_jsonl(eval_data) if eval_data is not None else []
+    eval_rows = sample_rows(eval_rows, cfg.eval_max_examples, cfg.seed)
     if method == "sft":
-        from trl import SFTConfig, SFTTrainer
+        from contentgen.training.sft_data import check_rows
 
-        trainer: Any = SFTTrainer(
-            model=model,
-            args=SFTConfig(**common),
-            train_dataset=dataset,
-            processing_class=tokenizer,
-            peft_config=lora,
+        check_rows(rows)
+        check_rows(eval_rows)
+    return _Inputs(rows, all_rows, eval_rows)
+
+
+def _check_layout(layout: str, resolved: BaseModel, base: str) -> None:
+    """An adapter alone is a delta from a plain model, so its base may carry no adapter."""
+    if layout == "adapter" and resolved.adapter is not None:
+        raise ValidationError(
+            "layout",
+            f"an adapter alone must start from a plain model, and {base!r} carries adapter "
+            f"{resolved.adapter.name!r}: pass the model itself (e.g. --base smollm2) or "
+            "write the merged checkpoint",
         )
-    else:
-        from trl import DPOConfig, DPOTrainer
-
-        trainer = DPOTrainer(
-            model=model,
-            args=DPOConfig(beta=cfg.dpo_beta, **common),
-            train_dataset=dataset,
-            processing_class=tokenizer,
-            peft_config=lora,
-        )
-    for callback in (PrinterCallback, ProgressCallback):
-        trainer.remove_callback(callback)
-    return trainer
-
-
-def train_lora(
-    rows: Sequence[Mapping[str, Any]],
-    base: BaseModel,
-    out: Path,
-    method: str,
-    cfg: TuneConfig,
-    *,
-    device: str = "cpu",
-    threads: int = 1,
-) -> dict[str, Any]:
-    """Run the LoRA training, save the adapter under out/adapter and the merged model in out."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    torch.set_num_threads(threads)
-    use_cpu = device == "cpu" or not torch.cuda.is_available()
-    with _quiet():
-        tokenizer = AutoTokenizer.from_pretrained(base.path)
-        if tokenizer.pad_token is None:
-            tokenizer.pad_token = tokenizer.eos_token
-        model = AutoModelForCausalLM.from_pretrained(base.path, dtype=torch.float32)
-        with tempfile.TemporaryDirectory(prefix="contentgen-tune-") as work:
-            trainer = _trainer(method, model, tokenizer, rows, cfg, Path(work), use_cpu)
-            try:
-                result = trainer.train()
-            except (RuntimeError, ValueError) as exc:
-                raise TrainingError(f"{method} tuning failed: {type(exc).__name__}: {exc}") from exc
-            history = [
-                {k: v for k, v in h.items() if isinstance(v, int | float)}
-                for h in trainer.state.log_history
-                if "loss" in h
-            ]
-        out.mkdir(parents=True, exist_ok=True)
-        peft_model = trainer.model
-        peft_model.save_pretrained(out / "adapter")
-        merged = peft_model.merge_and_unload()
-        merged.save_pretrained(out)
-        tokenizer.save_pretrained(out)
-    return {
-        "trainer": type(trainer).__name__,
-        "steps": int(trainer.state.global_step),
-        "train_loss": float(result.training_loss),
-        "loss_history": history,
-        "device": "cpu" if use_cpu else "cuda",
-    }
-
-
-def _card_markdown(card: Mapping[str, Any]) -> str:
-    data = card["data"]
-    sources = ", ".join(f"{k}: {v}" for k, v in data["sources"].items())
-    return "\n".join(
-        [
-            "---",
-            f"base_model: {card['base_model']['model_id']}",
-            "library_name: transformers",
-            f"tags: [contentgen, lora, {card['method']}]",
-            "---",
-            f"# {card['name']}",
-            "",
-            f"LoRA {card['method'].upper()} fine-tune of `{card['base_model']['model_id']}` "
-            f"(revision `{card['base_model']['revision']}`) on contentgen ratings, "
-            "merged into full weights. "
-            "The adapter alone is in `adapter/`.",
-            "",
-            f"- trained: {card['created_at']} with {card['training']['trainer']} "
-            f"({card['training']['steps']} steps, "
-            f"final train loss {card['training']['train_loss']:.4f})",
-            f"- data: {data['rows']} rows ({sources or 'from file'})",
-            f"- hyperparameters: {json.dumps(card['hyperparameters'])}",
-            f'- use: `[generators."{GENERATOR_ID}"] model = "<this directory>"` or '
-            f'`tuned_generator_options(store, "{card["name"]}")`',
-            "",
-        ]
-    )
 
 
 def tune(
@@ -275,89 +178,142 @@ def tune(
     store: Store | None = None,
     templates: TemplateLibrary | None = None,
     data: Path | None = None,
+    eval_data: Path | None = None,
     name: str | None = None,
     config: TuneConfig | None = None,
+    layout: Layout = "merged",
+    command: str | None = None,
+    on_step: StepCallback | None = None,
 ) -> TuneResult:
-    """Fine-tune `base` with LoRA on rating-derived `method` data; save, card and register it."""
+    """Fine-tune `base` with LoRA on `method` data (a JSONL file or the ratings); save, card and
+    register it. Every input is checked before a model loads."""
     if method not in METHODS:
         raise ValidationError("method", f"unknown tuning method {method!r}", METHODS)
+    if layout not in LAYOUTS:
+        raise ValidationError("layout", f"unknown output layout {layout!r}", LAYOUTS)
     cfg = config or TuneConfig()
-    rows = training_rows(method, store, templates, data)
-    if not rows:
-        hint = (
-            "edited finals (contentgen rate ID --edit ...)"
-            if method == "sft"
-            else "pairwise preferences, score gaps within a request or edits"
-        )
-        raise TrainingError(f"no {method} training rows: collect {hint} first")
-    resolved = resolve_base(base, settings, store)
+    inputs = _read_inputs(method, cfg, store, templates, data, eval_data)
     created = datetime.now(UTC)
-    from contentgen.models.resolve import slug
-
-    name = name or f"{slug(Path(resolved.model_id).name)}-{method}-{created:%Y%m%d%H%M%S}"
+    resolved = resolve_base(base, settings, store)
+    _check_layout(layout, resolved, base)
+    name = _version_name(name, resolved, method, created, store)
+    log.info("tuning %s with %s on %d rows", resolved.model_id, method, len(inputs.rows))
+    result = train_lora(
+        inputs.rows,
+        resolved,
+        out,
+        method,
+        cfg,
+        device=settings.device,
+        threads=settings.torch_threads,
+        eval_rows=inputs.eval_rows,
+        layout=layout,
+        on_step=on_step,
+    )
+    card = _card(name, method, created, resolved, inputs, data, eval_data, store, templates, cfg)
+    card.update(result, layout=layout, command=command)
+    _write_card(out, card)
+    options: dict[str, Any] = (
+        {"model": resolved.spec, "adapter": str(out.resolve())}
+        if layout == "adapter"
+        else {"model": str(out.resolve())}
+    )
     if store is not None:
-        from contentgen.errors import UnknownNameError
+        _register(store, name, options, resolved, method, card)
+    return TuneResult(name, out, GENERATOR_ID, options, card)
+
+
+def _write_card(out: Path, card: Mapping[str, Any]) -> None:
+    """The card as JSON (for tools) and as the folder's README (for people)."""
+    import json
+
+    (out / CARD_JSON).write_text(json.dumps(card, indent=2), encoding="utf-8")
+    (out / "README.md").write_text(card_markdown(card), encoding="utf-8")
+
+
+def _register(
+    store: Store,
+    name: str,
+    options: Mapping[str, Any],
+    base: BaseModel,
+    method: str,
+    card: Mapping[str, Any],
+) -> None:
+    """Record the run as a named generator version that settings can select."""
+    from contentgen.storage.feedback import FeedbackStore, GeneratorVersion
+
+    FeedbackStore(store).register_version(
+        GeneratorVersion(
+            name=name,
+            generator_id=GENERATOR_ID,
+            options=dict(options),
+            base_model=base.model_id,
+            method=method,
+            card=dict(card),
+        )
+    )
+
+
+def _version_name(
+    name: str | None, base: BaseModel, method: str, created: datetime, store: Store | None
+) -> str:
+    from contentgen.modelfiles.resolve import slug
+
+    name = name or f"{slug(Path(base.model_id).name)}-{method}-{created:%Y%m%d%H%M%S}"
+    if store is not None:
         from contentgen.storage.feedback import FeedbackStore
 
         try:
             FeedbackStore(store).get_version(name)
-            raise ValidationError(
-                "name", f"generator version {name!r} already exists; pick another name"
-            )
         except UnknownNameError:
-            pass
-    log.info("tuning %s with %s on %d rows", resolved.model_id, method, len(rows))
-    training = train_lora(
-        rows, resolved, out, method, cfg, device=settings.device, threads=settings.torch_threads
-    )
-    sources = {}
+            return name
+        raise ValidationError(
+            "name", f"generator version {name!r} already exists; pick another name"
+        )
+    return name
+
+
+def _card(
+    name: str,
+    method: str,
+    created: datetime,
+    base: BaseModel,
+    inputs: _Inputs,
+    data: Path | None,
+    eval_data: Path | None,
+    store: Store | None,
+    templates: TemplateLibrary | None,
+    cfg: TuneConfig,
+) -> dict[str, Any]:
+    sources: dict[str, int] = {}
     if data is None and store is not None and templates is not None:
         from contentgen.feedback.preferences import build_dataset
 
         sources = dict(build_dataset(store, templates, method).sources)
-    card = {
+    files = [p for p in (data, eval_data) if p is not None]
+    rows, all_rows = inputs.rows, inputs.all_rows
+    return {
         "name": name,
         "method": method,
         "created_at": created.isoformat(timespec="seconds"),
         "base_model": {
-            "model_id": resolved.model_id,
-            "revision": resolved.revision,
-            "path": str(resolved.path),
+            "model_id": base.model_id,
+            "revision": base.revision,
+            "spec": base.spec,
+            "adapter": base.adapter.label if base.adapter else None,
         },
-        "data": {"rows": len(rows), "sources": sources, "file": str(data) if data else None},
+        "data": {
+            "rows": len(rows),
+            "rows_available": len(all_rows),
+            "sources": sources,
+            "file": str(data) if data else None,
+            "eval_file": str(eval_data) if eval_data else None,
+            "files": [p.name for p in files],
+            "sha256": data_sha256(files, all_rows),
+        },
         "hyperparameters": asdict(cfg),
-        "training": training,
-        "versions": _versions(),
+        "versions": package_versions(),
     }
-    (out / CARD_JSON).write_text(json.dumps(card, indent=2), encoding="utf-8")
-    (out / "README.md").write_text(_card_markdown(card), encoding="utf-8")
-    options = {"model": str(out.resolve())}
-    if store is not None:
-        from contentgen.storage.feedback import FeedbackStore, GeneratorVersion
-
-        FeedbackStore(store).register_version(
-            GeneratorVersion(
-                name=name,
-                generator_id=GENERATOR_ID,
-                options=options,
-                base_model=resolved.model_id,
-                method=method,
-                card=card,
-            )
-        )
-    return TuneResult(name, out, GENERATOR_ID, options, card)
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = {}
-    for package in ("contentgen", "torch", "transformers", "trl", "peft", "datasets"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = "not installed"
-    return found
 
 
 def tuned_generator_options(store: Store, name: str) -> dict[str, Any]:

@@ -18,24 +18,33 @@ import logging
 import threading
 import weakref
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from contentgen.errors import GeneratorError, ValidationError
+from pydantic import Field
+
+from contentgen.errors import GeneratorError
 from contentgen.generator import Generator
+from contentgen.generators.text_options import HubTextOptions
 from contentgen.generators.textrows import (
     Row,
     candidate,
-    check_common_options,
-    check_whole_number,
     common_prefix_length,
     cut_at_stop,
     make_rows,
     model_eos_ids,
     sort_for_batching,
 )
-from contentgen.models import resolve_text_model
-from contentgen.models.ct2 import QUANTIZATIONS, ensure_ct2_model
-from contentgen.models.resolve import quiet_progress_bars
+from contentgen.modelfiles import resolve_text_model
+from contentgen.modelfiles.adapters import (
+    ADAPTER_DESCRIPTION,
+    AdapterSpec,
+    ResolvedAdapter,
+    merged_checkpoint,
+    prompts_for_adapter,
+    resolve_adapter,
+)
+from contentgen.modelfiles.ct2 import ensure_ct2_model
+from contentgen.modelfiles.resolve import quiet_progress_bars
 from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 log = logging.getLogger(__name__)
@@ -45,6 +54,34 @@ _SEED_LOCK = threading.Lock()
 # A CTranslate2 worker keeps the last Python callback alive; destroying the worker during
 # interpreter shutdown then aborts the process. Closing every loaded generator at exit avoids it.
 _LIVE: weakref.WeakSet[CTranslate2Generator] = weakref.WeakSet()
+
+
+# The values of contentgen.modelfiles.ct2.QUANTIZATIONS (a test keeps the two equal).
+ComputeType = Literal[
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float32",
+    "float16",
+    "bfloat16",
+]
+
+
+class CTranslate2Options(HubTextOptions):
+    """The options of builtin:ctranslate2 (contentgen.toml `[generators."builtin:ctranslate2"]`)."""
+
+    device: Literal["cpu", "cuda", "auto"] = Field(
+        "cpu", description="where the model runs (CTranslate2 has no mps backend)"
+    )
+    compute_type: ComputeType = Field(
+        "int8", description="the CTranslate2 compute type (int8 is the fast one on CPU)"
+    )
+    inter_threads: int = Field(1, ge=0, description="batches decoded in parallel (0 counts as 1)")
+    intra_threads: int = Field(0, ge=0, description="threads per batch (0: torch_threads)")
+    batch_size: int = Field(32, ge=1, description="prompts decoded together")
+    adapter: AdapterSpec = Field("auto", description=ADAPTER_DESCRIPTION)
 
 
 @atexit.register
@@ -63,54 +100,33 @@ class CTranslate2Generator(Generator):
     description: ClassVar[str] = (
         "CTranslate2 decoding (int8 on CPU) of a converted local model; default SmolLM2."
     )
-    options: ClassVar[dict[str, Any]] = {
-        "model": "smollm2",
-        "revision": None,
-        "device": "cpu",
-        "compute_type": "int8",
-        "torch_threads": 1,
-        "inter_threads": 1,
-        "intra_threads": 0,
-        "batch_size": 32,
-        "cache_dir": None,
-        "local_files_only": True,
-    }
+    Options = CTranslate2Options
+    settings: CTranslate2Options
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        check_common_options(self.id, self.config)
-        if self.config["device"] == "mps":
-            raise ValidationError(
-                f"generators.{self.id}.device",
-                "CTranslate2 has no mps backend",
-                ("cpu", "cuda", "auto"),
-            )
-        if self.config["compute_type"] not in QUANTIZATIONS:
-            raise ValidationError(
-                f"generators.{self.id}.compute_type",
-                f"unknown compute type {self.config['compute_type']!r}",
-                QUANTIZATIONS,
-            )
-        for name in ("inter_threads", "intra_threads"):
-            check_whole_number(self.id, self.config, name, 0)
         self._engine: Any = None
         self._tokenizer: Any = None
         self._info: ModelInfo | None = None
+        self._adapter: ResolvedAdapter | None = None
 
     def _load(self) -> None:
         import ctranslate2
         from transformers import AutoConfig, AutoTokenizer
 
         resolved = resolve_text_model(
-            self.config["model"],
-            cache_dir=self.config["cache_dir"],
-            revision=self.config["revision"],
-            local_files_only=bool(self.config["local_files_only"]),
+            self.settings.model,
+            cache_dir=self.settings.cache_dir,
+            revision=self.settings.revision,
+            local_files_only=self.settings.local_files_only,
         )
-        device = str(self.config["device"])
+        adapter = self._adapter = resolve_adapter(self.settings.adapter, resolved)
+        if adapter is not None:  # converted from a checkpoint with the adapter merged in
+            resolved = merged_checkpoint(resolved, adapter, self.settings.cache_dir)
+        device = self.settings.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        compute_type = str(self.config["compute_type"])
+        compute_type = self.settings.compute_type
         supported = ctranslate2.get_supported_compute_types(device)
         if compute_type not in supported:
             raise GeneratorError(
@@ -121,12 +137,12 @@ class CTranslate2Generator(Generator):
             config = AutoConfig.from_pretrained(resolved.path)
             self._tokenizer = AutoTokenizer.from_pretrained(resolved.path)
         self._seq2seq = bool(getattr(config, "is_encoder_decoder", False))
-        self._model_dir = ensure_ct2_model(resolved, compute_type, self.config["cache_dir"])
+        self._model_dir = ensure_ct2_model(resolved, compute_type, self.settings.cache_dir)
         self._engine_args = {
             "device": device,
             "compute_type": compute_type,
-            "inter_threads": max(1, int(self.config["inter_threads"])),
-            "intra_threads": int(self.config["intra_threads"]) or int(self.config["torch_threads"]),
+            "inter_threads": max(1, self.settings.inter_threads),
+            "intra_threads": self.settings.intra_threads or self.settings.torch_threads,
         }
         self._engine = self._new_engine()
         _LIVE.add(self)
@@ -135,7 +151,12 @@ class CTranslate2Generator(Generator):
             model_id=resolved.model_id,
             revision=resolved.revision,
             backend=f"ctranslate2 {ctranslate2.__version__}",
-            extra={"compute_type": compute_type, "device": device, "path": str(self._model_dir)},
+            extra={
+                "compute_type": compute_type,
+                "device": device,
+                "path": str(self._model_dir),
+                **(adapter.provenance() if adapter else {}),
+            },
         )
 
     def _new_engine(self, seed: int | None = None) -> Any:
@@ -150,11 +171,12 @@ class CTranslate2Generator(Generator):
 
     def model_info(self) -> ModelInfo:
         """The model id and revision (after `load()`; the configured spec before)."""
-        return self._info or ModelInfo(model_id=str(self.config["model"]), backend="ctranslate2")
+        return self._info or ModelInfo(model_id=self.settings.model, backend="ctranslate2")
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """`prompt.n` texts per prompt; prompts grouped by sampling settings, then length-sorted."""
         self.load()
+        prompts = prompts_for_adapter(self._adapter, prompts)
         rows = make_rows(self._tokenizer, prompts, seq2seq=self._seq2seq)
         firsts = [rows[i] for i in sort_for_batching(rows) if rows[i].variant == 0]
         groups: dict[tuple[float, int, float, int], list[Row]] = {}
@@ -177,7 +199,7 @@ class CTranslate2Generator(Generator):
         tracker = _Tracker(rows, n, self._eos, self._tokenizer)
         tokens = [self._tokenizer.convert_ids_to_tokens(list(row.ids)) for row in rows]
         options: dict[str, Any] = {
-            "max_batch_size": int(self.config["batch_size"]),
+            "max_batch_size": self.settings.batch_size,
             "num_hypotheses": n,
             "beam_size": 1,
             "sampling_temperature": 1.0 if greedy else temperature,

@@ -6,16 +6,18 @@ import logging
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from contentgen.errors import GeneratorError, ModelNotAvailableError, ValidationError
 from contentgen.generator import Generator
+from contentgen.generator_options import GeneratorOptions, PathText
 from contentgen.image_support import ImageSupport
 from contentgen.types import Candidate, ModelInfo, Prompt, Task
 
 logger = logging.getLogger(__name__)
 
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 SEED_LIMIT = 2**32  # per-image seeds stay valid request seeds
 # Latents are 1/8 of the image side, so every diffusers pipeline needs multiples of 8.
 SUPPORT = ImageSupport(size_multiple=8)
@@ -36,6 +38,30 @@ class _NoBlackImageNotice(logging.Filter):
         return "black image" not in record.getMessage()
 
 
+class DiffusersOptions(GeneratorOptions):
+    """The options of builtin:diffusers (contentgen.toml `[generators."builtin:diffusers"]`)."""
+
+    model: PathText | None = Field(
+        None,
+        description="a folder saved with save_pretrained, or a model id in the local "
+        "Hugging Face cache (required before generating)",
+    )
+    device: str = Field("cpu", min_length=1, description="the torch device, e.g. cpu or cuda")
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        "auto", description="weight precision ('auto': float16 on CUDA, else float32)"
+    )
+    torch_threads: int | None = Field(
+        None, ge=1, description="CPU threads (unset: torch's own choice)"
+    )
+    cpu_offload: bool = Field(
+        False, description="keep weights on the CPU until each part runs (needs CUDA)"
+    )
+    cache_dir: PathText | None = Field(
+        None, description="the Hugging Face cache to look in (unset: the default)"
+    )
+    batch_size: int = Field(1, ge=1, description="prompts per pipeline call")
+
+
 class DiffusersGenerator(Generator):
     """Any diffusers text-to-image pipeline from a local folder or the local model cache.
 
@@ -46,17 +72,10 @@ class DiffusersGenerator(Generator):
     id = "builtin:diffusers"
     version = "0.1"
     modality = "image"
-    tasks = frozenset({Task.IMAGE})
+    tasks = frozenset({Task("image")})
     description = "Text-to-image with a local diffusers pipeline (Stable Diffusion and friends)."
-    options = {
-        "model": None,
-        "device": "cpu",
-        "dtype": "auto",
-        "torch_threads": None,
-        "cpu_offload": False,
-        "cache_dir": None,
-        "batch_size": 1,
-    }
+    Options = DiffusersOptions
+    settings: DiffusersOptions
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -65,26 +84,22 @@ class DiffusersGenerator(Generator):
         self._extractor: Any = None
 
     def _dtype(self, torch: Any) -> Any:
-        name = self.config["dtype"]
+        name = self.settings.dtype
         if name == "auto":
-            name = "float16" if str(self.config["device"]).startswith("cuda") else "float32"
+            name = "float16" if self.settings.device.startswith("cuda") else "float32"
         return getattr(torch, name)
 
     def image_support(self) -> ImageSupport:
         """Any prompt, sizes in multiples of 8; a configuration that cannot load is an error now."""
-        if not self.config["model"]:
+        if not self.settings.model:
             raise ValidationError(
                 f"generators.{self.id}.model",
                 "is not set, so there is no pipeline to run: in contentgen.toml, under "
                 f'[generators."{self.id}"], set model = "<a folder saved with save_pretrained, '
                 'or a model id in your local Hugging Face cache>"',
             )
-        if self.config["dtype"] not in DTYPES:
-            raise ValidationError(
-                f"generators.{self.id}.dtype", f"unknown dtype {self.config['dtype']!r}", DTYPES
-            )
-        device = str(self.config["device"])
-        if self.config["cpu_offload"] and not device.startswith("cuda"):
+        device = self.settings.device
+        if self.settings.cpu_offload and not device.startswith("cuda"):
             raise ValidationError(
                 f"generators.{self.id}.cpu_offload", f"needs a CUDA device, got {device!r}"
             )
@@ -95,14 +110,14 @@ class DiffusersGenerator(Generator):
         import torch
         from diffusers import AutoPipelineForText2Image, DiffusionPipeline
 
-        model = self.config["model"]
-        if self.config["torch_threads"]:
-            torch.set_num_threads(int(self.config["torch_threads"]))
-        device = str(self.config["device"])
+        model = self.settings.model
+        if self.settings.torch_threads:
+            torch.set_num_threads(self.settings.torch_threads)
+        device = self.settings.device
         kwargs = {
             "dtype": self._dtype(torch),
             "local_files_only": True,
-            "cache_dir": self.config["cache_dir"],
+            "cache_dir": self.settings.cache_dir,
         }
         try:
             try:
@@ -121,7 +136,7 @@ class DiffusersGenerator(Generator):
             pipe.safety_checker = None
             logging.getLogger(type(self._checker).__module__).addFilter(_NoBlackImageNotice())
             self._checker.to(device)
-        if self.config["cpu_offload"]:
+        if self.settings.cpu_offload:
             pipe.enable_model_cpu_offload(device=device)
         else:
             pipe.to(device)
@@ -201,8 +216,8 @@ class DiffusersGenerator(Generator):
 
     def model_info(self) -> ModelInfo:
         """The pipeline folder or id, and its pipeline class."""
-        model = self.config["model"]
-        extra: dict[str, Any] = {"device": self.config["device"], "dtype": self.config["dtype"]}
+        model = self.settings.model
+        extra: dict[str, Any] = {"device": self.settings.device, "dtype": self.settings.dtype}
         if self._pipe is not None:
             extra["pipeline"] = type(self._pipe).__name__
             extra["safety_checker"] = self._checker is not None
@@ -215,7 +230,7 @@ class DiffusersGenerator(Generator):
 
     def max_batch_size(self) -> int:
         """Prompts per call; each prompt already asks for `n` images in one pipeline call."""
-        return int(self.config["batch_size"])
+        return self.settings.batch_size
 
     def close(self) -> None:
         """Drop the pipeline."""

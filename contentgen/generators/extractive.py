@@ -13,10 +13,13 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from pydantic import Field
 
 from contentgen.errors import ValidationError
 from contentgen.generator import Generator
+from contentgen.generator_options import GeneratorOptions
 from contentgen.generators.sentences import Sentence, split_sentences, terms
 from contentgen.types import SUMMARY_STYLES, Candidate, ModelInfo, Prompt, Task
 
@@ -154,23 +157,25 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
+class ExtractiveOptions(GeneratorOptions):
+    """The options of builtin:extractive."""
+
+    lead_weight: float = Field(
+        0.35, ge=0, le=1, description="how much an early sentence counts (0: position ignored)"
+    )
+    batch_size: int = Field(64, ge=1, description="prompts per generate() call")
+
+
 class ExtractiveSummarizer(Generator):
     """News summaries made only of the article's own sentences (deterministic, no model)."""
 
     id: ClassVar[str] = "builtin:extractive"
     version: ClassVar[str] = "0.1"
     modality = "text"
-    tasks: ClassVar[frozenset[Task]] = frozenset({Task.NEWS_SUMMARY})
+    tasks: ClassVar[frozenset[Task]] = frozenset({Task("news_summary")})
     description: ClassVar[str] = "Deterministic extractive summary (TF-IDF + lead prior); no model."
-    options: ClassVar[dict[str, Any]] = {"lead_weight": 0.35, "batch_size": 64}
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        weight = self.config["lead_weight"]
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
-            raise ValidationError(
-                f"generators.{self.id}.lead_weight", f"must be a number from 0 to 1, got {weight!r}"
-            )
+    Options = ExtractiveOptions
+    settings: ExtractiveOptions
 
     def model_info(self) -> ModelInfo:
         """No model: the algorithm and its one parameter."""
@@ -178,7 +183,7 @@ class ExtractiveSummarizer(Generator):
             model_id="extractive-tfidf-lead",
             revision=self.version,
             backend="pure python",
-            extra={"lead_weight": self.config["lead_weight"]},
+            extra={"lead_weight": self.settings.lead_weight},
         )
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
@@ -196,7 +201,7 @@ class ExtractiveSummarizer(Generator):
                 title=data.get("title") or None,
                 target_words=int(data.get("target_words") or 40),
                 style=str(data.get("style") or "brief"),
-                lead_weight=float(self.config["lead_weight"]),
+                lead_weight=self.settings.lead_weight,
             )
             meta = {
                 "method": "extractive",

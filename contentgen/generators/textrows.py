@@ -1,4 +1,4 @@
-"""What both local text generators share: prompt encoding, variant rows, stops, seeds, checks."""
+"""What the text generators share: prompt encoding, variant rows, stops, seeds, prompt checks."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from typing import Any
 
 from contentgen.errors import ValidationError
 from contentgen.types import Candidate, Prompt
-
-DEVICES: tuple[str, ...] = ("cpu", "cuda", "mps", "auto")
 
 
 @dataclass(frozen=True)
@@ -35,6 +33,8 @@ def encode_prompt(tokenizer: Any, prompt: Prompt, *, seq2seq: bool = False) -> l
     """Token ids for `prompt`: through the chat template when the model has one.
 
     `prompt.examples` become earlier (user, assistant) turns, so the model sees the format done.
+    A `prompt.prefill` is the start of the assistant's answer, which the model continues (a
+    seq2seq model's answer is its decoder's, so it cannot be prefilled there).
     """
     if not seq2seq and getattr(tokenizer, "chat_template", None):
         messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
@@ -42,14 +42,22 @@ def encode_prompt(tokenizer: Any, prompt: Prompt, *, seq2seq: bool = False) -> l
             messages.append({"role": "user", "content": asked})
             messages.append({"role": "assistant", "content": answered})
         messages.append({"role": "user", "content": prompt.text})
+        prefill = bool(prompt.prefill)
+        if prefill:
+            messages.append({"role": "assistant", "content": prompt.prefill})
         encoded = tokenizer.apply_chat_template(
-            messages, add_generation_prompt=True, tokenize=True, return_dict=True
+            messages,
+            add_generation_prompt=not prefill,
+            continue_final_message=prefill,
+            tokenize=True,
+            return_dict=True,
         )
         return list(encoded["input_ids"])
     parts = [prompt.system] if prompt.system else []
     parts += [f"{asked}\n{answered}" for asked, answered in prompt.examples]
     parts.append(prompt.text)
-    return list(tokenizer("\n\n".join(parts), add_special_tokens=True)["input_ids"])
+    text = "\n\n".join(parts) + (f"\n{prompt.prefill}" if prompt.prefill and not seq2seq else "")
+    return list(tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
 def make_rows(tokenizer: Any, prompts: Sequence[Prompt], *, seq2seq: bool = False) -> list[Row]:
@@ -143,27 +151,3 @@ def model_eos_ids(path: Any, tokenizer: Any) -> list[int]:
     except OSError:
         generation_config = None
     return eos_token_ids(tokenizer, generation_config)
-
-
-def check_whole_number(generator_id: str, config: Mapping[str, Any], name: str, least: int) -> None:
-    """Raise a ValidationError unless option `name` is an int (not a bool) >= `least`."""
-    value = config[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise ValidationError(
-            f"generators.{generator_id}.{name}", f"must be a whole number >= {least}, got {value!r}"
-        )
-
-
-def check_common_options(generator_id: str, config: Mapping[str, Any]) -> None:
-    """Validate the options both text generators share, before any heavy import."""
-    if config["device"] not in DEVICES:
-        raise ValidationError(
-            f"generators.{generator_id}.device", f"unknown device {config['device']!r}", DEVICES
-        )
-    for name in ("torch_threads", "batch_size"):
-        check_whole_number(generator_id, config, name, 1)
-    if not isinstance(config["model"], str) or not config["model"].strip():
-        raise ValidationError(
-            f"generators.{generator_id}.model",
-            "must name a model: 'smollm2', a checkpoint directory, a .gguf file or a hub id",
-        )

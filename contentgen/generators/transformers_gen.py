@@ -12,27 +12,56 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from contentgen.errors import GeneratorError, ValidationError
+from pydantic import Field, field_validator
+
+from contentgen.errors import GeneratorError
 from contentgen.generator import Generator
+from contentgen.generators.text_options import HubTextOptions
 from contentgen.generators.textrows import (
     Row,
     candidate,
-    check_common_options,
     cut_at_stop,
     eos_token_ids,
     make_rows,
     prompt_batches,
 )
-from contentgen.models import resolve_text_model
-from contentgen.models.resolve import quiet_progress_bars
+from contentgen.modelfiles import resolve_text_model
+from contentgen.modelfiles.adapters import (
+    ADAPTER_DESCRIPTION,
+    AdapterSpec,
+    ResolvedAdapter,
+    merge_adapter,
+    prompts_for_adapter,
+    resolve_adapter,
+    revision_with_adapter,
+)
+from contentgen.modelfiles.resolve import quiet_progress_bars
 from contentgen.types import TEXT_TASKS, Candidate, ModelInfo, Prompt, Task
 
 log = logging.getLogger(__name__)
 
-DTYPES: tuple[str, ...] = ("auto", "float32", "bfloat16", "float16")
 _DTYPE_ALIASES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}
+
+
+class TransformersOptions(HubTextOptions):
+    """The options of builtin:transformers (contentgen.toml `[generators."builtin:transformers"]`)."""
+
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto",
+        description="weight precision; also fp32, bf16, fp16 ('auto': float32 on CPU, "
+        "bfloat16 or float16 on GPUs)",
+    )
+    fast_decoder: bool = Field(
+        True, description="decode Llama-family models on CPU with contentgen's lean decoder"
+    )
+    adapter: AdapterSpec = Field("auto", description=ADAPTER_DESCRIPTION)
+
+    @field_validator("dtype", mode="before")
+    @classmethod
+    def _short_names(cls, value: object) -> object:
+        return _DTYPE_ALIASES.get(value, value) if isinstance(value, str) else value
 
 
 class TransformersGenerator(Generator):
@@ -45,36 +74,17 @@ class TransformersGenerator(Generator):
     description: ClassVar[str] = (
         "Local transformers model (causal or seq2seq), batched; default SmolLM2-135M-Instruct."
     )
-    options: ClassVar[dict[str, Any]] = {
-        "model": "smollm2",
-        "revision": None,
-        "device": "cpu",
-        "dtype": "auto",
-        "torch_threads": 1,
-        "batch_size": 16,
-        "cache_dir": None,
-        "local_files_only": True,
-        "fast_decoder": True,
-    }
+    Options = TransformersOptions
+    settings: TransformersOptions
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        check_common_options(self.id, self.config)
-        dtype = _DTYPE_ALIASES.get(str(self.config["dtype"]), str(self.config["dtype"]))
-        if dtype not in DTYPES:
-            raise ValidationError(f"generators.{self.id}.dtype", f"unknown dtype {dtype!r}", DTYPES)
-        self.config["dtype"] = dtype
-        if not isinstance(self.config["fast_decoder"], bool):
-            raise ValidationError(
-                f"generators.{self.id}.fast_decoder",
-                f"must be true or false, got {self.config['fast_decoder']!r}",
-                ("true", "false"),
-            )
         self._model: Any = None
         self._fast: Any = None
         self._tokenizer: Any = None
         self._seq2seq = False
         self._info: ModelInfo | None = None
+        self._adapter: ResolvedAdapter | None = None
 
     def _load(self) -> None:
         import torch
@@ -85,15 +95,16 @@ class TransformersGenerator(Generator):
             AutoTokenizer,
         )
 
-        torch.set_num_threads(int(self.config["torch_threads"]))
+        torch.set_num_threads(self.settings.torch_threads)
         resolved = resolve_text_model(
-            self.config["model"],
-            cache_dir=self.config["cache_dir"],
-            revision=self.config["revision"],
-            local_files_only=bool(self.config["local_files_only"]),
+            self.settings.model,
+            cache_dir=self.settings.cache_dir,
+            revision=self.settings.revision,
+            local_files_only=self.settings.local_files_only,
         )
-        self._device = torch.device(_pick_device(str(self.config["device"])))
-        dtype = _pick_dtype(str(self.config["dtype"]), self._device.type)
+        adapter = self._adapter = resolve_adapter(self.settings.adapter, resolved)
+        self._device = torch.device(_pick_device(self.settings.device))
+        dtype = _pick_dtype(self.settings.dtype, self._device.type)
         try:
             with quiet_progress_bars():
                 config = AutoConfig.from_pretrained(resolved.path)
@@ -101,6 +112,8 @@ class TransformersGenerator(Generator):
                 model_class = AutoModelForSeq2SeqLM if self._seq2seq else AutoModelForCausalLM
                 self._tokenizer = AutoTokenizer.from_pretrained(resolved.path)
                 model: Any = model_class.from_pretrained(resolved.path, dtype=getattr(torch, dtype))
+            if adapter is not None:  # merged before the lean decoder lays out the weights
+                model = merge_adapter(model, adapter)
         except (OSError, ValueError, KeyError) as exc:
             raise GeneratorError(
                 f"cannot load {resolved.model_id} from {resolved.path}: {exc}"
@@ -112,13 +125,14 @@ class TransformersGenerator(Generator):
         self._pad = pad if pad is not None else (self._eos[0] if self._eos else 0)
         self._info = ModelInfo(
             model_id=resolved.model_id,
-            revision=resolved.revision,
+            revision=revision_with_adapter(resolved.revision, adapter),
             backend=f"transformers {_version('transformers')} / torch {torch.__version__}",
             extra={
                 "architecture": type(self._model).__name__,
                 "device": str(self._device),
                 "dtype": dtype,
                 "path": str(resolved.path),
+                **(adapter.provenance() if adapter else {}),
                 "decoder": "contentgen lean llama" if self._fast else "transformers generate",
             },
         )
@@ -129,7 +143,7 @@ class TransformersGenerator(Generator):
         from contentgen.generators import llama_decoder
 
         # Measured on CPU only: CUDA and MPS keep transformers' generate.
-        if not self.config["fast_decoder"] or self._device.type != "cpu":
+        if not self.settings.fast_decoder or self._device.type != "cpu":
             return None
         if self._seq2seq or not llama_decoder.supports(self._model):
             return None
@@ -137,14 +151,19 @@ class TransformersGenerator(Generator):
 
     def model_info(self) -> ModelInfo:
         """The model id and revision (after `load()`; the configured spec before)."""
-        return self._info or ModelInfo(model_id=str(self.config["model"]), backend="transformers")
+        return self._info or ModelInfo(model_id=self.settings.model, backend="transformers")
+
+    def continues_answer(self) -> bool:
+        """True for decoder-only models: the prefilled answer is the start of their output."""
+        return not self._seq2seq
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """`prompt.n` texts per prompt; length-sorted batches of `batch_size` prompts x variants."""
         self.load()
+        prompts = prompts_for_adapter(self._adapter, prompts)
         rows = make_rows(self._tokenizer, prompts, seq2seq=self._seq2seq)
         done: dict[tuple[int, int], Candidate] = {}
-        for picked in prompt_batches(rows, int(self.config["batch_size"])):
+        for picked in prompt_batches(rows, self.settings.batch_size):
             for row, cand in zip(picked, self._decode(picked), strict=True):
                 done[(row.index, row.variant)] = cand
         return [[done[(i, v)] for v in range(p.n)] for i, p in enumerate(prompts)]

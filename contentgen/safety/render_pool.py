@@ -4,7 +4,10 @@ The sandbox's checks run between operations, and one long C call (a quadratic re
 sort) cannot be interrupted from Python on any thread but the main one; threads cannot be killed
 at all. So renders run in warm child processes (`render_worker.py`), one render per worker at a
 time, and the parent kills a worker that has not answered by `1.5 * max_seconds` after the job
-was sent, then starts a replacement in the background. A render costs a pipe round trip
+was sent, then starts a replacement in the background. The budget is the worker's CPU time where
+the kernel reports it (Linux `/proc`): a worker that a loaded machine has starved of CPU gets
+more wall time, up to `STARVED_WALL_FACTOR` budgets, so an ordinary render never fails because
+other jobs are busy, while a render that burns CPU is still stopped at 1.5x. A render costs a pipe round trip
 (well under a millisecond for an ordinary prompt) instead of a process start. POSIX only (it
 waits on pipes with `select`).
 """
@@ -32,11 +35,13 @@ from types import MappingProxyType
 from typing import Any
 
 from contentgen.safety.budget import RenderLimits
+from contentgen.safety.cpu_clock import JobClock, process_cpu_seconds
 from contentgen.safety.render_worker import FRAME
 
 logger = logging.getLogger(__name__)
 
 HARD_LIMIT_FACTOR = 1.5  # a worker is killed this many budgets after its job was sent
+STARVED_WALL_FACTOR = 20.0  # ... or, while it has used less CPU than that, this many budgets
 _START_TIMEOUT_S = 60.0  # a slow, loaded machine may take seconds to start Python
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -114,6 +119,7 @@ class _Worker:
         self._readable = select.poll()
         self._readable.register(self._from, select.POLLIN)
         self.known: set[str] = set()
+        self.job: JobClock | None = None
         init = {"op": "init", "sys_path": list(sys.path), "memory_limit": memory_limit}
         try:
             reply = self.exchange(_dumps(init), time.monotonic() + _START_TIMEOUT_S)
@@ -163,13 +169,23 @@ class _Worker:
             size -= len(chunk)
         return b"".join(chunks)
 
+    def cpu_seconds(self) -> float | None:
+        """The child's CPU time so far (user + system), or None where the kernel does not say."""
+        return process_cpu_seconds(self.proc.pid)
+
     def _wait(self, deadline: float, *, write: bool) -> None:
         remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            remaining = self._starved_grace()
         if remaining <= 0:
             raise _Timeout
         poller = self._writable if write else self._readable
         if not poller.poll(max(1, math.ceil(remaining * 1000))):
             raise _Timeout
+
+    def _starved_grace(self) -> float:
+        """Seconds more to wait for a job whose worker has not yet used its CPU budget; else 0."""
+        return 0.0 if self.job is None else self.job.grace(self.cpu_seconds())
 
     def kill(self) -> None:
         """Stop the child now and reap it in the background (a killed child exits in ms)."""
@@ -229,6 +245,16 @@ class RenderPool:
         deadline = time.monotonic() + seconds * HARD_LIMIT_FACTOR
         for attempt in (1, 2):
             worker = self._acquire()
+            cpu_start = worker.cpu_seconds()
+            worker.job = (
+                None
+                if cpu_start is None
+                else JobClock(
+                    cpu_start,
+                    seconds * HARD_LIMIT_FACTOR,
+                    time.monotonic() + seconds * STARVED_WALL_FACTOR,
+                )
+            )
             try:
                 reply = self._run(worker, library, body, plain, deadline)
             except _Gone:

@@ -10,15 +10,16 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from contentgen.errors import UnknownNameError, ValidationError
-from contentgen.feedback.arms import ANY_CONTEXT, ARM_PARAM
-from contentgen.storage.models import (
+from contentgen.storage.arm_keys import ARM_PARAM, context_of
+from contentgen.storage.rows import iso
+from contentgen.storage.store import Store
+from contentgen.storage.tables import (
     BanditArmRow,
     EvaluationRow,
     GeneratorVersionRow,
     OutputRow,
     RatingRow,
 )
-from contentgen.storage.store import Store, _iso
 
 _CHUNK = 500
 
@@ -81,11 +82,6 @@ class GeneratorVersion:
     created_at: str | None = None
 
 
-def context_of(channel: str | None) -> str:
-    """The bandit context key of an output: its channel, or '*' for tasks without channels."""
-    return channel or ANY_CONTEXT
-
-
 class FeedbackStore:
     """Queries and writes for the feedback loop, on the same database as a Store."""
 
@@ -120,7 +116,7 @@ class FeedbackStore:
         )
         with self.db.read() as s:
             return [
-                RatedRow(*row[:12], created_at=_iso(row[12]))  # type: ignore[misc]
+                RatedRow(*row[:12], created_at=iso(row[12]))  # type: ignore[misc]
                 for row in s.execute(query).all()
             ]
 
@@ -130,7 +126,7 @@ class FeedbackStore:
             count, newest = s.execute(
                 select(func.count(RatingRow.id), func.max(RatingRow.created_at))
             ).one()
-        return int(count or 0), _iso(newest)
+        return int(count or 0), iso(newest)
 
     def existing_import_keys(self, keys: Iterable[str]) -> set[str]:
         """The subset of `keys` already stored as rating import keys."""
@@ -218,6 +214,8 @@ class FeedbackStore:
                 for oid, task, channel, name in s.execute(query).all():
                     arms[oid] = (task, context_of(channel), name)
         for first, second, preferred in pairs:
+            if preferred is None:  # a tie: neither arm won or lost
+                continue
             for oid in (first, second):
                 if oid in arms:
                     task, context, name = arms[oid]
@@ -280,7 +278,7 @@ class FeedbackStore:
                     pulls=r.pulls,
                     mean_score=r.mean_score,
                     spec=dict(r.spec or {}),
-                    updated_at=_iso(r.updated_at),
+                    updated_at=iso(r.updated_at),
                 )
                 for r in s.scalars(query)
             ]
@@ -331,5 +329,5 @@ def _to_version(row: GeneratorVersionRow) -> GeneratorVersion:
         base_model=row.base_model,
         method=row.method,
         card=dict(row.card or {}),
-        created_at=_iso(row.created_at),
+        created_at=iso(row.created_at),
     )

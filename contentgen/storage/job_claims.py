@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, and_, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,9 +20,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from contentgen.ids import new_id
-from contentgen.storage.database import Database
 from contentgen.storage.jobs import DONE, FAILED
-from contentgen.storage.models import JobItemRow, JobRunRow, utcnow
+from contentgen.storage.tables import JobItemRow, JobRunRow, utcnow
+from contentgen.types import JobItem
+
+if TYPE_CHECKING:
+    from contentgen.storage.store import Store
 
 PENDING = "pending"
 _ITEMS = cast(Table, JobItemRow.__table__)
@@ -35,15 +38,6 @@ class RunOwner:
     host: str
     pid: int
     pid_started: str | None = None
-
-
-@dataclass(frozen=True)
-class ItemKey:
-    """A row to claim: its idempotency key, position and key as the results file shows it."""
-
-    key: str
-    row_index: int
-    row_key: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def db_clock(s: Session) -> float:
     )
 
 
-def start_run(db: Database, job_id: str, owner: RunOwner) -> str:
+def start_run(store: Store, job_id: str, owner: RunOwner) -> str:
     """Register a run of the job; returns its id."""
     run_id = new_id()
 
@@ -83,10 +77,10 @@ def start_run(db: Database, job_id: str, owner: RunOwner) -> str:
         )
         return run_id
 
-    return db.write(work)
+    return store.db.write(work)
 
 
-def heartbeat(db: Database, run_id: str) -> None:
+def heartbeat(store: Store, run_id: str) -> None:
     """Renew the run's lease (and revive it, should another run have given it up for dead)."""
 
     def work(s: Session) -> None:
@@ -95,10 +89,10 @@ def heartbeat(db: Database, run_id: str) -> None:
             update(JobRunRow).where(JobRunRow.id == run_id).values(heartbeat_at=now, ended_at=None)
         )
 
-    db.write(work)
+    store.db.write(work)
 
 
-def end_run(db: Database, run_id: str) -> None:
+def end_run(store: Store, run_id: str) -> None:
     """End the run and hand back the rows it claimed but did not finish."""
 
     def work(s: Session) -> None:
@@ -110,7 +104,7 @@ def end_run(db: Database, run_id: str) -> None:
             .values(run_id=None)
         )
 
-    db.write(work)
+    store.db.write(work)
 
 
 def _end_lapsed_runs(
@@ -140,7 +134,7 @@ def _end_lapsed_runs(
         s.execute(update(JobRunRow).where(JobRunRow.id.in_(lapsed)).values(ended_at=now))
 
 
-def _insert_missing(s: Session, job_id: str, run_id: str, items: Sequence[ItemKey]) -> set[str]:
+def _insert_missing(s: Session, job_id: str, run_id: str, items: Sequence[JobItem]) -> set[str]:
     """Insert rows no run has touched yet, claimed by this run; returns the keys inserted."""
     if not items:
         return set()
@@ -171,10 +165,10 @@ def _insert_missing(s: Session, job_id: str, run_id: str, items: Sequence[ItemKe
 
 
 def claim_items(
-    db: Database,
+    store: Store,
     job_id: str,
     run_id: str,
-    items: Sequence[ItemKey],
+    items: Sequence[JobItem],
     *,
     insert: bool = True,
     retry_failed: bool = False,
@@ -224,4 +218,4 @@ def claim_items(
                     held.add(key)
         return Claim(frozenset(claimed), finished, frozenset(held))
 
-    return db.write(work)
+    return store.db.write(work)

@@ -1,25 +1,29 @@
-"""SQL for batch jobs: job rows, item states and errors, the export read (writes: job_commit)."""
+"""Job bookkeeping for the batch layer: job rows, item states and errors, the rows' outcomes.
+
+Every function takes the Store; the writes of a model batch's rows are in `commit` (the engine's
+one write path), the claims of rows by runs in `job_claims`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import desc, func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contentgen.errors import BatchError, UnknownNameError
 from contentgen.ids import new_id
-from contentgen.storage.database import Database
-from contentgen.storage.models import JobItemRow, JobRow, OutputRow, utcnow
+from contentgen.storage.rows import iso, to_output
+from contentgen.storage.tables import JobItemRow, JobRow, OutputRow, utcnow
+from contentgen.types import Output, Result
+
+if TYPE_CHECKING:
+    from contentgen.storage.store import Store
 
 DONE, FAILED = "done", "failed"
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 @dataclass(frozen=True)
@@ -56,17 +60,51 @@ class ItemError:
 
 
 @dataclass(frozen=True)
-class ExportRow:
-    """One line of a job's results file: an accepted variant, or a failed row."""
+class RowOutcome:
+    """What became of one batch row: done with its request's result, or failed with an error."""
 
-    row_index: int
-    row_key: str
+    row: int
+    key: str
     status: str
-    variant: int | None
-    text: str | None
-    fields: Mapping[str, str]
-    error: str | None
-    output_id: str | None
+    result: Result | None = None
+    error: str | None = None
+
+    @classmethod
+    def of(cls, result: Result) -> RowOutcome:
+        """The outcome of a batch row's result as the engine committed it (a note: failed)."""
+        if result.item is None:
+            raise ValueError("a RowOutcome is made from the result of a batch row")
+        failed = bool(result.notes)
+        return cls(
+            result.item.row_index,
+            result.item.row_key,
+            FAILED if failed else DONE,
+            result,
+            result.notes[0] if failed else None,
+        )
+
+    @property
+    def outputs(self) -> tuple[Output, ...]:
+        """The row's accepted outputs (none for a failed row)."""
+        return self.result.outputs if self.result is not None and self.status == DONE else ()
+
+    @property
+    def rejected(self) -> int:
+        """How many drafts of the row were rejected."""
+        return len(self.result.rejected) if self.result is not None else 0
+
+    @property
+    def request_id(self) -> str | None:
+        """The stored request of a done row."""
+        return self.result.request_id if self.result is not None and self.status == DONE else None
+
+    @property
+    def generate_s(self) -> float:
+        """Seconds spent generating the row's drafts."""
+        if self.result is None:
+            return 0.0
+        drafts = (*self.result.outputs, *self.result.rejected)
+        return sum(float(o.provenance.timings.get("generate_s", 0.0)) for o in drafts)
 
 
 def _info(row: JobRow, counts: Mapping[str, int]) -> JobInfo:
@@ -79,8 +117,8 @@ def _info(row: JobRow, counts: Mapping[str, int]) -> JobInfo:
         total_rows=row.total_rows,
         done=counts.get(DONE, 0),
         failed=counts.get(FAILED, 0),
-        created_at=_iso(row.created_at),
-        updated_at=_iso(row.updated_at),
+        created_at=iso(row.created_at),
+        updated_at=iso(row.updated_at),
     )
 
 
@@ -114,7 +152,7 @@ def _lock_name(s: Session, name: str) -> None:
 
 
 def open_job(
-    db: Database, *, name: str, task: str, config: Mapping[str, Any], total_rows: int | None
+    store: Store, *, name: str, task: str, config: Mapping[str, Any], total_rows: int | None
 ) -> tuple[JobInfo, bool]:
     """Resume the newest job called `name` or create it; returns (job, resumed).
 
@@ -169,21 +207,21 @@ def open_job(
         s.flush()
         return _info(row, {}), False
 
-    return db.write(work)
+    return store.db.write(work)
 
 
-def set_status(db: Database, job_id: str, status: str) -> None:
+def set_status(store: Store, job_id: str, status: str) -> None:
     """Mark a job running, done or interrupted."""
-    db.write(
+    store.db.write(
         lambda s: s.execute(
             update(JobRow).where(JobRow.id == job_id).values(status=status, updated_at=utcnow())
         )
     )
 
 
-def get_job(db: Database, id_or_name: str) -> JobInfo:
-    """A job by id, or the newest job with that name."""
-    with db.read() as s:
+def get_job(store: Store, id_or_name: str) -> JobInfo:
+    """A job by id, or the newest job with that name; UnknownNameError naming recent jobs."""
+    with store.db.read() as s:
         row = s.get(JobRow, id_or_name) or s.scalar(
             select(JobRow)
             .where(JobRow.name == id_or_name)
@@ -196,17 +234,17 @@ def get_job(db: Database, id_or_name: str) -> JobInfo:
         return _info(row, _counts(s, [row.id])[row.id])
 
 
-def list_jobs(db: Database, *, limit: int = 50) -> list[JobInfo]:
+def list_jobs(store: Store, *, limit: int = 50) -> list[JobInfo]:
     """Jobs, newest first, with done/failed counts."""
-    with db.read() as s:
+    with store.db.read() as s:
         rows = list(s.scalars(select(JobRow).order_by(desc(JobRow.created_at)).limit(limit)))
         counts = _counts(s, [r.id for r in rows])
         return [_info(r, counts[r.id]) for r in rows]
 
 
-def item_errors(db: Database, job_id: str, *, limit: int = 20) -> list[ItemError]:
+def item_errors(store: Store, job_id: str, *, limit: int = 20) -> list[ItemError]:
     """The first failed rows of a job, in input order."""
-    with db.read() as s:
+    with store.db.read() as s:
         query = (
             select(JobItemRow)
             .where(JobItemRow.job_id == job_id, JobItemRow.status == FAILED)
@@ -218,11 +256,12 @@ def item_errors(db: Database, job_id: str, *, limit: int = 20) -> list[ItemError
         ]
 
 
-def iter_export(db: Database, job_id: str, *, page: int = 500) -> Iterator[ExportRow]:
-    """A job's accepted outputs and failed rows in input order, streamed page by page."""
+def iter_export(store: Store, job_id: str, *, page: int = 500) -> Iterator[RowOutcome]:
+    """A job's finished rows in input order (done ones with their accepted outputs), streamed
+    page by page (keyset)."""
     last = -1
     while True:
-        with db.read() as s:
+        with store.db.read() as s:
             items = s.execute(
                 select(
                     JobItemRow.row_index,
@@ -239,30 +278,33 @@ def iter_export(db: Database, job_id: str, *, page: int = 500) -> Iterator[Expor
                 .order_by(JobItemRow.row_index)
                 .limit(page)
             ).all()
-            request_ids = [i.request_id for i in items if i.status == DONE and i.request_id]
-            outputs: dict[str, list[Any]] = {}
-            if request_ids:
-                query = (
-                    select(
-                        OutputRow.request_id,
-                        OutputRow.idx,
-                        OutputRow.text,
-                        OutputRow.fields,
-                        OutputRow.id,
-                    )
-                    .where(OutputRow.request_id.in_(request_ids), OutputRow.status == "ok")
-                    .order_by(OutputRow.request_id, OutputRow.idx)
-                )
-                for row in s.execute(query):
-                    outputs.setdefault(row.request_id, []).append(row)
+            outputs = _accepted(s, [i.request_id for i in items if i.status == DONE])
         for index, key, status, error, request_id in items:
+            found = outputs.get(request_id or "", ())
             if status != DONE:
-                yield ExportRow(index, key, status, None, None, {}, error, None)
+                yield RowOutcome(index, key, status, None, error)
                 continue
-            for o in outputs.get(request_id or "", []):
-                yield ExportRow(
-                    index, key, DONE, o.idx + 1, o.text, dict(o.fields or {}), None, o.id
-                )
+            if not found:  # a done row always has accepted outputs; nothing to write otherwise
+                continue
+            result = Result(request_id=found[0].request_id, task=found[0].task, outputs=found)
+            yield RowOutcome(index, key, DONE, result)
         if len(items) < page:
             return
         last = items[-1].row_index
+
+
+def _accepted(s: Session, request_ids: list[str | None]) -> dict[str, tuple[Output, ...]]:
+    """The accepted outputs of these requests, in variant order."""
+    ids = [r for r in request_ids if r]
+    if not ids:
+        return {}
+    query = (
+        select(OutputRow)
+        .options(selectinload(OutputRow.evaluations), selectinload(OutputRow.artifact))
+        .where(OutputRow.request_id.in_(ids), OutputRow.status == "ok")
+        .order_by(OutputRow.request_id, OutputRow.idx)
+    )
+    found: dict[str, list[Output]] = {}
+    for row in s.scalars(query):
+        found.setdefault(row.request_id, []).append(to_output(row))
+    return {k: tuple(v) for k, v in found.items()}

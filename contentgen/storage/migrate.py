@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -47,3 +48,35 @@ def ensure_current(db: Database) -> None:
     """Upgrade when the database is behind the shipped migrations (cheap when it is not)."""
     if current_revision(db) != head_revision():
         upgrade(db)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database is (its URL without credentials) and its schema revision against ours."""
+
+    location: str
+    current: str | None
+    newest: str
+
+
+def _state(db: Database) -> SchemaState:
+    return SchemaState(db.url.split("@")[-1], current_revision(db), head_revision())
+
+
+def schema_state(url: str) -> SchemaState:
+    """The schema revision of the database at `url`, and the newest one shipped."""
+    db = Database(url)
+    try:
+        return _state(db)
+    finally:
+        db.dispose()
+
+
+def upgrade_schema(url: str) -> SchemaState:
+    """Create or migrate the database at `url` to the newest schema."""
+    db = Database(url)
+    try:
+        upgrade(db)
+        return _state(db)
+    finally:
+        db.dispose()

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from contentgen.errors import UnknownNameError, ValidationError
 from contentgen.ids import new_id
 from contentgen.storage import migrate
 from contentgen.storage.artifacts import ArtifactStore
+from contentgen.storage.commit import commit_results
 from contentgen.storage.database import Database
-from contentgen.storage.models import (
-    ArtifactRow,
-    EvaluationRow,
-    OutputRow,
-    RatingRow,
-    RequestRow,
-)
-from contentgen.types import Evaluation, Output, Provenance, Rating, StatRow, Task
+from contentgen.storage.rows import to_output, to_rating
+from contentgen.storage.tables import OutputRow, RatingRow, RequestRow
+from contentgen.types import JobRun, Output, Rating, Result, StatRow, Task
 
 STAT_KEYS: Mapping[str, Any] = {
     "template": OutputRow.template_id,
@@ -43,93 +38,36 @@ OUTPUT_FILTERS = (
 )
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _to_output(row: OutputRow) -> Output:
-    return Output(
-        id=row.id,
-        request_id=row.request_id,
-        task=Task(row.task),
-        index=row.idx,
-        text=row.text,
-        fields=dict(row.fields or {}),
-        image_path=row.artifact.path if row.artifact is not None else None,
-        image_sha256=row.artifact_sha256,
-        status=row.status,  # type: ignore[arg-type]
-        reason=row.reason,
-        provenance=Provenance(
-            generator_id=row.generator_id,
-            generator_version=row.generator_version,
-            model_id=row.model_id,
-            model_revision=row.model_revision,
-            template_id=row.template_id,
-            template_hash=row.template_hash,
-            params=dict(row.params or {}),
-            seed=row.seed,
-            timings=dict(row.timings or {}),
-            fallback_from=row.fallback_from,
-        ),
-        evaluations=tuple(
-            Evaluation(name=e.name, passed=e.passed, score=e.score, detail=dict(e.detail or {}))
-            for e in row.evaluations
-        ),
-        created_at=_iso(row.created_at),
-    )
-
-
-def _to_rating(row: RatingRow) -> Rating:
-    return Rating(
-        id=row.id,
-        output_id=row.output_id,
-        rater=row.rater,
-        kind=row.kind,  # type: ignore[arg-type]
-        score=row.score,
-        thumb=row.thumb,
-        comment=row.comment,
-        edited_text=row.edited_text,
-        other_output_id=row.other_output_id,
-        preferred_output_id=row.preferred_output_id,
-        created_at=_iso(row.created_at),
-    )
-
-
-def output_values(output: Output, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The `outputs` row of an output as plain column values (shared by ORM and bulk inserts)."""
-    p = output.provenance
-    return {
-        "id": output.id,
-        "request_id": output.request_id,
-        "idx": output.index,
-        "task": output.task.value,
-        "status": output.status,
-        "reason": output.reason,
-        "text": output.text,
-        "fields": dict(output.fields),
-        "channel": payload.get("channel"),
-        "artifact_sha256": output.image_sha256,
-        "generator_id": p.generator_id,
-        "generator_version": p.generator_version,
-        "model_id": p.model_id,
-        "model_revision": p.model_revision,
-        "template_id": p.template_id,
-        "template_hash": p.template_hash,
-        "params": dict(p.params),
-        "seed": p.seed,
-        "timings": dict(p.timings),
-        "fallback_from": p.fallback_from,
-    }
-
-
 class Store:
-    """Requests, outputs, artifacts, evaluations and ratings in one SQL database."""
+    """Requests, outputs, artifacts, evaluations and ratings in one SQL database.
+
+    The handle of the storage facade: the engine writes through `storage.commit` and reads
+    through its methods, and the named functions of `storage.commit`, `storage.jobs`,
+    `storage.job_claims`, `storage.reads` and `storage.feedback` take it as their first
+    argument. Its `db` is for those modules only; no code outside `contentgen.storage` opens a
+    session (a test enforces it).
+    """
 
     def __init__(self, url: str, artifact_dir: Path, *, upgrade: bool = True) -> None:
         self.db = Database(url)
         self.artifacts = ArtifactStore(artifact_dir)
         if upgrade:
             migrate.ensure_current(self.db)
+
+    @property
+    def url(self) -> str:
+        """The database URL with its credentials, for worker processes that open the same store."""
+        return self.db.url
+
+    @property
+    def location(self) -> str:
+        """The database URL without user and password, for messages."""
+        return self.db.url.split("@")[-1]
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is a SQLite file (only processes on this machine can share it)."""
+        return self.db.is_sqlite
 
     def close(self) -> None:
         """Release database connections."""
@@ -146,49 +84,15 @@ class Store:
         outputs: Sequence[Output],
         images: Mapping[str, bytes] | None = None,
         job_id: str | None = None,
-        session: Session | None = None,
     ) -> list[Output]:
-        """Store a request and all its outputs (images written first, rows in one transaction)."""
-        stored = []
-        files = {}
-        for output in outputs:
-            data = (images or {}).get(output.id)
-            if data is not None:
-                file = self.artifacts.put(data, "image/png")
-                files[output.id] = file
-                output = replace(output, image_path=file.relative_path, image_sha256=file.sha256)
-            stored.append(output)
-
-        def work(s: Session) -> None:
-            s.add(RequestRow(id=request_id, task=task.value, payload=dict(payload), job_id=job_id))
-            for file in files.values():
-                if s.get(ArtifactRow, file.sha256) is None:
-                    s.add(
-                        ArtifactRow(
-                            sha256=file.sha256,
-                            path=file.relative_path,
-                            media_type=file.media_type,
-                            size_bytes=file.size_bytes,
-                        )
-                    )
-            s.flush()
-            s.add_all(self._output_row(o, payload) for o in stored)
-
-        if session is not None:
-            work(session)
-        else:
-            self.db.write(work)
-        return stored
-
-    @staticmethod
-    def _output_row(output: Output, payload: Mapping[str, Any]) -> OutputRow:
-        return OutputRow(
-            **output_values(output, payload),
-            evaluations=[
-                EvaluationRow(name=e.name, passed=e.passed, score=e.score, detail=dict(e.detail))
-                for e in output.evaluations
-            ],
+        """Store a request and all its outputs in one transaction (through `commit_results`)."""
+        result = Result(request_id=request_id, task=task, outputs=tuple(outputs))
+        job = JobRun(job_id, None, task) if job_id is not None else None
+        (stored,) = commit_results(
+            self, [result], payloads={request_id: payload}, images=images, job=job
         )
+        assert stored is not None  # a result of no batch row is always written
+        return list(stored.outputs)
 
     def add_rating(
         self,
@@ -211,7 +115,7 @@ class Store:
             if import_key is not None:
                 existing = s.scalar(select(RatingRow).where(RatingRow.import_key == import_key))
                 if existing is not None:
-                    return _to_rating(existing)
+                    return to_rating(existing)
             for oid in filter(None, (output_id, other_output_id)):
                 if s.get(OutputRow, oid) is None:
                     raise UnknownNameError("output", oid)
@@ -231,7 +135,7 @@ class Store:
             )
             s.add(row)
             s.flush()
-            return _to_rating(row)
+            return to_rating(row)
 
         return self.db.write(work)
 
@@ -248,7 +152,7 @@ class Store:
             row = s.scalar(self._output_query().where(OutputRow.id == output_id))
             if row is None:
                 raise UnknownNameError("output", output_id)
-            return _to_output(row)
+            return to_output(row)
 
     def get_outputs(self, output_ids: Sequence[str]) -> list[Output]:
         """Several outputs by id, in the order asked; unknown ids are an error."""
@@ -259,7 +163,7 @@ class Store:
         missing = [i for i in output_ids if i not in rows]
         if missing:
             raise UnknownNameError("output", missing[0])
-        return [_to_output(rows[i]) for i in output_ids]
+        return [to_output(rows[i]) for i in output_ids]
 
     def request_payload(self, request_id: str) -> dict[str, Any]:
         """The stored payload of a request."""
@@ -269,16 +173,7 @@ class Store:
                 raise UnknownNameError("request", request_id)
             return dict(row.payload)
 
-    def list_outputs(
-        self,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        unrated_first: bool = False,
-        newest_first: bool = True,
-        **filters: Any,
-    ) -> list[Output]:
-        """Outputs filtered by task, template_id, generator_id, channel, status, job_id, request_id."""
+    def _filtered_outputs(self, filters: Mapping[str, Any]) -> Select[Any]:
         unknown = set(filters) - set(OUTPUT_FILTERS)
         if unknown:
             raise ValidationError(
@@ -292,6 +187,19 @@ class Store:
                 query = query.join(RequestRow).where(RequestRow.job_id == value)
             else:
                 query = query.where(getattr(OutputRow, name) == value)
+        return query
+
+    def list_outputs(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        unrated_first: bool = False,
+        newest_first: bool = True,
+        **filters: Any,
+    ) -> list[Output]:
+        """Outputs filtered by task, template_id, generator_id, channel, status, job_id, request_id."""
+        query = self._filtered_outputs(filters)
         order: list[Any] = []
         if unrated_first:
             rated = select(RatingRow.id).where(RatingRow.output_id == OutputRow.id).exists()
@@ -301,17 +209,25 @@ class Store:
         order.append(OutputRow.idx)
         query = query.order_by(*order).limit(limit).offset(offset)
         with self.db.read() as s:
-            return [_to_output(r) for r in s.scalars(query)]
+            return [to_output(r) for r in s.scalars(query)]
 
     def iter_outputs(self, batch_size: int = 500, **filters: Any) -> Iterator[Output]:
-        """Every output matching the filters, oldest first, streamed in pages."""
-        offset = 0
+        """Every output matching the filters, oldest first, streamed in pages.
+
+        Pages continue after the last (created_at, request_id, idx) seen rather than at an
+        offset, so each page is one index range however deep into a large export it is.
+        """
+        position = tuple_(OutputRow.created_at, OutputRow.request_id, OutputRow.idx)
+        query = self._filtered_outputs(filters).order_by(*position.clauses).limit(batch_size)
+        after: tuple[Any, ...] | None = None
         while True:
-            page = self.list_outputs(limit=batch_size, offset=offset, newest_first=False, **filters)
+            with self.db.read() as s:
+                rows = list(s.scalars(query if after is None else query.where(position > after)))
+                page = [to_output(r) for r in rows]
             yield from page
-            if len(page) < batch_size:
+            if len(rows) < batch_size:
                 return
-            offset += batch_size
+            after = (rows[-1].created_at, rows[-1].request_id, rows[-1].idx)
 
     def ratings(self, output_id: str | None = None, *, kind: str | None = None) -> list[Rating]:
         """Ratings of one output (or all), oldest first."""
@@ -323,7 +239,7 @@ class Store:
         if kind is not None:
             query = query.where(RatingRow.kind == kind)
         with self.db.read() as s:
-            return [_to_rating(r) for r in s.scalars(query)]
+            return [to_rating(r) for r in s.scalars(query)]
 
     def count(self, what: str = "outputs") -> int:
         """Row count of outputs, ratings or requests."""

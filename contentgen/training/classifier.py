@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from contentgen.training.hub import PretrainedMixin
 from contentgen.training.layers import check_shape
-from contentgen.training.pretrained import PretrainedMixin
 
 
 class ImageClassifier(PretrainedMixin, nn.Module):
@@ -26,15 +26,7 @@ class ImageClassifier(PretrainedMixin, nn.Module):
     ) -> None:
         nn.Module.__init__(self)
         names = check_shape(image_size, channels, num_classes, class_names)
-        self._remember_config(
-            image_size=image_size,
-            channels=channels,
-            num_classes=num_classes,
-            class_names=names,
-            width=width,
-            feature_dim=feature_dim,
-            dropout=dropout,
-        )
+        self._resolved(class_names=names)  # the rest is recorded by the mixin as given
         s = image_size // 4
         self.body = nn.Sequential(
             nn.Conv2d(channels, width, 3, 1, 1),
@@ -55,6 +47,10 @@ class ImageClassifier(PretrainedMixin, nn.Module):
     def class_names(self) -> list[str]:
         """The class names, indexed by label."""
         return list(self.config["class_names"])
+
+    def describe(self) -> str:
+        """One line for the model card."""
+        return "Small CNN classifier; its penultimate features define contentgen's classifier-FID."
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Images in [0, 1] -> penultimate-layer features (N, feature_dim)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 
 from contentgen.errors import ValidationError
 
@@ -43,10 +44,16 @@ def class_maps(labels: torch.Tensor, num_classes: int, size: int) -> torch.Tenso
 def dcgan_init(module: nn.Module) -> None:
     """Radford et al. (2015) initialisation: N(0, 0.02) weights, BN scale N(1, 0.02)."""
     if isinstance(module, nn.Conv2d | nn.ConvTranspose2d | nn.Linear | nn.Embedding):
-        nn.init.normal_(module.weight, 0.0, 0.02)
+        # A spectrally normalised layer computes `weight`; the stored tensor is `original`.
+        weight: torch.Tensor = (
+            module.get_parameter("parametrizations.weight.original")
+            if parametrize.is_parametrized(module, "weight")
+            else module.weight
+        )
+        nn.init.normal_(weight, 0.0, 0.02)
         bias = getattr(module, "bias", None)
         if bias is not None:
             nn.init.zeros_(bias)
-    elif isinstance(module, nn.BatchNorm2d | nn.BatchNorm1d):
+    elif isinstance(module, nn.BatchNorm2d | nn.BatchNorm1d) and module.affine:
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)

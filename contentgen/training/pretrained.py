@@ -1,21 +1,18 @@
-"""save_pretrained/from_pretrained for contentgen's networks: config.json + model.safetensors."""
+"""contentgen's checkpoint folders: config.json + model.safetensors (+ a model card), no torch.
+
+Reading a folder's config, finding the class of its model type, the shipped checkpoints and the
+model card live here; saving and loading the networks is `contentgen.training.hub`'s mixin.
+"""
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 
 from contentgen.errors import ModelNotAvailableError, ValidationError
-from contentgen.training.persist import (
-    atomic_write_bytes,
-    atomic_write_json,
-    load_tensors,
-    save_tensors,
-)
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -28,50 +25,6 @@ MODEL_TYPES: Mapping[str, str] = {
     "conditional-dcgan": "contentgen.training.gan:ConditionalDCGAN",
     "image-classifier": "contentgen.training.classifier:ImageClassifier",
 }
-
-M = TypeVar("M", bound="PretrainedMixin")
-
-
-class PretrainedMixin:
-    """Keeps the constructor kwargs as `config` and persists them beside the weights (no pickle)."""
-
-    model_type: ClassVar[str]
-    config: dict[str, Any]
-
-    def _remember_config(self, **config: Any) -> None:
-        self.config = {k: list(v) if isinstance(v, tuple) else v for k, v in config.items()}
-
-    def save_pretrained(self, directory: str | Path, card: Mapping[str, Any] | None = None) -> Path:
-        """Write config.json, model.safetensors and, given a card, model_card.json + README.md."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        weights = self.state_dict()  # type: ignore[attr-defined]
-        save_tensors(out / WEIGHTS_NAME, weights, {"format": "pt", "model_type": self.model_type})
-        atomic_write_json(out / CONFIG_NAME, {"model_type": self.model_type, **self.config})
-        if card is not None:
-            atomic_write_json(out / CARD_NAME, dict(card))
-            atomic_write_bytes(out / README_NAME, render_card(self.model_type, card).encode())
-        return out
-
-    @classmethod
-    def from_pretrained(cls: type[M], directory: str | Path, device: str = "cpu") -> M:
-        """Rebuild the model from its config and load its weights (eval mode)."""
-        path = Path(directory)
-        config = read_config(path)
-        found = config.pop("model_type")
-        if found != cls.model_type:
-            raise ValidationError(
-                "model", f"{path} holds a {found!r}, not a {cls.model_type!r}", MODEL_TYPES
-            )
-        accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
-        unknown = sorted(set(config) - accepted)
-        if unknown:
-            raise ValidationError(
-                "config.json", f"{path} has unknown settings {unknown}", sorted(accepted)
-            )
-        model = cls(**config)
-        model.load_state_dict(load_tensors(path / WEIGHTS_NAME, device), strict=True)  # type: ignore[attr-defined]
-        return model.to(device).eval()  # type: ignore[attr-defined,no-any-return]
 
 
 def read_config(path: Path) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from contentgen.errors import ContentgenError, UnknownNameError, ValidationError
-from contentgen.web import api, pages, security
+from contentgen.review.edits import EditBlocked
+from contentgen.web import api, explain, pages, review_api, security, sign_in, team_api, team_pages
+from contentgen.web import review_pages as review_forms
 from contentgen.web.context import STATIC, render
 from contentgen.web.throttle import LoginThrottle, LoginThrottled
 
@@ -50,6 +52,16 @@ def _error(request: Request, status: int, message: str, **extra: object) -> Resp
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EditBlocked)
+    async def blocked(request: Request, exc: EditBlocked) -> Response:
+        if _wants_json(request):
+            from contentgen.web.review_schemas import FindingsOut
+
+            findings = FindingsOut.of(exc.findings).model_dump()
+            body = {"detail": str(exc), "field": exc.field, "findings": findings}
+            return JSONResponse(body, status_code=422)
+        return _error(request, 422, str(exc))
+
     @app.exception_handler(ValidationError)
     async def invalid(request: Request, exc: ValidationError) -> Response:
         choices = [str(c) for c in exc.choices] if exc.choices is not None else None
@@ -103,14 +115,17 @@ def create_app(
     page_size: int = DEFAULT_PAGE_SIZE,
     https_only: bool = False,
     login_throttle: LoginThrottle | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> FastAPI:
     """Build the review app on `engine`.
 
     With `token` every page and API call needs it (login form -> session, or Bearer). Without a
     token only loopback Host names are answered unless `allowed_hosts` says otherwise ("*" = any).
-    Wrong tokens are throttled per client by `login_throttle` (default: a fresh LoginThrottle).
+    `reviewers` maps reviewer names to personal tokens: signing in with one makes the session
+    that reviewer (contentgen.web.identity). Wrong tokens are throttled per client by
+    `login_throttle` (default: a fresh LoginThrottle).
     """
-    sec = security.WebSecurity.build(token, secret_key, allowed_hosts)
+    sec = security.WebSecurity.build(token, secret_key, allowed_hosts, reviewers)
     app = FastAPI(
         title="contentgen review",
         version=_version(),
@@ -131,8 +146,14 @@ def create_app(
         return JSONResponse(app.openapi())
 
     app.include_router(api.router)
-    app.include_router(pages.public)
+    app.include_router(review_api.router)
+    app.include_router(team_api.router)
+    app.include_router(sign_in.public)
+    app.include_router(sign_in.router)
     app.include_router(pages.router)
+    app.include_router(explain.router)
+    app.include_router(review_forms.router)
+    app.include_router(team_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
     app.add_middleware(SessionMiddleware, **security.session_options(sec, https_only=https_only))

@@ -11,12 +11,14 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from contentgen.errors import ValidationError
 from contentgen.web import security
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
+    from contentgen.review.rubrics import RubricLibrary
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -28,15 +30,36 @@ def engine_of(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
+def rubrics(request: Request) -> RubricLibrary:
+    """The rubrics in the engine's template folders, read on first use and kept by the app."""
+    found = getattr(request.app.state, "rubrics", None)
+    if found is None:
+        from contentgen.review.scoring import rubrics_of
+
+        found = request.app.state.rubrics = rubrics_of(engine_of(request))
+    return found  # type: ignore[no-any-return]
+
+
 def rater_for(request: Request, given: str | None) -> str:
-    """Who rates: the session's pseudonym, else the name sent (API clients), else a clear error."""
-    rater = security.rater_of(request) or (given.strip() if given else None)
-    if not rater:
-        raise ValidationError(
-            "rater",
-            'say who is rating: POST /api/session {"rater": ...} or send "rater" in the body',
-        )
-    return rater
+    """Who rates: the signed-in reviewer or the session's pseudonym, else the name sent (API
+    clients; never a name that has a personal token), else a clear error."""
+    rater = security.rater_of(request)
+    if rater:
+        return rater
+    if given and given.strip():
+        return security.check_name(request, given)
+    raise ValidationError(
+        "rater",
+        'say who is rating: POST /api/session {"rater": ...} or send "rater" in the body',
+    )
+
+
+@lru_cache(maxsize=64)
+def markdown_html(text: str) -> Markup:
+    """Markdown as HTML with raw HTML escaped and unsafe link schemes refused (markdown-it)."""
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).render(text))
 
 
 def source_of(request: Request) -> str:
@@ -57,6 +80,7 @@ def environment() -> jinja2.Environment:
     env.globals["static"] = static_url
     env.globals["flash"] = None
     env.filters["query"] = lambda params, **extra: urlencode({**params, **extra})
+    env.filters["markdown"] = markdown_html
     return env
 
 

@@ -31,13 +31,14 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def filename(fmt: str, filters: dict[str, str]) -> str:
-    """A safe download name such as contentgen-job-<id>.csv."""
+def filename(fmt: str, filters: dict[str, Any]) -> str:
+    """A safe download name such as contentgen-job-<id>.csv (-approved for approved copy)."""
     label = f"job-{filters['job_id']}" if filters.get("job_id") else "outputs"
+    label += "-approved" if filters.get("approved") else ""
     return f"contentgen-{re.sub(r'[^A-Za-z0-9_.-]', '_', label)[:80]}.{fmt}"
 
 
-def text_export(store: Store, fmt: str, filters: dict[str, str]) -> Iterator[bytes]:
+def text_export(store: Store, fmt: str, filters: dict[str, Any]) -> Iterator[bytes]:
     """CSV or JSONL bytes in chunks; spooled to disk beyond 16 MiB so any size fits."""
     with tempfile.SpooledTemporaryFile(
         max_size=SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
@@ -54,7 +55,7 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def xlsx_export(store: Store, filters: dict[str, str]) -> bytes:
+def xlsx_export(store: Store, filters: dict[str, Any]) -> bytes:
     """An XLSX workbook with one row per output; generated text is never stored as a formula."""
     rows = ([_cell_value(row.get(c)) for c in COLUMNS] for row in export_rows(store, **filters))
     buffer = io.BytesIO()

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
 from contentgen.storage import jobs as stored_jobs
-from contentgen.storage.models import OutputRow, RatingRow, RequestRow
+from contentgen.storage.reads import job_outputs
 from contentgen.storage.store import Store
 
 MAX_ERRORS = 50
@@ -48,26 +46,12 @@ class JobView:
         return round(100.0 * min(self.processed, self.total) / self.total, 1)
 
 
-def _output_counts(store: Store, job_id: str) -> tuple[int, int]:
-    outputs = (
-        select(OutputRow.id)
-        .join(RequestRow, RequestRow.id == OutputRow.request_id)
-        .where(RequestRow.job_id == job_id)
-    )
-    rated = select(func.count(func.distinct(RatingRow.output_id))).where(
-        RatingRow.output_id.in_(outputs), RatingRow.kind != "preference"
-    )
-    with store.db.read() as s:
-        total = s.scalar(select(func.count()).select_from(outputs.subquery())) or 0
-        return int(total), int(s.scalar(rated) or 0)
-
-
 def _view(store: Store, info: stored_jobs.JobInfo, *, errors: bool) -> JobView:
     items = {"done": info.done, "failed": info.failed}
     if info.pending is not None:
         items["pending"] = info.pending
-    outputs, rated = _output_counts(store, info.id)
-    failed = stored_jobs.item_errors(store.db, info.id, limit=MAX_ERRORS) if errors else []
+    counts = job_outputs(store, info.id)
+    failed = stored_jobs.item_errors(store, info.id, limit=MAX_ERRORS) if errors else []
     return JobView(
         id=info.id,
         name=info.name,
@@ -77,19 +61,17 @@ def _view(store: Store, info: stored_jobs.JobInfo, *, errors: bool) -> JobView:
         created_at=info.created_at,
         updated_at=info.updated_at,
         items=items,
-        outputs=outputs,
-        rated_outputs=rated,
+        outputs=counts.outputs,
+        rated_outputs=counts.rated,
         errors=tuple(failed),
     )
 
 
 def list_jobs(store: Store, limit: int = 100) -> list[JobView]:
     """The most recent jobs with their progress, newest first."""
-    return [
-        _view(store, info, errors=False) for info in stored_jobs.list_jobs(store.db, limit=limit)
-    ]
+    return [_view(store, info, errors=False) for info in stored_jobs.list_jobs(store, limit=limit)]
 
 
 def get_job(store: Store, id_or_name: str) -> JobView:
     """One job (by id or name) with progress and its first failed rows; UnknownNameError if none."""
-    return _view(store, stored_jobs.get_job(store.db, id_or_name), errors=True)
+    return _view(store, stored_jobs.get_job(store, id_or_name), errors=True)

@@ -10,11 +10,18 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from contentgen.errors import ValidationError
-from contentgen.web import jobs, queries, report, security
+from contentgen.ratings import TIE
+from contentgen.review import agreement, scoring, workflow
+from contentgen.review.edits import EditBlocked, save_edit
+from contentgen.review.facts import merged_context
+from contentgen.storage import reads
+from contentgen.storage import review as stored
+from contentgen.storage import team as team_store
+from contentgen.types import Rating
+from contentgen.web import jobs, report, security
 from contentgen.web.api import Filters
-from contentgen.web.context import engine_of, render
+from contentgen.web.context import engine_of, render, rubrics
 from contentgen.web.schemas import image_url
-from contentgen.web.throttle import LoginThrottled
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -24,7 +31,6 @@ IMAGE_TYPES = {
 }
 MAX_PAGE = 200
 
-public = APIRouter(include_in_schema=False, dependencies=[Depends(security.require_csrf)])
 router = APIRouter(
     include_in_schema=False,
     dependencies=[Depends(security.require_login), Depends(security.require_csrf)],
@@ -53,81 +59,6 @@ def _take_flash(request: Request) -> str | None:
     return message if isinstance(message, str) else None
 
 
-# -- login and identity ----------------------------------------------------------------------------
-
-
-@public.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
-    """The access-token form (only when a token is configured)."""
-    if not security.security_of(request).token_required or security.is_authenticated(request):
-        return _see_other(security.safe_next(next))
-    return render(request, "login.html", title="Sign in", next=security.safe_next(next), error=None)
-
-
-@public.post("/login")
-def login(
-    request: Request, token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
-) -> Response:
-    """Check the access token; a right one turns the session into a logged-in one."""
-    target = security.safe_next(next)
-    try:
-        if security.log_in(request, token):
-            return _see_other(target)
-    except LoginThrottled as exc:
-        page = render(
-            request,
-            "login.html",
-            status_code=429,
-            title="Sign in",
-            next=target,
-            error=f"Too many wrong access tokens. Try again in {exc.retry_after_s} seconds.",
-        )
-        page.headers["retry-after"] = str(exc.retry_after_s)
-        return page
-    return render(
-        request,
-        "login.html",
-        status_code=401,
-        title="Sign in",
-        next=target,
-        error="That access token is not right.",
-    )
-
-
-@public.post("/logout")
-def logout(request: Request) -> Response:
-    """Forget the session (login and reviewer name)."""
-    request.session.clear()
-    return _see_other("/login" if security.security_of(request).token_required else "/whoami")
-
-
-@router.get("/whoami")
-def whoami_form(request: Request, next: str = "/") -> Response:
-    """Ask the reviewer for a name or pseudonym."""
-    return render(
-        request, "whoami.html", title="Who are you?", next=security.safe_next(next), error=None
-    )
-
-
-@router.post("/whoami")
-def whoami(
-    request: Request, rater: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
-) -> Response:
-    """Store the reviewer name in the signed session cookie."""
-    try:
-        security.set_rater(request, rater)
-    except ValidationError as exc:
-        return render(
-            request,
-            "whoami.html",
-            status_code=422,
-            title="Who are you?",
-            next=security.safe_next(next),
-            error=str(exc),
-        )
-    return _see_other(security.safe_next(next))
-
-
 # -- queue and output ------------------------------------------------------------------------------
 
 
@@ -144,20 +75,28 @@ def queue(
         return _ask_name(request)
     store = engine_of(request).store
     size = per_page or request.app.state.page_size
-    ids, total = queries.queue_page(store, filters, limit=size, offset=offset)
+    ids, total = reads.queue_page(store, filters, limit=size, offset=offset)
     outputs = store.get_outputs(ids)
-    summaries = queries.rating_summaries(store, ids, rater)
-    channels = queries.channels_of(store, ids)
+    summaries = reads.rating_summaries(store, ids, rater)
+    channels = reads.channels_of(store, ids)
+    views = workflow.review_views(engine_of(request), outputs)
     keep = {**filters.params(), **({"per_page": str(per_page)} if per_page else {})}
+    rubric_of = scoring.rubrics_for(rubrics(request), outputs, channels)
     return render(
         request,
         "queue.html",
-        title="Review queue",
-        items=[(o, summaries[o.id], channels.get(o.id)) for o in outputs],
+        title=f"Queue of {filters.assigned}" if filters.assigned else "Review queue",
+        items=[(v.output, summaries[v.output.id], channels.get(v.output.id), v) for v in views],
+        views=views,
+        rubric_of=rubric_of,
+        guides=list({r.id: r for r in rubric_of.values()}.values()),
+        mine=team_store.latest_scores(store, ids, rater),
+        last_action=stored.last_action(store, rater),
         filters=filters,
         keep=keep,
-        facets=queries.facets(store),
-        statuses=queries.STATUSES,
+        facets=reads.facets(store),
+        statuses=reads.STATUSES,
+        review_statuses=reads.REVIEW_STATUSES,
         total=total,
         offset=offset,
         size=size,
@@ -170,30 +109,57 @@ def queue(
 
 @router.get("/outputs/{output_id}")
 def output_page(request: Request, output_id: str) -> Response:
-    """One output: text or image, provenance, evaluator verdicts, ratings, and its siblings."""
+    """One output: copy and edit diff, facts, checks, status, ratings, provenance, siblings."""
     rater = security.rater_of(request)
     if rater is None:
         return _ask_name(request)
+    return _output_page(request, output_id, rater)
+
+
+def _output_page(
+    request: Request,
+    output_id: str,
+    rater: str,
+    *,
+    blocked: EditBlocked | None = None,
+    blocked_text: str = "",
+) -> Response:
     engine = engine_of(request)
     output = engine.get_output(output_id)
-    summary = queries.rating_summaries(engine.store, [output_id], rater)[output_id]
+    view = workflow.review_view(engine, output_id)
+    summary = reads.rating_summaries(engine.store, [output_id], rater)[output_id]
+    ratings = engine.ratings(output_id)
     siblings = [
         o for o in engine.list_outputs(request_id=output.request_id, limit=20) if o.id != output.id
     ]
     return render(
         request,
         "output.html",
+        status_code=422 if blocked is not None else 200,
         title=f"Output {output.id[:8]}",
+        view=view,
+        diff=view.diff(),
+        blocked=blocked.findings if blocked is not None else None,
+        blocked_text=blocked_text,
         output=output,
         summary=summary,
-        channel=queries.channels_of(engine.store, [output_id]).get(output_id),
-        ratings=engine.ratings(output_id),
+        channel=reads.channels_of(engine.store, [output_id]).get(output_id),
+        ratings=ratings,
+        marks=team_store.marks_of(engine.store, [r.id for r in ratings]),
+        rubric=scoring.rubric_for(engine, rubrics(request), output),
+        mine=team_store.latest_scores(engine.store, [output_id], rater).get(output_id, {}),
         payload=engine.store.request_payload(output.request_id),
         siblings=siblings,
         here=_here(request),
         image_url=image_url,
         flash=_take_flash(request),
     )
+
+
+def _mark(request: Request, output_id: str, ratings: list[Rating]) -> None:
+    engine = engine_of(request)
+    rubric = scoring.rubric_for(engine, rubrics(request), engine.get_output(output_id))
+    scoring.mark(engine, rubric, ratings)
 
 
 def _rater_or_422(request: Request) -> str:
@@ -213,14 +179,17 @@ def rate_form(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """The no-JavaScript rating form: score, thumb or comment, then back where the reviewer was."""
-    engine_of(request).rate(
+    engine, rater = engine_of(request), _rater_or_422(request)
+    ratings = engine.rate(
         output_id,
-        rater=_rater_or_422(request),
+        rater=rater,
         score=score,
         thumb=thumb or None,
         comment=comment or None,
         source="web",
     )
+    _mark(request, output_id, ratings)
+    stored.log_ratings(engine.store, ratings, rater=rater, action="rating")
     _flash(request, "Rating saved.")
     return _see_other(security.safe_next(next, f"/outputs/{quote(output_id)}"))
 
@@ -230,13 +199,26 @@ def edit_form(
     request: Request,
     output_id: str,
     edited_text: Annotated[str, Form()] = "",
+    override_reason: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Store an edited final text (the original output is kept)."""
-    engine_of(request).rate(
-        output_id, rater=_rater_or_422(request), edited_text=edited_text, source="web"
-    )
-    _flash(request, "Edit saved; the original text is kept.")
+    """Check and store an edited final text; blocked edits come back with the findings."""
+    engine, rater = engine_of(request), _rater_or_422(request)
+    try:
+        saved = save_edit(
+            engine,
+            output_id,
+            edited_text,
+            rater=rater,
+            source="web",
+            override_reason=override_reason or None,
+        )
+    except EditBlocked as exc:
+        return _output_page(request, output_id, rater, blocked=exc, blocked_text=edited_text)
+    _mark(request, output_id, [saved.rating])
+    stored.log_ratings(engine.store, [saved.rating], rater=rater, action="edit")
+    overridden = " (checks overridden; the reason is recorded)" if saved.override_reason else ""
+    _flash(request, f"Edit saved{overridden}; the original text is kept.")
     return _see_other(security.safe_next(next, f"/outputs/{quote(output_id)}"))
 
 
@@ -268,21 +250,27 @@ def compare_page(
     if rater is None:
         return _ask_name(request)
     engine = engine_of(request)
-    pair = (a, b) if a and b else queries.pick_pair(engine.store, filters)
-    outputs = engine.store.get_outputs(list(pair)) if pair else []
-    random.SystemRandom().shuffle(outputs)
+    pair = (a, b) if a and b else reads.pick_pair(engine.store, filters)
+    views = workflow.review_views(engine, engine.store.get_outputs(list(pair))) if pair else []
+    random.SystemRandom().shuffle(views)
     return render(
         request,
         "compare.html",
         title="Which is better?",
-        pair=outputs,
+        pair=views,
+        shared=merged_context([v.context for v in views]) if _one_request(views) else None,
+        rubric=scoring.rubric_for(engine, rubrics(request), views[0].output) if views else None,
         filters=filters,
-        facets=queries.facets(engine.store),
-        statuses=queries.STATUSES,
+        facets=reads.facets(engine.store),
+        statuses=reads.STATUSES,
         keep=filters.params(),
         image_url=image_url,
         flash=_take_flash(request),
     )
+
+
+def _one_request(views: list[workflow.ReviewView]) -> bool:
+    return len(views) == 2 and views[0].output.request_id == views[1].output.request_id
 
 
 @router.post("/compare")
@@ -293,11 +281,13 @@ def compare(
     preferred: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/compare",
 ) -> Response:
-    """Record the preference through Engine.compare, then show the next pair."""
-    engine_of(request).compare(
-        first, second, preferred=preferred, rater=_rater_or_422(request), source="web"
+    """Record the preference, a tie or "both bad", then show the next pair."""
+    engine, rater = engine_of(request), _rater_or_422(request)
+    done = scoring.compare(
+        engine, rubrics(request), first, second, preferred=preferred, rater=rater, source="web"
     )
-    _flash(request, "Preference saved.")
+    said = {scoring.BOTH_BAD: "Both bad saved.", TIE: "Tie saved."}.get(done.verdict or "")
+    _flash(request, said or "Preference saved.")
     return _see_other(security.safe_next(next, "/compare"))
 
 
@@ -313,8 +303,12 @@ def jobs_page(request: Request) -> Response:
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     """One job: progress (live while running), failed rows, review link and export buttons."""
-    job = jobs.get_job(engine_of(request).store, job_id)
-    return render(request, "job.html", title=f"Job {job.name}", job=job)
+    store = engine_of(request).store
+    job = jobs.get_job(store, job_id)
+    counts = workflow.counts_by_status(
+        stored.statuses_of(store, reads.job_output_ids(store, job.id))
+    )
+    return render(request, "job.html", title=f"Job {job.name}", job=job, review_counts=counts)
 
 
 @router.get("/report")
@@ -322,8 +316,14 @@ def report_page(request: Request) -> Response:
     """Ratings by template, generator and channel, with the full feedback report when available."""
     engine = engine_of(request)
     tables = {by: engine.stats(by) for by in ("template", "generator", "channel")}
+    labels = agreement.criterion_labels(rubrics(request).all())
     return render(
-        request, "report.html", title="Report", tables=tables, full_report=report.available()
+        request,
+        "report.html",
+        title="Report",
+        tables=tables,
+        agreement=agreement.agreement(engine.store, labels),
+        full_report=report.available(),
     )
 
 

@@ -62,10 +62,18 @@ class OutputOut(BaseModel):
     evaluations: list[EvaluationOut] = Field(default_factory=list)
     created_at: str | None = None
     ratings: list[RatingOut] | None = None
+    review_status: str | None = Field(
+        None, description="draft, approved, rejected, exported or published."
+    )
 
     @classmethod
     def of(
-        cls, output: Output, *, final_text: str | None = None, ratings: list[Rating] | None = None
+        cls,
+        output: Output,
+        *,
+        final_text: str | None = None,
+        ratings: list[Rating] | None = None,
+        review_status: str | None = None,
     ) -> OutputOut:
         """From the library's Output."""
         return cls(
@@ -91,6 +99,7 @@ class OutputOut(BaseModel):
             ],
             created_at=output.created_at,
             ratings=[RatingOut.of(r) for r in ratings] if ratings is not None else None,
+            review_status=review_status,
         )
 
 
@@ -118,6 +127,9 @@ class EditIn(BaseModel):
     """A corrected final text; the original output is kept unchanged."""
 
     edited_text: str
+    override_reason: str | None = Field(
+        None, description="Why to save an edit that fails a blocking check anyway (recorded)."
+    )
     rater: str | None = None
 
 
@@ -126,7 +138,9 @@ class CompareIn(BaseModel):
 
     first: str
     second: str
-    preferred: str = Field(description="The id of the preferred output (first or second).")
+    preferred: str = Field(
+        description="The id of the preferred output (first or second), 'tie', or 'both_bad'."
+    )
     rater: str | None = None
 
 

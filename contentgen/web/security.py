@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -20,6 +20,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contentgen.errors import ConfigError, ValidationError
+from contentgen.web import identity
 from contentgen.web.throttle import LoginThrottle, client_key
 
 TOKEN_ENV = "CONTENTGEN_WEB_TOKEN"
@@ -58,28 +59,45 @@ class WebSecurity:
     token: str | None
     secret_key: str
     allowed_hosts: tuple[str, ...] | None
+    reviewers: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, token: str | None, secret_key: str | None, allowed_hosts: Sequence[str] | None
+        cls,
+        token: str | None,
+        secret_key: str | None,
+        allowed_hosts: Sequence[str] | None,
+        reviewers: Mapping[str, str] | None = None,
     ) -> WebSecurity:
-        """Check the token; default to a random session key and, without a token, loopback hosts."""
+        """Check the tokens; default to a random session key and, without tokens, loopback hosts.
+
+        `reviewers` maps reviewer names to personal tokens (see contentgen.web.identity).
+        """
         if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
             raise ConfigError(
                 f"{TOKEN_ENV} must be at least {MIN_TOKEN_CHARS} characters; create one with "
                 "python -c 'import secrets; print(secrets.token_urlsafe(24))'"
             )
+        people = dict(reviewers or {})
+        if token and token.strip() in people.values():
+            raise ConfigError(f"{TOKEN_ENV} must differ from every reviewer's personal token")
         if allowed_hosts is None:
             # Without a token only loopback names are served: this blocks DNS-rebinding pages.
-            hosts: tuple[str, ...] | None = None if token else LOCAL_HOSTS
+            hosts: tuple[str, ...] | None = None if token or people else LOCAL_HOSTS
         else:
             hosts = None if "*" in allowed_hosts else tuple(h.lower() for h in allowed_hosts)
-        return cls(token.strip() if token else None, secret_key or secrets.token_urlsafe(32), hosts)
+        secret = secret_key or secrets.token_urlsafe(32)
+        return cls(token.strip() if token else None, secret, hosts, people)
 
     @property
     def token_required(self) -> bool:
-        """True when every request must prove it knows the token."""
-        return self.token is not None
+        """True when every request must prove it knows a token (shared or personal)."""
+        return self.token is not None or bool(self.reviewers)
+
+    def reviewer_fingerprint(self, name: str) -> str | None:
+        """What a reviewer's session stores (None for a name without a personal token)."""
+        token = self.reviewers.get(name)
+        return identity.fingerprint(self.secret_key, name, token) if token else None
 
     def token_fingerprint(self) -> str:
         """What a logged-in session stores: changing the token logs every session out."""
@@ -90,6 +108,11 @@ class WebSecurity:
         if self.token is None:
             return False
         return hmac.compare_digest(candidate.strip().encode(), self.token.encode())
+
+    def who(self, candidate: str) -> tuple[bool, str | None]:
+        """(token right, reviewer name): the shared token gives no name, a personal one its owner."""
+        reviewer = identity.match(self.reviewers, candidate)
+        return (reviewer is not None or self.token_matches(candidate)), reviewer
 
 
 def is_loopback(host: str) -> bool:
@@ -112,19 +135,23 @@ def throttle_of(request: Request) -> LoginThrottle:
     return request.app.state.login_throttle  # type: ignore[no-any-return]
 
 
-def token_try(request: Request, candidate: str) -> bool:
-    """Check a token this client sent: refused while it is throttled, counted either way."""
+def token_try(request: Request, candidate: str) -> tuple[bool, str | None]:
+    """Check a token this client sent: refused while it is throttled, counted either way.
+
+    Returns whether it is right and, for a personal token, whose it is.
+    """
     security = security_of(request)
     if not security.token_required:
-        return False
+        return False, None
     throttle = throttle_of(request)
     client = client_key(request.client.host if request.client else None)
     throttle.check(client)
-    if security.token_matches(candidate):
+    right, reviewer = security.who(candidate)
+    if right:
         throttle.succeeded(client)
-        return True
+        return True, reviewer
     throttle.failed(client)
-    return False
+    return False, None
 
 
 def bearer_ok(request: Request) -> bool:
@@ -141,8 +168,9 @@ def bearer_ok(request: Request) -> bool:
         return verdict
     # Set first: a throttled try raises, and the error page must not count or raise again.
     request.state.bearer_ok = False
-    verdict = token_try(request, value)
+    verdict, reviewer = token_try(request, value)
     request.state.bearer_ok = verdict
+    request.state.bearer_reviewer = reviewer
     return verdict
 
 
@@ -154,7 +182,15 @@ def is_authenticated(request: Request) -> bool:
     if bearer_ok(request):
         return True
     stored = request.session.get("auth")
-    return isinstance(stored, str) and hmac.compare_digest(stored, security.token_fingerprint())
+    if not isinstance(stored, str):
+        return False
+    reviewer = request.session.get("reviewer")
+    expected = (
+        security.reviewer_fingerprint(reviewer)
+        if isinstance(reviewer, str)
+        else (security.token_fingerprint() if security.token is not None else None)
+    )
+    return expected is not None and hmac.compare_digest(stored, expected)
 
 
 def require_login(request: Request) -> None:
@@ -169,14 +205,19 @@ def log_in(request: Request, token: str) -> bool:
     Raises LoginThrottled while this client has to wait after too many wrong tokens.
     """
     security = security_of(request)
-    if not token_try(request, token):
+    right, reviewer = token_try(request, token)
+    if not right:
         return False
     rater = rater_of(request)
     request.session.clear()
-    request.session["auth"] = security.token_fingerprint()
     request.session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    if rater:
-        request.session["rater"] = rater
+    if reviewer is not None:
+        request.session["auth"] = security.reviewer_fingerprint(reviewer)
+        request.session["reviewer"] = reviewer
+    else:
+        request.session["auth"] = security.token_fingerprint()
+        if rater and rater not in security.reviewers:
+            request.session["rater"] = rater
     return True
 
 
@@ -207,17 +248,46 @@ async def require_csrf(request: Request) -> None:
         raise CsrfRejected()
 
 
+def signed_in_reviewer(request: Request) -> str | None:
+    """The reviewer a personal token proved (Bearer, or the signed-in session), else None."""
+    if bearer_ok(request):
+        found = getattr(request.state, "bearer_reviewer", None)
+        return found if isinstance(found, str) else None
+    reviewer = request.session.get("reviewer")
+    if isinstance(reviewer, str) and is_authenticated(request):
+        return reviewer
+    return None
+
+
 def rater_of(request: Request) -> str | None:
-    """The reviewer pseudonym stored in the signed session, if any."""
+    """Who rates: the reviewer a personal token proved, else the session's pseudonym, if any."""
+    reviewer = signed_in_reviewer(request)
+    if reviewer is not None:
+        return reviewer
     rater = request.session.get("rater")
     return rater if isinstance(rater, str) and rater else None
 
 
-def set_rater(request: Request, name: str) -> str:
-    """Store a reviewer pseudonym in the session after checking it."""
+def check_name(request: Request, name: str) -> str:
+    """A pseudonym this request may rate under: not a personal-token holder's name."""
     cleaned = " ".join(str(name).split())
     if not cleaned or len(cleaned) > 200:
         raise ValidationError("rater", "enter a name or pseudonym of 1 to 200 characters")
+    if cleaned.casefold() in {n.casefold() for n in security_of(request).reviewers}:
+        raise ValidationError(
+            "rater", f"{cleaned!r} signs in with a personal access token; choose another name"
+        )
+    return cleaned
+
+
+def set_rater(request: Request, name: str) -> str:
+    """Store a reviewer pseudonym in the session after checking it."""
+    reviewer = signed_in_reviewer(request)
+    if reviewer is not None:
+        raise ValidationError(
+            "rater", f"you are signed in as {reviewer} with your own token; sign out to switch"
+        )
+    cleaned = check_name(request, name)
     request.session["rater"] = cleaned
     return cleaned
 

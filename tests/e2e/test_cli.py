@@ -165,3 +165,12 @@ def test_db_upgrade_reports_the_revision(workdir: Path) -> None:
         f"current {head_revision()}; newest {head_revision()}"
         in run(workdir, "db", "current").stdout
     )
+
+
+def test_generators_options_lists_each_option_with_type_default_and_choices(
+    workdir: Path,
+) -> None:
+    shown = run(workdir, "generators", "--options").stdout
+    assert re.search(r'season = "winter"\s+one of "winter" \| "spring" \| "summer"', shown)
+    assert re.search(r"scale = 1\s+int from 1 to 32; default output size", shown)
+    assert "options:" not in run(workdir, "generators").stdout

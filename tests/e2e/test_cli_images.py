@@ -75,7 +75,8 @@ def test_printed_paths_open_from_the_working_directory_and_each_seed_redraws_its
 ) -> None:
     done = run(workdir, "generate image 'white sneakers' --count 2 --seed 7")
     assert done.returncode == 0, done.stderr
-    line = r"^  image: (\S+\.png) \(class sneaker, chosen by keyword; 28x28\)$"
+    facts = r"class sneaker, chosen by keyword; 28x28; tinted white \(#ffffff\)"
+    line = rf"^  image: (\S+\.png) \({facts}\)$"
     paths = re.findall(line, done.stdout, flags=re.M)
     seeds = re.findall(r"· seed (\d+)$", done.stdout, flags=re.M)
     assert len(paths) == 2 and seeds == ["7", "8"], done.stdout
@@ -94,6 +95,8 @@ def test_printed_paths_open_from_the_working_directory_and_each_seed_redraws_its
         "height": "56",
         "resized_from": "28x28",
         "resample": "lanczos",
+        "tint": "white",
+        "tint_rgb": "#ffffff",
     }
     redrawn = run(workdir, "generate image 'white sneakers' --count 1 --seed 8")
     [redrawn_path] = re.findall(r"^  image: (\S+\.png)", redrawn.stdout, flags=re.M)

@@ -10,7 +10,7 @@ import pytest
 from contentgen import Engine, MarketingRequest
 from contentgen.config import Route
 from contentgen.generators.transformers_gen import TransformersGenerator
-from contentgen.models import resolve_text_model
+from contentgen.modelfiles import resolve_text_model
 from contentgen.types import Task
 
 pytestmark = pytest.mark.slow

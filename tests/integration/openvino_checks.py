@@ -3,20 +3,22 @@
     python -m tests.integration.openvino_checks '{"kv_cache_precision": "f32"}'
 
 Prints one JSON object: the texts each prompt got inside a batch and alone (greedy, and sampled
-with a seed), how far each greedy token is from the fp32 reference model's best choice, and the
-CPU description the generator recorded. The tests run it with the ISA capped to AVX2, and call
-the same functions in-process for the host's own ISA.
+with a seed) without prefix caching, the texts of prompts sharing a long start computed whole
+and from the prefix cache, how far each greedy token is from the fp32 reference model's best
+choice, and the CPU description the generator recorded. The tests run it with the ISA capped
+to AVX2, and call the same functions in-process for the host's own ISA.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from contentgen.generators.openvino_gen import OpenVINOGenerator
 from contentgen.generators.textrows import encode_prompt
-from contentgen.models import resolve_text_model
+from contentgen.modelfiles import resolve_text_model
 from contentgen.types import Prompt, Task
 
 TEXTS = (
@@ -31,6 +33,22 @@ TEXTS = (
 )
 
 
+# A long start shared by every prompt, as a template's instructions are (~250 tokens).
+SHARED_START = " ".join(
+    [
+        "You are the copywriter of an outdoor and lifestyle shop.",
+        "Write in plain, friendly English for general shoppers; no jargon, no exclamation marks.",
+        "Name the product exactly as given and never invent a price, a size or a material.",
+        "Keep every headline under thirty characters and every description under ninety.",
+        "Lead with the benefit a shopper feels, then the fact that proves it.",
+        "Use the active voice, present tense and second person throughout.",
+        "Never mention competitors, discounts that were not given, or shipping promises.",
+        "Avoid superlatives such as best, greatest or number one unless the facts say so.",
+    ]
+    * 3
+)
+
+
 def prompt(text: str, **kw: Any) -> Prompt:
     """A marketing prompt with a short token budget."""
     kw.setdefault("max_new_tokens", 24)
@@ -42,7 +60,7 @@ def texts(gen: Any, prompts: list[Prompt]) -> list[list[str]]:
     return [[c.text or "" for c in cands] for cands in gen.generate(prompts)]
 
 
-def greedy_gaps(gen: OpenVINOGenerator, prompt_texts: tuple[str, ...] = TEXTS) -> list[float]:
+def greedy_gaps(gen: OpenVINOGenerator, prompts: Sequence[Prompt] | None = None) -> list[float]:
     """Per prompt: the largest log-probability gap between a greedy token and the reference's best.
 
     The fp32 transformers model is teacher-forced along OpenVINO's greedy text; 0 means every
@@ -51,13 +69,19 @@ def greedy_gaps(gen: OpenVINOGenerator, prompt_texts: tuple[str, ...] = TEXTS) -
     import torch
     from transformers import AutoModelForCausalLM
 
+    from contentgen.modelfiles.adapters import merge_adapter
+
     reference = AutoModelForCausalLM.from_pretrained(
         resolve_text_model("smollm2").path, dtype=torch.float32
-    ).eval()
+    )
+    if gen._adapter is not None:  # the weights the generator decodes: the adapter merged in
+        reference = merge_adapter(reference, gen._adapter)
+    reference.eval()
     tokenizer = gen._tokenizer
     gaps = []
-    prompts = [prompt(t, temperature=0) for t in prompt_texts]
-    for p, (text,) in zip(prompts, texts(gen, prompts), strict=True):
+    if prompts is None:
+        prompts = [prompt(t, temperature=0) for t in TEXTS]
+    for p, (text,) in zip(prompts, texts(gen, list(prompts)), strict=True):
         ids = encode_prompt(tokenizer, p)
         new = tokenizer.encode(text, add_special_tokens=False)
         with torch.no_grad():
@@ -80,15 +104,38 @@ def batch_runs(gen: OpenVINOGenerator) -> dict[str, Any]:
     }
 
 
-def main(options: dict[str, Any]) -> dict[str, Any]:
-    """Every measured guarantee under this process's ISA."""
-    gen = OpenVINOGenerator(**options)
-    gen.load()
+def prefix_runs(cached: OpenVINOGenerator, exact: OpenVINOGenerator) -> dict[str, Any]:
+    """Greedy texts of prompts sharing a long start, computed whole and from the prefix cache.
+
+    `uncached`: each prompt alone on `exact` (no prefix caching). `cached_alone`: each prompt
+    alone on `cached` once its cache holds the shared start (the first prompt: all of it).
+    `cached_batch`: all prompts in one batch, each wholly cached. `cached_gaps`: the greedy gaps
+    (see greedy_gaps) of the cached texts against the fp32 reference.
+    """
+    prompts = [prompt(t, temperature=0, system=SHARED_START) for t in TEXTS[:4]]
+    uncached = [texts(exact, [p])[0] for p in prompts]
+    texts(cached, prompts[:1])
     return {
-        "cpu": gen.model_info().extra["cpu"],
-        "batch_invariant": gen.batch_invariant,
-        "greedy_gaps": greedy_gaps(gen),
-        **batch_runs(gen),
+        "uncached": uncached,
+        "cached_alone": [texts(cached, [p])[0] for p in prompts],
+        "cached_batch": texts(cached, prompts),
+        "cached_gaps": greedy_gaps(cached, prompts),
+    }
+
+
+def main(options: dict[str, Any]) -> dict[str, Any]:
+    """Every measured guarantee under this process's ISA, without and with prefix caching."""
+    exact = OpenVINOGenerator(**{**options, "prefix_caching": False})
+    cached = OpenVINOGenerator(**{**options, "prefix_caching": True})
+    exact.load()
+    cached.load()
+    return {
+        "cpu": exact.model_info().extra["cpu"],
+        "batch_invariant": exact.batch_invariant,
+        "cached_batch_invariant": cached.batch_invariant,
+        "greedy_gaps": greedy_gaps(exact),
+        **batch_runs(exact),
+        **prefix_runs(cached, exact),
     }
 
 

@@ -21,7 +21,7 @@ from contentgen.engine import Engine
 from contentgen.errors import GeneratorError
 from contentgen.plugins import load_plugins
 from contentgen.storage.jobs import item_errors
-from contentgen.storage.models import RequestRow
+from contentgen.storage.tables import RequestRow
 from contentgen.types import MarketingRequest, Task
 from tests.integration.reliability_generators import reliability_plugin
 from tests.reliability_figures import record
@@ -128,7 +128,7 @@ def test_a_batch_continues_past_rows_that_crash_hang_or_raise(tmp_path: Path) ->
         results = list(run)
         seconds = time.perf_counter() - started
         summary = run.summary()
-        errors = {e.row_key: e.error for e in item_errors(engine.store.db, summary.job_id)}
+        errors = {e.row_key: e.error for e in item_errors(engine.store, summary.job_id)}
         backends = {o.provenance.generator_id for r in results for o in r.outputs}
 
     by_key = {r.key: r for r in results}

@@ -131,7 +131,7 @@ def test_dry_run_plans_and_estimates_without_storing(engine: Engine, tmp_path: P
     assert "generator testing:echo@1.0, template marketing/search_ad" in result.output
     assert "3 rows map to valid requests, 8 would fail" in result.output
     assert "estimate  about" in result.output and "calibration: 3 rows" in result.output
-    assert list_jobs(engine.store.db) == [] and engine.store.count("outputs") == 0
+    assert list_jobs(engine.store) == [] and engine.store.count("outputs") == 0
 
 
 def test_missing_column_is_an_error_before_any_work(engine: Engine) -> None:
@@ -140,7 +140,7 @@ def test_missing_column_is_an_error_before_any_work(engine: Engine) -> None:
     )
     assert result.exit_code != 0
     assert "column 'title' is not in the input (columns: sku, name, price)" in str(result.exception)
-    assert list_jobs(engine.store.db) == []
+    assert list_jobs(engine.store) == []
 
 
 def test_commands_are_registered() -> None:
@@ -165,7 +165,7 @@ def test_demo_runs_the_catalogue_as_a_resumable_batch_job(engine: Engine, tmp_pa
         assert len(list(csv.DictReader(handle))) == 15
     second = _invoke(demo, args, engine)
     assert "5 were done before" in second.output
-    assert [j.name for j in list_jobs(engine.store.db)] == ["demo"]
+    assert [j.name for j in list_jobs(engine.store)] == ["demo"]
 
 
 def _truncated_parquet() -> bytes:

@@ -58,9 +58,9 @@ def test_ray_run_resumes_a_local_run_and_stores_every_row_once(
     done_before = remote.summary().already_done
     assert done_before >= 30 and done_before + len(rest) == ROWS
     assert {r.key for r in first}.isdisjoint({r.key for r in rest})
-    assert all(r.status == "done" and len(r.lines) == 2 for r in rest)
+    assert all(r.status == "done" and len(r.outputs) == 2 for r in rest)
 
-    state = get_job(engine.store.db, local.plan.job.id)
+    state = get_job(engine.store, local.plan.job.id)
     assert (state.done, state.failed, state.pending, state.status) == (ROWS, 0, 0, "done")
     assert engine.store.count("requests") == ROWS and engine.store.count("outputs") == 2 * ROWS
     with out.open(encoding="utf-8", newline="") as handle:

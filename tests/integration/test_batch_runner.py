@@ -6,18 +6,20 @@ import csv
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from contentgen.batch import export_job
 from contentgen.config import Settings
 from contentgen.engine import Engine
 from contentgen.errors import BatchError
 from contentgen.plugins import load_plugins
 from contentgen.storage.jobs import get_job, item_errors
-from contentgen.storage.models import JobItemRow, OutputRow, RequestRow
-from contentgen.storage.store import Store, output_values
+from contentgen.storage.rows import output_values
+from contentgen.storage.tables import JobItemRow, OutputRow, RequestRow
 from contentgen.testing import echo_plugin
 
 ROOT = Path(__file__).parents[2]
@@ -83,7 +85,11 @@ def test_catalogue_job_stores_and_writes_every_variant_once_in_input_order(
         stored.provenance.template_id == "marketing/search_ad"
         and stored.provenance.seed is not None
     )
-    assert get_job(engine.store.db, "products").status == "done"
+    assert get_job(engine.store, "products").status == "done"
+    # The results file written again from the database alone is the same file.
+    again = tmp_path / "again.csv"
+    assert export_job(engine, "products", again).done == 24
+    assert _file_rows(again) == rows
 
 
 def test_results_stream_while_the_input_is_still_being_read(settings: Settings) -> None:
@@ -100,7 +106,7 @@ def test_results_stream_while_the_input_is_still_being_read(settings: Settings) 
     first = next(results)
     assert first.status == "done" and len(read) <= 9  # one window, not the whole input
     assert len(list(results)) == 99 and len(read) == 100
-    assert get_job(engine.store.db, run.plan.job.id).done == 100
+    assert get_job(engine.store, run.plan.job.id).done == 100
     engine.close()
 
 
@@ -124,7 +130,7 @@ def test_interrupted_run_resumes_with_every_row_exactly_once(
         seen.append(result)
         if len(seen) == 17:
             break  # the consumer stops: a crash as far as the job can tell
-    job = get_job(engine.store.db, first.plan.job.id)
+    job = get_job(engine.store, first.plan.job.id)
     assert job.status == "incomplete" and 17 <= job.done < 60
     before = {r.key: r.request_id for r in seen}
 
@@ -154,7 +160,7 @@ def test_broken_rows_fail_alone_and_retry_failed_reruns_only_them(
     run = engine.batch(source, **options)
     summary = run.run()
     assert (summary.done, summary.failed) == (3, 8)
-    errors = {e.row_index + 1: e.error for e in item_errors(engine.store.db, run.plan.job.id)}
+    errors = {e.row_index + 1: e.error for e in item_errors(engine.store, run.plan.job.id)}
     assert set(errors) == {2, 3, 4, 5, 6, 7, 8, 11}
     assert "column 'title' (-> product.name): is empty" in errors[4]
     assert "is 1500 characters; the limit is 1000" in errors[5]
@@ -180,7 +186,7 @@ def test_broken_rows_fail_alone_and_retry_failed_reruns_only_them(
         8: "failed",
         11: "failed",
     }
-    job = get_job(engine.store.db, run.plan.job.id)
+    job = get_job(engine.store, run.plan.job.id)
     assert (job.done, job.failed, job.pending) == (5, 6, 0)
     assert _db_counts(engine, job.id) == (11, 5, 15)
     rows = _file_rows(out)
@@ -194,7 +200,7 @@ def test_a_prompt_that_breaks_the_generator_fails_only_its_own_row(
     source = _catalogue(tmp_path / "in.csv", 12, bad={5: "Cursed Lamp"})
     summary = engine.batch(source, task="marketing", mapping=["name=title"], key="sku").run()
     assert (summary.done, summary.failed) == (11, 1)
-    (error,) = item_errors(engine.store.db, get_job(engine.store.db, "in").id)
+    (error,) = item_errors(engine.store, get_job(engine.store, "in").id)
     assert error.row_key == "S0005" and "told to fail on 'Cursed'" in error.error
     engine.close()
 
@@ -233,13 +239,12 @@ def test_parquet_in_xlsx_out_and_news_from_jsonl(engine: Engine, tmp_path: Path)
     assert (summary.done, summary.failed) == (2, 5)
 
 
-def test_bulk_insert_values_match_the_store_row_mapping(engine: Engine, tmp_path: Path) -> None:
+def test_an_output_committed_in_bulk_reads_back_as_it_was_returned(engine: Engine) -> None:
     run = engine.batch(CATALOGUE, task="marketing", variants=1, key="sku")
     output = next(iter(run)).outputs[0]
-    row = Store._output_row(output, {"channel": "search_ad"})
     columns = {c.key for c in OutputRow.__table__.columns} - {"created_at"}
     assert set(output_values(output, {"channel": "search_ad"})) == columns
-    assert output_values(output, {"channel": "search_ad"}) == {c: getattr(row, c) for c in columns}
+    assert replace(engine.store.get_output(output.id), created_at=None) == output
 
 
 def test_default_job_names_never_mix_two_inputs(engine: Engine, tmp_path: Path) -> None:
@@ -302,7 +307,7 @@ def test_parquet_zero_names_are_generated_and_failed_rows_keep_their_key(
     payload = engine.store.request_payload(results["S-1"].request_id or "")
     assert payload["product"] == {"name": 0, "title": "0", "in_stock": False}
     assert results["S-2"].status == "failed" and "not valid UTF-8" in (results["S-2"].error or "")
-    (failed,) = item_errors(engine.store.db, run.plan.job.id)
+    (failed,) = item_errors(engine.store, run.plan.job.id)
     assert failed.row_key == "S-2"
     lines = {r["key"]: r for r in _file_rows(out)}
     assert lines["S-2"]["status"] == "failed" and "not valid UTF-8" in lines["S-2"]["error"]

@@ -11,7 +11,7 @@ from contentgen.cli import cli
 from contentgen.errors import ValidationError
 from contentgen.generators.ctranslate2_gen import CTranslate2Generator
 from contentgen.generators.transformers_gen import TransformersGenerator
-from contentgen.models.atomic import COMPLETE_MARKER
+from contentgen.modelfiles.atomic import COMPLETE_MARKER
 from contentgen.testing import GeneratorContract
 from contentgen.types import Prompt, Task
 

@@ -1,12 +1,12 @@
-"""The diversity evaluator on real MiniLM embeddings (torch), beside its lexical fallback."""
+"""The diversity evaluator on real MiniLM embeddings (OpenVINO or torch), beside its lexical fallback."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.evaluators import DiversityEvaluator
+from contentgen.checks.base import EvalInput
+from contentgen.checks.diversity import DiversityEvaluator
 from contentgen.types import Evaluation, Task
 
 
@@ -45,3 +45,26 @@ def test_identical_variants_fail_on_embeddings_too() -> None:
     text = "Light trail shoes with sticky grip for wet rock."
     for verdict in _judge([text, text, text], embeddings=True):
         assert not verdict.passed and verdict.score is not None and verdict.score < 0.01
+
+
+@pytest.mark.slow
+def test_openvino_and_torch_embed_alike_and_in_input_order() -> None:
+    import numpy as np
+
+    from contentgen import embeddings
+
+    torch.set_num_threads(1)
+    texts = [
+        "Waterproof trainers: wet weather will never soak your socks again, whatever the trail.",
+        "Shoes.",
+        "These running shoes keep your feet dry in the rain.",
+        "Our quarterly earnings call starts at noon on Thursday.",
+    ]
+    path = embeddings._model_path()
+    on_openvino = embeddings._openvino_encoder(path)(texts)
+    on_torch = embeddings._torch_encoder(path)(texts)
+    assert np.abs(on_openvino - on_torch).max() < 1e-5
+    # embed() sorts by length into batches; each row still belongs to its own text
+    one_by_one = np.stack([embeddings.embed([t])[0] for t in texts])
+    assert np.abs(embeddings.embed(texts, batch_size=2) - one_by_one).max() < 1e-5
+    assert np.abs(one_by_one - on_torch).max() < 1e-5

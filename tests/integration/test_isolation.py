@@ -10,7 +10,8 @@ import pytest
 
 from contentgen.errors import GeneratorError
 from contentgen.generator import GeneratorSpec
-from contentgen.isolation import IsolatedGenerator, call_generator, isolated_class
+from contentgen.isolation import IsolatedGenerator, isolated_class
+from contentgen.retry import call_generator
 from contentgen.types import Prompt, Task
 from tests.integration.isolation_generators import Misbehaving
 

@@ -23,17 +23,15 @@ from typing import Any
 
 import pytest
 
+from contentgen.checks.base import Evaluator
+from contentgen.checks.diversity import DiversityEvaluator
+from contentgen.checks.grounding import GroundingEvaluator
+from contentgen.checks.output_guard import OutputGuard
+from contentgen.checks.readability import ReadabilityEvaluator
+from contentgen.checks.sentiment import SentimentEvaluator
 from contentgen.config import Route, Settings
 from contentgen.engine import Engine
-from contentgen.evaluation import Evaluator
-from contentgen.feedback.evaluators import (
-    DiversityEvaluator,
-    GroundingEvaluator,
-    ReadabilityEvaluator,
-    SentimentEvaluator,
-)
 from contentgen.plugins import load_plugins
-from contentgen.safety.output_guard import OutputGuard
 from contentgen.safety.pii import PiiLogFilter, install_log_redaction, redact_mapping, redact_text
 from contentgen.types import CustomerServiceRequest, Task
 from tests.integration.pii_canary_data import Planted, Ticket, make_tickets

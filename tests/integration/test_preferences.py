@@ -20,7 +20,7 @@ def rated(engine: Engine) -> dict[str, list[str]]:
     for name in ("Trail Runner", "Rain Jacket"):
         result = engine.generate(
             MarketingRequest(
-                product={"name": name, "price": "49"}, channel="sms", variants=3, seed=5
+                product={"name": name, "price": "49"}, channel="sms", variants=3, seed=3
             )
         )
         ids[name] = [o.id for o in result.outputs]

@@ -169,7 +169,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.setenv(name, str(tmp_path / "home" / name.lower()))
     # The diversity check would load MiniLM (torch) for multi-variant requests: not here.
     monkeypatch.setattr(
-        "contentgen.feedback.evaluators.diversity._embeddings_installed", lambda: False
+        "contentgen.checks.diversity._embeddings_installed", lambda: False
     )
     # The README's own `Engine.from_config()` also gets the fast test generators (testing:echo,
     # testing:noise) that HARNESS_CONFIG routes to; entry-point plugins load as for a user.

@@ -12,13 +12,14 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from contentgen import MarketingRequest
+from contentgen.checks.base import EvalInput
 from contentgen.cli import cli
 from contentgen.engine import Engine
-from contentgen.evaluation import EvalInput
 from contentgen.feedback.intervals import mean_interval, wilson_interval
-from contentgen.feedback.report import build_report, report_text, write_report
-from contentgen.feedback.simulate import sim_engine
-from contentgen.types import Evaluation, Task
+from contentgen.feedback.report import build_report, report_text
+from contentgen.feedback.report_html import write_report
+from contentgen.feedback.sim_world import sim_engine
+from contentgen.types import ALL_TASKS, Evaluation
 from contentgen.web import create_app
 
 SCORES = [5, 4, 4, 2, 3, 5, 1, 4]
@@ -102,7 +103,7 @@ class AlwaysPasses:
     """A gating evaluator every output passes: a 100% pass rate in the report."""
 
     name = "always_passes"
-    tasks = frozenset(Task)
+    tasks = ALL_TASKS
     gate = True
 
     def evaluate(self, items: Sequence[EvalInput]) -> list[Evaluation]:

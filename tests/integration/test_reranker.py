@@ -12,7 +12,7 @@ import torch
 from contentgen import MarketingRequest
 from contentgen.errors import ConfigError, TrainingError
 from contentgen.feedback.reward_model import RewardModel, train_from_store, utility
-from contentgen.feedback.simulate import hidden_quality, products, rater_score, sim_engine
+from contentgen.feedback.sim_world import hidden_quality, products, rater_score, sim_engine
 
 
 @pytest.fixture(scope="module")

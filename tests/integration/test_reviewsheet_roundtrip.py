@@ -89,7 +89,10 @@ def test_pairwise_xlsx_undoes_the_random_sides(engine: Engine, tmp_path: Path) -
     for seed in range(3):
         engine.generate(
             MarketingRequest(
-                product={**PRODUCT, "name": f"Shoe {seed}"}, channel="sms", variants=2, seed=seed
+                product={**PRODUCT, "name": f"Shoe {seed}"},
+                channel="sms",
+                variants=2,
+                seed=seed + 2,
             )
         )
     path = tmp_path / "pairs.xlsx"

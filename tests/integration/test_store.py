@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from contentgen.errors import StorageError, UnknownNameError, ValidationError
 from contentgen.ids import new_id
 from contentgen.storage import migrate
 from contentgen.storage.database import Database
-from contentgen.storage.models import Base
 from contentgen.storage.store import Store
+from contentgen.storage.tables import Base, OutputRow
 from contentgen.types import Evaluation, Output, Provenance, Task
 
 PNG = b"\x89PNG\r\n\x1a\nfake-image-bytes"
@@ -145,6 +147,27 @@ def test_list_filters_and_orders_unrated_first(store: Store) -> None:
         store.list_outputs(colour="red")
 
 
+def test_iter_outputs_streams_every_output_once_in_order_across_tied_timestamps(
+    store: Store,
+) -> None:
+    stored = []
+    for channel in ("search_ad", "email", "search_ad"):
+        rid = new_id()
+        outputs = [_output(rid, i) for i in range(3)]
+        stored += store.save_result(
+            request_id=rid, task=Task.MARKETING, payload={"channel": channel}, outputs=outputs
+        )
+    # Every output at one instant: pages must continue on (request_id, idx), not time alone.
+    same = datetime(2024, 1, 1, tzinfo=UTC)
+    store.db.write(lambda s: s.execute(update(OutputRow).values(created_at=same)))
+    in_order = sorted(stored, key=lambda o: (o.request_id, o.index))
+
+    for size in (1, 2, 4, 9, 10):
+        assert [o.id for o in store.iter_outputs(batch_size=size)] == [o.id for o in in_order]
+    ads = [o.id for o in store.iter_outputs(batch_size=2, channel="search_ad")]
+    assert len(ads) == 6 and set(ads) <= {o.id for o in stored}
+
+
 def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     rid = new_id()
     duplicate = _output(rid, 0)
@@ -155,16 +178,25 @@ def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     assert store.count("requests") == 0 and store.count("outputs") == 0
 
 
-def test_models_and_migrations_do_not_drift(db_url: str) -> None:
+def test_tables_and_migrations_do_not_drift(db_url: str) -> None:
     database = Database(db_url)
     try:
         migrate.upgrade(database)
         with database.write_engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        assert diff == [], f"models and migrations differ: {diff}"
+        assert diff == [], f"tables and migrations differ: {diff}"
         assert migrate.current_revision(database) == migrate.head_revision()
     finally:
         database.dispose()
+
+
+def test_the_schema_of_a_url_is_reported_and_upgraded_without_credentials(db_url: str) -> None:
+    before = migrate.schema_state(db_url)
+    assert before.current is None and before.newest == migrate.head_revision()
+    after = migrate.upgrade_schema(db_url)
+    assert after.current == after.newest == migrate.head_revision()
+    assert after.location == before.location and "@" not in after.location
+    assert migrate.schema_state(db_url) == after
 
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from contentgen import Engine, MarketingRequest
-from contentgen.errors import TrainingError, UnknownNameError
+from contentgen.errors import TrainingError, UnknownNameError, ValidationError
 from contentgen.feedback.tune import (
     TuneConfig,
     settings_with_version,
@@ -49,8 +49,10 @@ def tiny_llama(tmp_path_factory: pytest.TempPathFactory, smollm2_tokenizer_dir: 
 def _rate_with_edits(engine: Engine) -> None:
     for i, name in enumerate(("Trail Runner", "Rain Jacket", "Desk Lamp")):
         result = engine.generate(
+            # Seeds 2-4: testing:echo writes two different variants for each (seed 1 would not,
+            # and two identical texts cannot be compared).
             MarketingRequest(
-                product={"name": name, "price": "49"}, channel="sms", variants=2, seed=i
+                product={"name": name, "price": "49"}, channel="sms", variants=2, seed=i + 2
             )
         )
         first, second = result.outputs
@@ -81,7 +83,7 @@ def test_sft_lora_run_registers_a_usable_tuned_generator(
         name="tiny-sft",
         config=TuneConfig(max_steps=3, batch_size=2, learning_rate=5e-2, max_length=256),
     )
-    assert result.card["training"]["trainer"] == "SFTTrainer"
+    assert result.card["training"]["trainer"] == "contentgen LoRA SFT loop (peft)"
     assert result.card["data"]["rows"] == 3 and result.card["data"]["sources"] == {"edit": 3}
     assert result.card["base_model"]["model_id"] == str(tiny_llama)
     card = json.loads((out / "contentgen_tune.json").read_text())
@@ -145,3 +147,156 @@ def test_no_training_rows_is_a_clear_error(
         )
     with pytest.raises(UnknownNameError, match="generator version"):
         tuned_generator_options(engine.store, "never-trained")
+
+
+ANSWERS = {
+    "Desk Lamp": "Headline: Bright Desk Lamp\nDescription: Warm light for late work.",
+    "Trail Shoe": "Headline: Grip Every Trail\nDescription: Light shoes for rough paths.",
+    "Rain Jacket": "Headline: Stay Dry Outside\nDescription: A light jacket for wet days.",
+    "Steel Bottle": "Headline: Cold Water All Day\nDescription: Steel keeps drinks cold.",
+}
+
+
+def _corpus_rows(path: Path) -> Path:
+    """Corpus-style chat records: system, user, assistant, plus the corpus's id and split."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i, (name, answer) in enumerate(ANSWERS.items()):
+            messages = [
+                {"role": "system", "content": "You are a copywriter."},
+                {"role": "user", "content": f"Write a search ad for the {name}."},
+                {"role": "assistant", "content": answer},
+            ]
+            row = {"id": f"brief-{i}/search_ad/0", "split": "train", "messages": messages}
+            handle.write(json.dumps(row) + "\n")
+    return path
+
+
+def test_sft_on_corpus_rows_lowers_the_loss_and_ships_a_small_adapter(
+    engine: Engine, tiny_llama_dir: Path, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from safetensors.torch import load_file
+
+    data = _corpus_rows(tmp_path / "sft_train.jsonl")
+    out = tmp_path / "adapter"
+    result = tune(
+        method="sft",
+        base=str(tiny_llama_dir),
+        out=out,
+        settings=engine.settings,
+        store=engine.store,
+        data=data,
+        eval_data=data,
+        name="tiny-adapter",
+        config=TuneConfig(max_steps=24, batch_size=2, learning_rate=3e-2, lora_r=4, lora_alpha=8),
+        layout="adapter",
+        command="contentgen tune --method sft --data sft_train.jsonl --adapter-only",
+    )
+    card = result.card
+    losses = [h["loss"] for h in card["training"]["loss_history"]]
+    assert len(losses) == 24
+    assert sum(losses[-4:]) / 4 < 0.5 * sum(losses[:4]) / 4, "training lowered the loss"
+    assert card["evaluation"]["tuned"]["loss"] < 0.5 * card["evaluation"]["base"]["loss"]
+    assert card["training"]["speed"]["padded_tokens"] == 0  # one example per forward pass
+    assert card["training"]["prompt_examples"] is False
+    assert card["data"]["sha256"] == hashlib.sha256(data.read_bytes() * 2).hexdigest()
+
+    assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
+        "adapter_config.json",
+        "adapter_model.safetensors",
+        "contentgen_tune.json",
+    ]
+    weights = load_file(str(out / "adapter_model.safetensors"))
+    assert weights and all(w.dtype == torch.float16 for w in weights.values())
+    config = json.loads((out / "adapter_config.json").read_text())
+    assert config["base_model_name_or_path"] == str(tiny_llama_dir) and config["r"] == 4
+    assert "contentgen tune --method sft --data sft_train.jsonl" in (out / "README.md").read_text()
+
+    options = tuned_generator_options(engine.store, "tiny-adapter")
+    assert options == {"model": str(tiny_llama_dir), "adapter": str(out.resolve())}
+    from contentgen.generators.transformers_gen import TransformersGenerator
+
+    generator = TransformersGenerator(**options, torch_threads=1)
+    (candidates,) = generator.generate(
+        [Prompt(task=Task.MARKETING, text="Write a search ad for the Desk Lamp.", temperature=0)]
+    )
+    assert "adapter adapter@" in (generator.model_info().revision or "")
+
+    with pytest.raises(ValidationError, match="carries adapter 'adapter'"):
+        tune(  # an adapter alone on top of a base that has one would lose the first
+            method="sft",
+            base="tiny-adapter",
+            out=tmp_path / "stacked",
+            settings=engine.settings,
+            store=engine.store,
+            data=data,
+            layout="adapter",
+        )
+
+
+def test_the_loss_covers_the_answer_as_the_generator_prompts(tiny_llama: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from contentgen.generators.textrows import encode_prompt
+    from contentgen.training.lora_sft import collate
+    from contentgen.training.sft_data import check_rows, encode
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_llama)
+    row = {
+        "messages": [
+            {"role": "system", "content": "You are a copywriter."},
+            {"role": "user", "content": "Ad for a lamp"},
+            {"role": "assistant", "content": "Glow all night."},
+            {"role": "user", "content": "Ad for a boot"},
+            {"role": "assistant", "content": "Dry feet, any trail."},
+        ]
+    }
+    (example,) = encode(tokenizer, check_rows([row]), 512).examples
+    prompt = Prompt(
+        task=Task.MARKETING,
+        text="Ad for a boot",
+        system="You are a copywriter.",
+        examples=(("Ad for a lamp", "Glow all night."),),
+    )
+    assert list(example.ids[: example.prompt_length]) == encode_prompt(tokenizer, prompt)
+    answer = tokenizer.decode(example.ids[example.prompt_length :])
+    assert answer == "Dry feet, any trail.<|im_end|>"  # up to the end of turn, nothing after
+    batch = collate([example], tokenizer.pad_token_id)
+    assert batch.targets.tolist() == list(example.ids[example.prompt_length :])
+
+
+def test_bad_rows_are_refused_before_any_model_loads(engine: Engine, tmp_path: Path) -> None:
+    data = tmp_path / "rows.jsonl"
+    turns = [{"role": "user", "content": "Ad for a lamp"}, {"role": "user", "content": "no answer"}]
+    data.write_text(json.dumps({"messages": turns}) + "\n")
+    with pytest.raises(ValidationError, match="row 1: 'messages' must end with the assistant"):
+        tune(
+            method="sft",
+            base=str(tmp_path / "no-such-model"),
+            out=tmp_path / "out",
+            settings=engine.settings,
+            data=data,
+        )
+
+
+def test_the_cli_tunes_an_adapter_from_a_corpus_folder(
+    engine: Engine, tiny_llama: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from contentgen.cli.feedback import tune as tune_command
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _corpus_rows(corpus / "sft_train.jsonl")
+    _corpus_rows(corpus / "sft_heldout.jsonl")
+    out = tmp_path / "cli-adapter"
+    args = ["--method", "sft", "--base", str(tiny_llama), "--corpus", str(corpus), "--out"]
+    args += [str(out), "--adapter-only", "--max-steps", "2", "--batch-size", "2"]
+    result = CliRunner().invoke(tune_command, args, obj={"engine": engine}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "held-out base: loss" in result.output and "held-out tuned: loss" in result.output
+    assert f'adapter = "{out.resolve()}"' in result.output
+    assert (out / "adapter_model.safetensors").is_file()

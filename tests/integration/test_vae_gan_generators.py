@@ -12,7 +12,7 @@ from PIL import Image
 
 from contentgen.errors import ValidationError  # noqa: E402
 from contentgen.generator import Generator  # noqa: E402
-from contentgen.generators.image_models import GanGenerator, VaeGenerator  # noqa: E402
+from contentgen.generators.trained_images import GanGenerator, VaeGenerator  # noqa: E402
 from contentgen.image_classes import FASHION_MNIST_CLASSES  # noqa: E402
 from contentgen.testing import ImageGeneratorContract  # noqa: E402
 from contentgen.training.gan import ConditionalDCGAN  # noqa: E402
@@ -112,6 +112,32 @@ def test_other_sizes_are_a_stated_resize_and_stretching_is_refused(
     with pytest.raises(ValidationError, match="would stretch"):
         generator.generate([stretched])
     assert not generator.loaded
+
+
+def test_a_colour_word_tints_the_image_and_is_recorded(tiny_dirs: dict[str, Path]) -> None:
+    generator = GanGenerator(model=str(tiny_dirs["gan"]))
+    red, grey = generator.generate(
+        [_prompt("a red sneaker", n=1, seed=3), _prompt("a sneaker", n=1, seed=3)]
+    )
+    tinted, plain = _image(red[0].image_png), _image(grey[0].image_png)
+    assert (tinted.mode, plain.mode) == ("RGB", "L")
+    assert (red[0].meta["tint"], red[0].meta["tint_rgb"]) == ("red", "#ff0000")
+    assert "tint" not in grey[0].meta
+    rgb = np.asarray(tinted).astype(int)
+    assert (rgb[..., 1:] == 0).all()  # pure red: only the red channel is lit
+    assert np.abs(rgb[..., 0] - np.asarray(plain).astype(int)).max() <= 1  # same shading
+
+
+def test_the_upscaler_is_an_option_and_recorded(tiny_dirs: dict[str, Path]) -> None:
+    prompt = Prompt(task=Task.IMAGE, text="dress", n=1, seed=1, params={"width": 112})
+    generator = GanGenerator(model=str(tiny_dirs["gan"]), upscaler="lanczos-sharpen")
+    assert "lanczos-sharpen" in generator.image_support().describe_sizes()
+    [[sharp]] = generator.generate([prompt])
+    [[plain]] = GanGenerator(model=str(tiny_dirs["gan"])).generate([prompt])
+    assert (sharp.meta["resample"], plain.meta["resample"]) == ("lanczos-sharpen", "lanczos")
+    assert sharp.meta["resized_from"] == "28x28" and _image(sharp.image_png).size == (112, 112)
+    with pytest.raises(ValidationError, match="upscaler"):
+        GanGenerator(model=str(tiny_dirs["gan"]), upscaler="magic")
 
 
 def test_classes_and_sizes_are_known_without_loading(tiny_dirs: dict[str, Path]) -> None:

@@ -128,6 +128,26 @@ def test_from_pretrained_rejects_other_types_and_unknown_settings(tmp_path: Path
         ConditionalVAE.from_pretrained(tmp_path)
 
 
+def test_networks_load_through_the_hub_mixin_from_local_folders_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huggingface_hub import PyTorchModelHubMixin, hub_mixin
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loading a contentgen network must never reach the hub")
+
+    monkeypatch.setattr(hub_mixin, "hf_hub_download", no_download)
+    assert issubclass(ConditionalVAE, PyTorchModelHubMixin)
+    with pytest.raises(ModelNotAvailableError, match="not a contentgen checkpoint"):
+        ConditionalVAE.from_pretrained("some-org/some-model")
+    model = ConditionalDCGAN(class_names=[f"c{i}" for i in range(10)], **TINY_GAN)
+    model.save_pretrained(tmp_path)  # no card: the mixin writes a README saying what it is
+    readme = (tmp_path / "README.md").read_text()
+    assert "library_name: contentgen" in readme and "load_pretrained" in readme
+    loaded = ConditionalDCGAN.from_pretrained(tmp_path)
+    assert loaded.config == model.config and not loaded.training
+
+
 def test_loading_a_folder_without_a_checkpoint_is_clear(tmp_path: Path) -> None:
     with pytest.raises(ModelNotAvailableError, match="contentgen train"):
         load_pretrained(tmp_path)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from contentgen.config import load_settings
+from contentgen.engine import Engine
 from contentgen.errors import ConfigError
 from contentgen.feedback.arms import BanditArm
 from contentgen.feedback.bandit import beliefs, beta_interval, compute_records, thompson_choice
@@ -95,11 +96,11 @@ params = { temperature = 0.2 }
     assert settings.bandit is True and settings.rerank is True and settings.rerank_best_of == 6
     warm, careful = settings.bandit_arms
     assert (
-        warm.task is Task.MARKETING
+        warm.task == Task.MARKETING
         and warm.template == "marketing/sms"
         and warm.params["temperature"] == 0.6
     )
-    assert careful.task is Task.CUSTOMER_SERVICE
+    assert careful.task == Task.CUSTOMER_SERVICE
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,8 @@ params = { temperature = 0.2 }
             "unknown key 'colour'",
         ),
         (
-            '[[bandit.arms]]\ntask = "poetry"\nname = "a"\nparams = {x = 1}\n',
-            "unknown task 'poetry'",
+            '[[bandit.arms]]\ntask = "poetry!"\nname = "a"\nparams = {x = 1}\n',
+            "'poetry!' is not a task name",
         ),
         (
             '[[bandit.arms]]\ntask = "marketing"\nname = "a"\n',
@@ -129,6 +130,17 @@ def test_bad_arm_config_names_the_problem(tmp_path: Path, body: str, message: st
     config.write_text("[bandit]\n" + body, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(config, env={})
+
+
+def test_an_arm_for_an_unknown_task_fails_when_the_engine_knows_the_tasks(tmp_path: Path) -> None:
+    config = tmp_path / "contentgen.toml"
+    config.write_text(
+        '[bandit]\n[[bandit.arms]]\ntask = "poetry"\nname = "a"\nparams = {x = 1}\n',
+        encoding="utf-8",
+    )
+    load_settings(config, env={})  # a plugin could add the task: the file alone cannot tell
+    with pytest.raises(ConfigError, match="bandit.arms: unknown task 'poetry' .*marketing"):
+        Engine.from_config(config, use_entry_points=False)
 
 
 @pytest.mark.parametrize(

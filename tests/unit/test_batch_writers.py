@@ -10,26 +10,43 @@ import pytest
 
 from contentgen.batch.writers import ResultsFile, out_format
 from contentgen.errors import BatchError
-from contentgen.storage.jobs import ExportRow
+from contentgen.storage.jobs import RowOutcome
+from contentgen.types import Output, Provenance, Result, Task
 
 FIELDS = ["headline", "description"]
 
 
-def _done(row: int, variant: int, headline: str = "Meet Mug") -> ExportRow:
-    return ExportRow(
-        row,
-        f"S{row}",
-        "done",
-        variant,
-        "text",
-        {"headline": headline, "description": "d"},
-        None,
-        f"out{row}{variant}",
+def _done(row: int, variant: int, headline: str = "Meet Mug") -> RowOutcome:
+    """A done row's outcome holding its variant-th accepted output."""
+    output = Output(
+        id=f"out{row}{variant}",
+        request_id=f"req{row}",
+        task=Task.MARKETING,
+        index=variant - 1,
+        text="text",
+        fields={"headline": headline, "description": "d"},
+        image_path=None,
+        image_sha256=None,
+        status="ok",
+        reason=None,
+        provenance=Provenance(
+            generator_id="testing:echo",
+            generator_version="1.0",
+            model_id=None,
+            model_revision=None,
+            template_id=None,
+            template_hash=None,
+            params={},
+            seed=None,
+            timings={},
+        ),
     )
+    result = Result(request_id=f"req{row}", task=Task.MARKETING, outputs=(output,))
+    return RowOutcome(row, f"S{row}", "done", result)
 
 
-def _failed(row: int) -> ExportRow:
-    return ExportRow(row, f"S{row}", "failed", None, None, {}, f"row {row + 1}: bad", None)
+def _failed(row: int) -> RowOutcome:
+    return RowOutcome(row, f"S{row}", "failed", None, f"row {row + 1}: bad")
 
 
 def test_csv_append_then_rebuild_replaces_a_half_written_tail(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contentgen.channels import CHANNELS, shorten_text
+from contentgen.checks.channels import CHANNELS, shorten_text
 
 
 def test_search_ad_answer_is_split_into_headline_and_description() -> None:
@@ -23,9 +23,17 @@ def test_a_second_variant_in_the_answer_is_ignored() -> None:
     assert CHANNELS["search_ad"].parse(answer)["headline"] == "One"
 
 
-def test_problems_name_the_field_and_the_limit() -> None:
+def test_problems_are_records_naming_the_field_and_the_limit() -> None:
     problems = CHANNELS["search_ad"].problems({"headline": "x" * 31, "description": ""})
-    assert problems == ["headline is 31 characters; the limit is 30", "description is missing"]
+    assert [(p.kind, p.field, p.limit, p.end) for p in problems] == [
+        ("too_long", "headline", 30, 31),
+        ("missing", "description", None, None),
+    ]
+    assert problems[0].evidence == "x"  # the characters past the limit
+    assert [p.describe() for p in problems] == [
+        "headline is 31 characters; the limit is 30",
+        "description is missing",
+    ]
 
 
 def test_shorten_cuts_at_a_word_boundary_under_the_limit() -> None:

@@ -57,7 +57,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         for name in [n for n in os.environ if n.startswith("CONTENTGEN_")]:
             patch.delenv(name)
         patch.setattr(
-            "contentgen.feedback.evaluators.diversity._embeddings_installed", lambda: False
+            "contentgen.checks.diversity._embeddings_installed", lambda: False
         )
         root_logger.addHandler(quiet)
         try:

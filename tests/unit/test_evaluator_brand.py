@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.brandkit import parse_brand_kit
-from contentgen.feedback.evaluators import BrandEvaluator, brand_evaluator
+from contentgen.checks.base import EvalInput
+from contentgen.checks.brand import BrandEvaluator
+from contentgen.checks.brandkit import parse_brand_kit
+from contentgen.checks.defaults import brand_evaluator
 from contentgen.types import Task
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "brand_kit.toml"

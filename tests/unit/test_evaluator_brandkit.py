@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from contentgen.checks.brandkit import find_terms, load_brand_kit, parse_brand_kit
 from contentgen.errors import ConfigError
-from contentgen.feedback.brandkit import find_terms, load_brand_kit, parse_brand_kit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "brand_kit.toml"
 BANNED = ("free", "lowest price", "miracle", "guaranteed")

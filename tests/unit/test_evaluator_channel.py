@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.evaluators import ChannelEvaluator
+from contentgen.checks.base import EvalInput
+from contentgen.checks.channel import ChannelEvaluator
+from contentgen.checks.problems import problems_from_detail
 from contentgen.types import Evaluation, Task
 
 
@@ -24,14 +25,22 @@ def test_over_long_headline_fails_naming_field_and_limit() -> None:
         "search_ad", {"headline": "H" * 41, "description": "Grip on wet rock, all day."}
     )
     assert not verdict.passed and verdict.score == 0.5
-    assert verdict.detail["problems"] == ["headline is 41 characters; the limit is 30"]
+    (problem,) = problems_from_detail(verdict.detail)
+    assert (problem.kind, problem.field, problem.limit, problem.end) == (
+        "too_long",
+        "headline",
+        30,
+        41,
+    )
+    assert verdict.detail["reason"] == "headline is 41 characters; the limit is 30"
 
 
 def test_missing_field_and_leftover_placeholder_fail() -> None:
     verdict = _judge("email", {"subject": "Hello [Your Name]", "body": "x" * 50})
-    problems = " | ".join(verdict.detail["problems"])
+    problems = {(p.kind, p.field, p.evidence) for p in problems_from_detail(verdict.detail)}
     assert not verdict.passed
-    assert "preheader is missing" in problems and "'[Your Name]'" in problems
+    assert problems == {("missing", "preheader", ""), ("placeholder", "subject", "[Your Name]")}
+    assert "preheader is missing" in verdict.detail["reason"]
 
 
 def test_unparsed_text_is_parsed_with_the_channel_spec() -> None:
@@ -41,7 +50,9 @@ def test_unparsed_text_is_parsed_with_the_channel_spec() -> None:
 
 def test_unknown_channel_fails_listing_the_valid_ones() -> None:
     verdict = _judge("fax", {"text": "hi"})
-    assert not verdict.passed and "search_ad" in verdict.detail["problems"][0]
+    (problem,) = problems_from_detail(verdict.detail)
+    assert not verdict.passed and problem.kind == "unknown_channel" and problem.evidence == "fax"
+    assert "search_ad" in verdict.detail["reason"]
 
 
 def test_channel_is_a_marketing_gate() -> None:

@@ -7,22 +7,39 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contentgen.evaluation import EvalInput, Evaluator, failed_gates, run_evaluators
-from contentgen.feedback.evaluators import builtin, default_evaluators
+from contentgen.checks import builtin
+from contentgen.checks.base import EvalInput, Evaluator, failed_gates, run_evaluators
+from contentgen.checks.defaults import default_evaluators
 from contentgen.plugins import load_plugins
 from contentgen.types import Task
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "brand_kit.toml"
+DETECTORS = [
+    "leaks",
+    "repetition",
+    "truncation",
+    "name_fidelity",
+    "polarity",
+    "numbers",
+    "policy",
+    "instructions",
+    "meta_commentary",
+    "example_words",
+    "attributes",
+    "off_topic",
+]
 ORDER = [
     "channel",
     "grounding",
+    *DETECTORS,
+    "stereotypes",
     "sentiment",
     "offensive",
     "output_guard",
     "readability",
     "diversity",
 ]
-GATES = {"channel", "brand", "grounding", "offensive", "output_guard"}
+GATES = {"channel", "brand", "grounding", "offensive", "output_guard", *DETECTORS}
 
 
 def test_default_set_names_order_and_gates() -> None:
@@ -54,9 +71,11 @@ def test_run_evaluators_rejects_a_bad_variant_and_keeps_a_good_one() -> None:
     evaluators = default_evaluators(EXAMPLE, embeddings=False)
     gates = {e.name: e.gate for e in evaluators}
     good_verdicts, bad_verdicts = run_evaluators(evaluators, items)
-    assert [v.name for v in good_verdicts] == [e.name for e in evaluators]
+    # Every evaluator judges ad copy except policy, which reads customer-service replies only.
+    assert [v.name for v in good_verdicts] == [e.name for e in evaluators if e.name != "policy"]
     assert failed_gates(good_verdicts, gates) == []
-    assert {v.name for v in failed_gates(bad_verdicts, gates)} == {"grounding", "offensive"}
+    # The invented €59 is the numbers detector's to reject (grounding leaves numbers to it).
+    assert {v.name for v in failed_gates(bad_verdicts, gates)} == {"numbers", "offensive"}
     for verdict in good_verdicts + bad_verdicts:  # stored as JSON beside the output
         json.dumps({"score": verdict.score, "detail": dict(verdict.detail)})
 
@@ -64,16 +83,17 @@ def test_run_evaluators_rejects_a_bad_variant_and_keeps_a_good_one() -> None:
 def test_importing_and_running_the_defaults_never_imports_torch() -> None:
     code = (
         "import sys\n"
-        "import contentgen.feedback.evaluators as ev\n"
-        "from contentgen.feedback.evaluators import builtin\n"
+        "import contentgen.checks.defaults as ev\n"
+        "from contentgen.checks import builtin\n"
         "light = not {'numpy', 'sklearn', 'vaderSentiment'} & set(sys.modules)\n"
-        "from contentgen.evaluation import EvalInput, run_evaluators\n"
+        "from contentgen.checks.base import EvalInput, run_evaluators\n"
         "from contentgen.types import Task\n"
         "pairs = (('Hello there friend', 'Bye now'), ('Bye now', 'Hello there friend'))\n"
         "items = [EvalInput(task=Task.MARKETING, text=t, channel='sms', siblings=(o,))\n"
         "         for t, o in pairs]\n"
-        "run_evaluators(ev.default_evaluators(None, embeddings=False), items)\n"
-        "print(light, 'torch' in sys.modules, 'sklearn' in sys.modules)\n"
+        "verdicts = run_evaluators(ev.default_evaluators(None, embeddings=False), items)\n"
+        "offensive = [v for v in verdicts[0] if v.name == 'offensive']\n"
+        "print(light, 'torch' in sys.modules, offensive[0].score is not None)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "True"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.evaluators import DiversityEvaluator
-from contentgen.feedback.evaluators.diversity import distinct_n
+from contentgen.checks.base import EvalInput
+from contentgen.checks.diversity import DiversityEvaluator, distinct_n
 from contentgen.types import Evaluation, Task
 
 A = "Light trail shoes with sticky grip for wet rock."

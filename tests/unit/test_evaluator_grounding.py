@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.evaluators import GroundingEvaluator
+from contentgen.checks.base import EvalInput
+from contentgen.checks.grounding import GroundingEvaluator
 from contentgen.types import Evaluation, Task
 from tests.fuzzing import examples
 

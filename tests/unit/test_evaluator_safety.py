@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from contentgen.evaluation import EvalInput
-from contentgen.feedback.evaluators import OffensiveEvaluator, SentimentEvaluator
+from contentgen.checks.base import EvalInput
+from contentgen.checks.offensive import OffensiveEvaluator
+from contentgen.checks.sentiment import SentimentEvaluator
 from contentgen.types import Task
 
 

@@ -222,7 +222,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         patch.setenv("CONTENTGEN_RATER", "fuzzer")
         # The diversity check would load MiniLM (torch) for multi-variant requests: not here.
         patch.setattr(
-            "contentgen.feedback.evaluators.diversity._embeddings_installed", lambda: False
+            "contentgen.checks.diversity._embeddings_installed", lambda: False
         )
         root_logger.addHandler(quiet)
         ids = []

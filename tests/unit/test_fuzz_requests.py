@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contentgen.channels import CHANNELS
+from contentgen.checks.channels import CHANNELS
 from contentgen.errors import ValidationError
 from contentgen.requests_io import request_from_dict
+from contentgen.tasks.registry import builtin_tasks
 from contentgen.types import (
-    REQUEST_TYPES,
     SUMMARY_METHODS,
     SUMMARY_STYLES,
     TONES,
@@ -25,6 +25,8 @@ from contentgen.types import (
     Task,
 )
 from tests.fuzzing import examples
+
+REQUEST_TYPES = {spec.name: spec.request_type for spec in builtin_tasks()}
 
 KEYS = ["product", "message", "article", "prompt", "task", "seed", "variants", "params", "channel"]
 FUZZ = settings(max_examples=examples(80), suppress_health_check=[HealthCheck.too_slow])
@@ -143,7 +145,7 @@ def test_request_constructors_raise_only_validation_errors(cls: type[BaseRequest
 
 @FUZZ
 @given(
-    st.sampled_from([t.value for t in Task] + ["news-summary", "bogus", ""]),
+    st.sampled_from([*builtin_tasks().names(), "news-summary", "bogus", "", "Not A Task!"]),
     st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), values, max_size=6),
 )  # fmt: skip
 def test_request_from_dict_raises_only_validation_errors(task: str, data: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ def test_vae_and_gan_default_to_the_shipped_checkpoints() -> None:
 def test_image_modules_and_train_help_import_no_heavy_library() -> None:
     code = (
         "import sys\n"
-        "import contentgen.generators.image_models, contentgen.generators.diffusers_gen\n"
+        "import contentgen.generators.trained_images, contentgen.generators.diffusers_gen\n"
         "import contentgen.images, contentgen.image_classes\n"
         "from contentgen.cli import main\n"
         "try:\n    main(['train', '--help'])\nexcept SystemExit:\n    pass\n"

@@ -148,11 +148,11 @@ def test_a_named_generator_that_cannot_run_fails_instead_of_falling_back(tmp_pat
 
 def test_a_named_generator_that_fails_to_load_is_an_error_not_a_fallback(tmp_path: Path) -> None:
     engine = _engine(tmp_path, Route("broken:images", fallback="testing:noise"))
-    [named] = engine.produce([ImageRequest(prompt="x", count=1, generator="broken:images")])
+    [named] = engine.stream([ImageRequest(prompt="x", count=1, generator="broken:images")])
     assert named.outputs == ()
-    assert "broken:images failed to load" in (named.error or "")
-    assert "not on this machine" in (named.error or "")
-    [routed] = engine.produce([ImageRequest(prompt="x", count=1)])
+    assert "broken:images failed to load" in named.notes[0]
+    assert "not on this machine" in named.notes[0]
+    [routed] = engine.stream([ImageRequest(prompt="x", count=1)])
     assert [o.provenance.generator_id for o in routed.outputs] == ["testing:noise"]
     assert routed.outputs[0].provenance.fallback_from == "broken:images"
 
@@ -184,19 +184,17 @@ def test_a_fallback_that_cannot_serve_the_request_is_dropped(tmp_path: Path) -> 
 
 def test_each_image_stores_the_seed_that_redraws_it(tmp_path: Path) -> None:
     engine = _engine(tmp_path, Route("testing:noise"))
-    [batch] = engine.produce([ImageRequest(prompt="noise", count=3, seed=41)])
+    batch = engine.generate(ImageRequest(prompt="noise", count=3, seed=41))
     assert [o.provenance.seed for o in batch.outputs] == [41, 42, 43]
     for output in batch.outputs:
-        [alone] = engine.produce(
-            [ImageRequest(prompt="noise", count=1, seed=output.provenance.seed)]
-        )
-        assert list(alone.images.values()) == [batch.images[output.id]]
+        alone = engine.generate(ImageRequest(prompt="noise", count=1, seed=output.provenance.seed))
+        assert [o.image_sha256 for o in alone.outputs] == [output.image_sha256]
 
 
 def test_diffusers_configuration_is_checked_without_importing_torch() -> None:
     with pytest.raises(ValidationError, match=r'is not set.*\[generators."builtin:diffusers"\]'):
         DiffusersGenerator().image_support()
-    with pytest.raises(ValidationError, match="unknown dtype 'float8'"):
+    with pytest.raises(ValidationError, match="dtype 'float8' is an unknown value"):
         DiffusersGenerator(model="some/pipeline", dtype="float8").image_support()
     with pytest.raises(ValidationError, match="needs a CUDA device"):
         DiffusersGenerator(model="some/pipeline", cpu_offload=True).image_support()

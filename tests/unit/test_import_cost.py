@@ -22,6 +22,13 @@ def test_import_contentgen_imports_no_heavy_library() -> None:
     assert _imported_after("import contentgen") == set()
 
 
+def test_import_contentgen_leaves_pydantic_for_first_use() -> None:
+    """Generator options and settings validation import pydantic when they first run."""
+    probe = "import sys\nimport contentgen\nprint('pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_cli_help_imports_no_heavy_library_and_lists_commands() -> None:
     code = (
         "from contentgen.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from contentgen.evaluation import EvalInput, Evaluator, failed_gates, run_evaluators
-from contentgen.safety.output_guard import GuardPolicy, OutputGuard, check_output, leaked_prompt
+from contentgen.checks.base import EvalInput, Evaluator, failed_gates, run_evaluators
+from contentgen.checks.output_guard import GuardPolicy, OutputGuard, check_output, leaked_prompt
 from contentgen.templates import TemplateLibrary
-from contentgen.types import CustomerServiceRequest, NewsSummaryRequest, Task
+from contentgen.types import CustomerServiceRequest, NewsSummaryRequest, Task, serves
 
 
 def kinds(text: str, **kwargs: object) -> list[str]:
@@ -81,7 +81,8 @@ def test_output_guard_is_a_gating_evaluator_over_real_prompts() -> None:
     guard = OutputGuard()
     assert isinstance(guard, Evaluator)
     assert (guard.name, guard.gate) == ("output_guard", True)
-    assert Task.IMAGE not in guard.tasks and Task.CUSTOMER_SERVICE in guard.tasks
+    # Every text task, plugin tasks included (images never reach evaluators).
+    assert serves(guard.tasks, Task.CUSTOMER_SERVICE) and serves(guard.tasks, "data_report")
     library = TemplateLibrary.with_builtins()
     request = CustomerServiceRequest(
         message="My mug A-10023 arrived broken, email [EMAIL_1]", context={"order": "A-10023"}
@@ -105,11 +106,12 @@ def test_output_guard_is_a_gating_evaluator_over_real_prompts() -> None:
         EvalInput(
             task=Task.NEWS_SUMMARY, text=news.article, facts=news.variables(), prompt=news.article
         ),
-        EvalInput(task=Task.IMAGE, text="https://x.example", facts={}),
+        # A plugin's text task is guarded too (images never reach evaluators: no text).
+        EvalInput(task=Task("data_report"), text="Read https://x.example", facts={}),
     ]
     verdicts = run_evaluators([guard], items)
-    assert [v[0].passed for v in verdicts[:4]] == [True, False, False, True]
-    assert verdicts[4] == []
+    assert [v[0].passed for v in verdicts] == [True, False, False, True, False]
+    assert verdicts[4][0].detail["kinds"] == ["url"]
     assert verdicts[1][0].detail["kinds"] == ["prompt_leak"]
     assert verdicts[2][0].detail["kinds"] == ["placeholder", "url"]
     assert failed_gates(verdicts[2], {"output_guard": True}) == verdicts[2]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from contentgen.safety.render_pool import RenderPool
+from contentgen.safety.cpu_clock import JobClock
+from contentgen.safety.render_pool import RenderPool, _Worker
 from contentgen.templates import TemplateLibrary
 
 
@@ -51,3 +53,19 @@ def test_a_worker_that_dropped_a_library_is_sent_it_again(tmp_path: Path, pool: 
     libraries = [_library(tmp_path / str(i), f"library {i}", pool) for i in range(34)]
     for index in [*range(34), 0]:
         assert libraries[index].render("marketing/t", {}).text == f"library {index}"
+
+
+def test_a_worker_starved_of_cpu_gets_more_wall_time_but_one_that_burnt_its_budget_none() -> None:
+    worker = _Worker(memory_limit=None)
+    try:
+        used = worker.cpu_seconds()
+        assert used is not None  # Linux reports a child's CPU time in /proc
+        far = time.monotonic() + 100
+        worker.job = JobClock(cpu_start=used, cpu_limit=3.0, wall_cap=far)
+        assert 2.5 < worker._starved_grace() <= 3.0  # idle while waiting: its CPU budget is left
+        worker.job = JobClock(cpu_start=used - 5.0, cpu_limit=3.0, wall_cap=far)
+        assert worker._starved_grace() == 0.0  # it has used more CPU than the budget allows
+        worker.job = JobClock(cpu_start=used, cpu_limit=3.0, wall_cap=time.monotonic() - 1)
+        assert worker._starved_grace() == 0.0  # past the wall cap, whatever its CPU
+    finally:
+        worker.kill()

@@ -13,6 +13,7 @@ from contentgen import (
     ValidationError,
 )
 from contentgen.requests_io import request_from_dict
+from contentgen.tasks.registry import builtin_tasks
 
 
 def test_unknown_channel_names_the_valid_channels() -> None:
@@ -59,10 +60,16 @@ def test_request_data_is_frozen_against_later_mutation() -> None:
         request.product["name"] = "x"  # type: ignore[index]
 
 
-def test_task_names_accept_dashes_and_list_the_tasks_when_unknown() -> None:
-    assert Task.parse("news-summary") is Task.NEWS_SUMMARY
+def test_task_names_accept_dashes_and_the_registry_lists_the_tasks_when_unknown() -> None:
+    assert Task.parse("news-summary") == Task.NEWS_SUMMARY == "news_summary"
+    assert Task.NEWS_SUMMARY.value == "news_summary"  # as when Task was an enum
+    assert Task.parse("data_report") == "data_report"  # any snake_case name may be a task
+    with pytest.raises(ValidationError, match="snake_case"):
+        Task.parse("news summary!")
     with pytest.raises(ValidationError, match="customer_service"):
-        Task.parse("poetry")
+        builtin_tasks().get("poetry")
+    with pytest.raises(ValidationError, match="unknown task 'poetry'"):
+        request_from_dict("poetry", {})
 
 
 def test_request_from_dict_reports_unknown_and_missing_fields() -> None:

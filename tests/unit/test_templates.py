@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from contentgen.config import Settings
+from contentgen.config import Route, Settings
 from contentgen.engine import Engine
 from contentgen.errors import TemplateError, UnknownNameError, ValidationError
 from contentgen.plugins import load_plugins
+from contentgen.tasks.registry import builtin_tasks
 from contentgen.templates import TemplateLibrary
 from contentgen.testing import echo_plugin
 from contentgen.types import CustomerServiceRequest, MarketingRequest, NewsSummaryRequest, Task
@@ -200,7 +201,7 @@ def user_engine(tmp_path: Path, user_dir: Path) -> Iterator[Engine]:
         torch_threads=1,
     )
     plugins = load_plugins((), use_entry_points=False, extra=[("testing", echo_plugin())])
-    routes = {t: settings.route(t).__class__("testing:echo") for t in Task if t is not Task.IMAGE}
+    routes = {t.name: Route("testing:echo") for t in builtin_tasks() if t.modality == "text"}
     with Engine(settings.with_overrides(routes=routes), plugins, evaluators=[]) as engine:
         yield engine
 

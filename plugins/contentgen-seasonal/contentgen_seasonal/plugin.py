@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal, get_args
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from contentgen import Candidate, Generator, ModelInfo, Prompt, Task, hookimpl
-from contentgen.channels import CHANNELS
+from contentgen.checks.channels import CHANNELS
 
 Season = Literal["winter", "spring", "summer", "autumn"]
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -19,13 +21,23 @@ PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+class PhrasebookOptions(BaseModel):
+    """The options of seasonal:phrasebook (contentgen.toml `[generators."seasonal:phrasebook"]`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    season: Season = Field("winter", description="the season whose phrases are used")
+    batch_size: int = Field(128, ge=1, description="prompts per generate() call")
+
+
 class PhrasebookGenerator(Generator):
     """Seasonal campaign copy from a curated phrasebook: fast, on-brand, no model needed."""
 
     id: ClassVar[str] = "seasonal:phrasebook"
     version: ClassVar[str] = "0.2.0"
     tasks: ClassVar[frozenset[Task]] = frozenset({Task.MARKETING})
-    options: ClassVar[dict[str, Any]] = {"season": "winter", "batch_size": 128}
+    Options = PhrasebookOptions
+    settings: PhrasebookOptions
     # `--param season=summer` overrides the configured season for one request.
     extra_params: ClassVar[dict[str, Any]] = {"season": Season}
 
@@ -34,7 +46,7 @@ class PhrasebookGenerator(Generator):
         return [[self._one(p, i) for i in range(p.n)] for p in prompts]
 
     def _one(self, prompt: Prompt, index: int) -> Candidate:
-        season = str(prompt.params.get("season", self.config["season"]))
+        season = str(prompt.params.get("season", self.settings.season))
         if season not in PHRASES:
             from contentgen import ValidationError
 

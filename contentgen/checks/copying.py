@@ -1,0 +1,106 @@
+"""The copying check: an output that copies a reference corpus, verbatim or nearly, is rejected.
+
+The references are the corpora registered with `contentgen corpus add` (competitors' copy, the
+brand's own published copy) and the tuning corpus of any adapter the generators use. Each
+finding is a Problem record whose evidence is the source's matched words, with the corpus and
+document id as its reference and the copied span's offsets in the output; the verdict's detail
+also lists the matches in full (`matches`). The index loads on the first output checked.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.copy_index import CopyIndex, CopyMatch, CopySettings
+from contentgen.checks.problems import Problem, verdict
+from contentgen.errors import ConfigError
+from contentgen.types import ALL_TASKS, Evaluation, Task
+
+if TYPE_CHECKING:
+    from contentgen.config import Settings
+
+log = logging.getLogger(__name__)
+NAME = "copying"
+COPIED = "copied_text"
+SHOWN_MATCHES = 3  # a verdict names the closest sources, not every one
+
+
+def match_problem(match: CopyMatch, field: str = "text") -> Problem:
+    """The Problem record of one confirmed match (evidence: the source's matched words)."""
+    return Problem(
+        check=NAME,
+        kind=COPIED,
+        field=field,
+        evidence=match.source,
+        limit=f"{match.corpus}/{match.doc_id}",
+        start=match.output_start,
+        end=match.output_end,
+    )
+
+
+class CopyingEvaluator:
+    """Fails outputs that copy a reference passage; the matched source is the evidence."""
+
+    name: str = NAME
+    tasks: frozenset[Task] = ALL_TASKS
+    gate: bool = True
+
+    def __init__(self, index: CopyIndex | Callable[[], CopyIndex], *, gate: bool = True) -> None:
+        self._index = index if isinstance(index, CopyIndex) else None
+        self._load = None if isinstance(index, CopyIndex) else index
+        self._lock = threading.Lock()
+        self.gate = gate
+
+    @property
+    def index(self) -> CopyIndex:
+        """The reference index (built on first use when given as a loader)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None and self._load is not None:
+                    self._index = self._load()
+                    log.info("copying check: %d reference passages indexed", len(self._index))
+        assert self._index is not None
+        return self._index
+
+    def evaluate(self, items: Sequence[EvalInput]) -> list[Evaluation]:
+        """One verdict per item: failed, with the matches, when it copies a reference."""
+        index = self.index
+        return [self._one(index, item) for item in items]
+
+    def _one(self, index: CopyIndex, item: EvalInput) -> Evaluation:
+        matches = index.find(item.text, limit=SHOWN_MATCHES)
+        return verdict(
+            self.name,
+            [match_problem(m) for m in matches],
+            matches=[m.as_dict() for m in matches],
+            references=len(index),
+        )
+
+
+def load_reference_index(settings: Settings, copy: CopySettings | None = None) -> CopyIndex:
+    """The index over the registered corpora and the adapters' tuning corpora of `settings`."""
+    from contentgen.checks.corpora import CorpusStore, adapter_corpus_files, read_corpora
+
+    copy = copy or CopySettings()
+    extra = adapter_corpus_files(settings.generators)
+    docs, spans, signatures = read_corpora(CorpusStore(settings.data_dir), extra, copy)
+    return CopyIndex(docs, spans, signatures, copy)
+
+
+def copying_evaluator(settings: Settings) -> CopyingEvaluator | None:
+    """The copying check when there is something to compare with, else None (cheap to ask)."""
+    from contentgen.checks.corpora import CorpusStore, adapter_corpus_files
+
+    if not CorpusStore(settings.data_dir).names() and not adapter_corpus_files(settings.generators):
+        return None
+    if importlib.util.find_spec("datasketch") is None:  # say so now, not at the first output
+        raise ConfigError(
+            f"reference corpora are registered in {settings.data_dir} but the copying check "
+            "needs datasketch: pip install 'contentgen[eval]' (or `contentgen corpus remove`)"
+        )
+    return CopyingEvaluator(lambda: load_reference_index(settings))

@@ -1,0 +1,38 @@
+"""The quality detectors of issue 16, in run order: what a reviewer would reject copy for."""
+
+from __future__ import annotations
+
+from contentgen.checks.attributes import AttributeCheck
+from contentgen.checks.detector import Detector
+from contentgen.checks.example_words import ExampleWordsCheck
+from contentgen.checks.instructions import InstructionCheck
+from contentgen.checks.leaks import LeakCheck
+from contentgen.checks.meta import MetaCommentaryCheck
+from contentgen.checks.name_fidelity import NameFidelityCheck
+from contentgen.checks.numbers import NumbersCheck
+from contentgen.checks.off_topic import OffTopicCheck
+from contentgen.checks.polarity import PolarityCheck
+from contentgen.checks.policy import PolicyCheck
+from contentgen.checks.repetition import RepetitionCheck
+from contentgen.checks.truncation import TruncationCheck
+
+DETECTOR_TYPES: tuple[type[Detector], ...] = (
+    LeakCheck,
+    RepetitionCheck,
+    TruncationCheck,
+    NameFidelityCheck,
+    PolarityCheck,
+    NumbersCheck,
+    PolicyCheck,
+    InstructionCheck,
+    MetaCommentaryCheck,
+    ExampleWordsCheck,
+    AttributeCheck,
+    OffTopicCheck,
+)
+DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
+
+
+def quality_detectors() -> list[Detector]:
+    """A fresh instance of every detector, in run order (all gate, none loads a model)."""
+    return [t() for t in DETECTOR_TYPES]

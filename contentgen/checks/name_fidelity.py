@@ -1,0 +1,156 @@
+"""Name fidelity: marketing copy names the product, and spells it as the facts do.
+
+The product is `product.name` (or `title`); `product.short_name` (a string or a list) gives
+short forms the copy may use instead. Three kinds of Problem:
+
+- `misspelt`: a near-miss of a name word ("Nordys" for "Nordis"; difflib similarity >= 0.8, not
+  an inflection, not a word of the facts) next to another name word, or capitalised and one
+  letter away.
+- `wrong_name`: part of the name used as a name with a word of its own in place of the rest
+  ("Beachy Hiking Boots" for the "Alpine Hiking Boot") in running text.
+- `name_missing`: the fields that carry the message (see NAMING_FIELDS) never name the product:
+  neither the name, a short form, two or more consecutive words of the name ("Hiking Boots"
+  for the "Alpine Hiking Boot"), nor its first word when that word is the brand (capitalised,
+  4+ letters, not a common word). Other fields (a subject line, a preheader) may leave the name
+  out.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
+from contentgen.checks.names import COMMON_WORDS
+from contentgen.checks.problems import Problem
+from contentgen.types import Task
+
+SIMILAR = 0.8
+# Per channel, the fields of which at least one must name the product.
+NAMING_FIELDS: dict[str, tuple[str, ...]] = {
+    "search_ad": ("headline", "description"),
+    "social_post": ("post",),
+    "email": ("body",),
+    "sms": ("text",),
+    "push": ("title", "body"),
+    "product_description": ("description",),
+}
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _inflection(word: str, base: str) -> bool:
+    """Whether one is the other with an ending ("boots", "commuters", "bookshelves")."""
+    short, long = sorted((word, base), key=len)
+    return len(long) - len(short) <= 4 and len(long) > len(short) and long.startswith(short[:-1])
+
+
+def _similar(word: str, base: str) -> bool:
+    return SequenceMatcher(None, word, base).ratio() >= SIMILAR
+
+
+def short_forms(product: dict[str, object] | object) -> list[str]:
+    """The product's configured short forms (`short_name`: a string or a list of strings)."""
+    if not isinstance(product, dict):
+        return []
+    value = product.get("short_name") or product.get("short_names") or []
+    values = value if isinstance(value, list | tuple) else [value]
+    return [v for v in values if isinstance(v, str) and v.strip()]
+
+
+class NameFidelityCheck(Detector):
+    """Gate 'name_fidelity': the product named, and named right."""
+
+    name = "name_fidelity"
+    tasks = frozenset({Task.MARKETING})
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """Misspelt or altered names in any field; a missing name where the copy needs one."""
+        product = dict(product_facts(item))
+        name = str(product.get("name") or product.get("title") or "").strip()
+        if not name:
+            return []
+        name_words = _WORD.findall(name)
+        forms = [name, *short_forms(product)]
+        known = {w.lower() for leaf in leaves(product) for w in _WORD.findall(leaf)}
+        found: list[Problem] = []
+        fields = text_fields(item)
+        for field, value in fields.items():
+            found += self._misspelt(field, value, name_words, known)
+            found += self._wrong_name(field, value, name_words, known)
+        naming = [f for f in NAMING_FIELDS.get(item.channel or "", ()) if f in fields]
+        naming = naming or list(fields)
+        if not any(names_product(fields[f], forms, name_words) for f in naming):
+            text = " ".join(fields[f] for f in naming)
+            found.append(self.problem("name_missing", "+".join(naming), text[:60], limit=name))
+        return found
+
+    def _misspelt(
+        self, field: str, value: str, name_words: list[str], known: set[str]
+    ) -> list[Problem]:
+        targets = {w.lower() for w in name_words if len(w) >= 4 and w.isalpha()}
+        lowered = {w.lower() for w in name_words}
+        words = list(_WORD.finditer(value))
+        found = []
+        for i, m in enumerate(words):
+            word = m.group().lower()
+            if len(word) < 4 or word in known or word in COMMON_WORDS:
+                continue
+            for target in targets:
+                if not _similar(word, target) or _inflection(word, target):
+                    continue
+                near = {w.group().lower() for w in words[max(0, i - 1) : i + 2]} - {word}
+                one_off = abs(len(word) - len(target)) <= 1 and word[:2] == target[:2]
+                if near & lowered or (m.group()[:1].isupper() and one_off):
+                    found.append(
+                        self.problem("misspelt", field, m.group(), start=m.start(), end=m.end())
+                    )
+                    break
+        return found
+
+    def _wrong_name(
+        self, field: str, value: str, name_words: list[str], known: set[str]
+    ) -> list[Problem]:
+        words = [m.group() for m in _WORD.finditer(value)]
+        lowered = [w.lower() for w in words]
+        name = [w.lower() for w in name_words]
+        capitalised = [w for w in words if len(w) > 3]
+        if capitalised and all(w[:1].isupper() for w in capitalised):
+            return []  # a Title Case line capitalises every word: no evidence of a name
+        found = []
+        for start in range(1, len(name)):
+            part = name[start:]
+            if len(part) == 1 and (len(part[0]) < 5 or part[0] in COMMON_WORDS):
+                break  # "Coldy Thermos" for "Nordis Thermos"; a lone "Boot" is no name
+            for i in range(1, len(lowered) - len(part) + 1):
+                run = lowered[i : i + len(part)]
+                if run[:-1] != part[:-1] or not (
+                    run[-1] == part[-1] or _inflection(run[-1], part[-1])
+                ):
+                    continue
+                before = words[i - 1]
+                used_as_name = all(w[:1].isupper() for w in words[i : i + len(part)])
+                if (
+                    used_as_name
+                    and before[:1].isupper()
+                    and before.lower() not in known | COMMON_WORDS
+                ):
+                    evidence = " ".join(words[i - 1 : i + len(part)])
+                    found.append(self.problem("wrong_name", field, evidence))
+        return found
+
+
+def names_product(text: str, forms: list[str], name_words: list[str]) -> bool:
+    """Whether `text` names the product: a form, two or more consecutive name words, its brand."""
+    lowered = " ".join(_WORD.findall(text.lower()))
+    candidates = [" ".join(_WORD.findall(f.lower())) for f in forms]
+    words = [w.lower() for w in name_words]
+    candidates += [
+        " ".join(words[i : i + n]) for n in range(2, len(words)) for i in range(len(words) - n + 1)
+    ]
+    brand = name_words[0] if name_words else ""
+    if len(brand) >= 4 and brand[:1].isupper() and brand.lower() not in COMMON_WORDS:
+        candidates.append(brand.lower())
+    return any(
+        re.search(rf"(?<!\w){re.escape(c)}(?:s|es|'s|’s)?(?!\w)", lowered) for c in candidates if c
+    )

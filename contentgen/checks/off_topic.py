@@ -1,0 +1,85 @@
+"""Off topic: copy that mostly talks about something other than the product it is for.
+
+Incoherent drafts of a small model ("You've lost your job, but the mountain is your home ...
+#fisheries #forest" for a desk) share one measurable trait: few of their content words come
+from the facts. The signal is the *fact share*: of the copy's distinct content words (three
+letters or more, no function words, no everyday copy vocabulary: contentgen.checks.vocabulary),
+the share that are words of the request's facts (keys and values), audience or tone. Distinct,
+so that a name repeated five times cannot hide a text about something else. Good copy says what the
+facts mean for the buyer ("keeps you cool in summer"), so its share is far from 1, but it stays
+above MIN_SHARE: lowest 0.29 on the 11,381 judged records of the copywriting corpus, 0.36 on the
+49 judged hand-written good outputs of the adversarial set, while 15 of the 77 outputs of the base
+model in benchmarks/results/quality_base.jsonl fall below it (all unusable to a reader). Copy is
+`low_fact_share` below MIN_SHARE when it has at least MIN_WORDS distinct content words and the
+product's fact values at least MIN_FACT_WORDS (sparse facts leave good copy nothing to link to).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
+from contentgen.checks.problems import Problem
+from contentgen.checks.vocabulary import (
+    FUNCTION_WORDS,
+    content,
+    copy_vocabulary,
+    fact_words,
+    fold,
+    folded,
+    word_spans,
+)
+from contentgen.types import Task
+
+MIN_SHARE = 0.25
+MIN_WORDS = 8
+MIN_FACT_WORDS = 8
+EVIDENCE_WORDS = 12  # unlinked words named in the evidence
+
+
+def fact_share(item: EvalInput) -> tuple[float, int, list[str]]:
+    """(share of content words from the facts, content words, the others as written)."""
+    facts = fact_words(item)
+    if len(content(folded(" ".join(leaves(product_facts(item)))))) < MIN_FACT_WORDS:
+        return 1.0, 0, []
+    neutral = FUNCTION_WORDS | copy_vocabulary()
+    words = [
+        (word, value[start:end])
+        for value in text_fields(item).values()
+        for word, start, end in word_spans(value)
+        if len(word) > 2 and word not in neutral
+    ]
+    if not words:
+        return 1.0, 0, []
+    # Distinct words: a name repeated five times must not hide a text about something else.
+    distinct = dict(words)
+    unlinked = [written for word, written in distinct.items() if word not in facts]
+    return 1 - len(unlinked) / len(distinct), len(distinct), unlinked
+
+
+class OffTopicCheck(Detector):
+    """Gate 'off_topic': copy whose content words are mostly not about the product's facts."""
+
+    name = "off_topic"
+    tasks = frozenset({Task.MARKETING})
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """One problem when the fact share is below MIN_SHARE (on enough words)."""
+        share, count, unlinked = fact_share(item)
+        if count < MIN_WORDS or share >= MIN_SHARE:
+            return []
+        fields = text_fields(item)
+        # Name the field that holds the most unlinked words (the body, not the subject line).
+        off = {fold(w) for w in unlinked}
+        where = Counter({f: sum(w in off for w in folded(v)) for f, v in fields.items()})
+        field = where.most_common(1)[0][0]
+        shown = ", ".join(list(dict.fromkeys(unlinked))[:EVIDENCE_WORDS])
+        return [
+            self.problem(
+                "low_fact_share",
+                field,
+                f"{share:.2f} of {count} content words from the facts; not: {shown}",
+                limit=MIN_SHARE,
+            )
+        ]

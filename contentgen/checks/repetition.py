@@ -1,0 +1,105 @@
+"""Repetition: decoding loops and padding that no reviewer would let through.
+
+Four signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
+"# # # #", "Ðørøskøb — Ðørøskøb — Ðørøskøb", or a run of three or more tokens repeated back to
+back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
+product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
+`overused_word` (one content word, not a word of the product's name, making up more than
+`MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.problems import Problem
+
+MAX_COUNT = 3  # a word may appear this often in any field, whatever its share
+MAX_SHARE = 0.12  # beyond MAX_COUNT, a word may make up at most this share of a field's words
+SHORT_LOOP = 3  # one or two tokens repeated back to back this many times is a loop
+_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_STOP = word_set(
+    "a an and are as at be but by for from has have in into is it its of on or our so that the "
+    "their this to was we were will with you your yours i my me us not no can just all more"
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def tandem(tokens: list[str], max_width: int = 8) -> tuple[int, int, int] | None:
+    """The first back-to-back repeat: (start, width, times), or None when there is none.
+
+    Widths 1-2 need SHORT_LOOP copies ("very very" is emphasis, a third is a loop); wider runs
+    need two copies ("with a non-slip grip with a non-slip grip").
+    """
+    n = len(tokens)
+    for width in range(1, max_width + 1):
+        need = SHORT_LOOP if width <= 2 else 2
+        for start in range(0, n - width * need + 1):
+            times = 1
+            while (
+                start + (times + 1) * width <= n
+                and tokens[start + times * width : start + (times + 1) * width]
+                == tokens[start : start + width]
+            ):
+                times += 1
+            if times >= need:
+                return start, width, times
+    return None
+
+
+class RepetitionCheck(Detector):
+    """Gate 'repetition': loops, repeated phrases and sentences, and overused words."""
+
+    name = "repetition"
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """Every repetition in every field (a preheader may repeat the body's first line)."""
+        name_words = set(_WORD.findall(str(product_facts(item).get("name", "")).lower()))
+        found: list[Problem] = []
+        for field, value in text_fields(item).items():
+            found += self._field(field, value, name_words)
+        return found
+
+    def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
+        found = []
+        tokens = _tokens(value)
+        loop = tandem(tokens)
+        if loop is not None:
+            start, width, times = loop
+            evidence = " ".join(tokens[start : start + width * times])
+            found.append(self.problem("loop", field, evidence, limit=times))
+        phrases = Counter(tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4))
+        for phrase, count in phrases.items():
+            said = {t for t in phrase if t[:1].isalnum()}
+            if count >= 3 and not said <= name_words | _STOP:
+                found.append(self.problem("repeated_phrase", field, " ".join(phrase), limit=2))
+                break
+        counts = Counter(s for s in _sentences(value) if len(s.split()) >= 3)
+        found += [
+            self.problem("repeated_sentence", field, s, limit=1) for s, c in counts.items() if c > 1
+        ]
+        words = [w.lower() for w in _WORD.findall(value)]
+        ignored = _STOP | name_words
+        content = Counter(w for w in words if w not in ignored and len(w) > 2)
+        for word, count in content.items():
+            if count > MAX_COUNT and count > MAX_SHARE * len(words):
+                found.append(self.problem("overused_word", field, word, limit=MAX_COUNT))
+        return found
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, normalised (lower case, single spaces, no end punctuation)."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sentence = " ".join(m.group().lower().strip(" .!?").split())
+        if sentence:
+            out.append(sentence)
+    return out

@@ -1,0 +1,133 @@
+"""Truncation: every field must end as a complete sentence or, for headline-like fields, phrase.
+
+Prose fields (descriptions, bodies, posts, SMS, replies, summaries) end with terminal
+punctuation (. ! ? … optionally inside quotes or brackets); trailing hashtags, emoji, a link or
+a sign-off line ("Kind regards,\\nThe Team") may follow. Headline-like fields (headline, subject,
+preheader, title, a button's call to action; news in the "headline" style; each bullet of a
+"bullets" summary) may end
+without a full stop. No field ends on a dangling article, conjunction or preposition ("... with
+the"), on a comma, colon or dash, inside unbalanced brackets or quotes, or, when the field is
+within 10% of its channel's limit, on a word cut short (a strict prefix of a word in the facts:
+"Waterpr" for "waterproof"; "plan" before "planner" far from the limit is a word).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.channels import CHANNELS
+from contentgen.checks.detector import Detector, fact_values, leaves, text_fields, word_set
+from contentgen.checks.names import COMMON_WORDS
+from contentgen.checks.output_guard import URL
+from contentgen.checks.problems import Problem
+
+NEAR_LIMIT = 0.9  # a field this close to its channel's limit may have been cut by it
+HEADLINE_FIELDS = frozenset({"headline", "subject", "preheader", "title", "cta"})
+# Never the last word of a finished sentence, even before a full stop.
+ALWAYS_DANGLING = word_set(
+    "a an the your our my their its and or but nor because although than whether"
+)
+# Fine before a full stop ("what it's made for."), never as the bare end of a field.
+OPEN_ENDED = ALWAYS_DANGLING | word_set(
+    "with for of to at by from into onto via per without is are was were will can has have"
+)
+_TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]*)$")
+_BAD_END = re.compile(r"[,;:&(\-–—/+]$")
+_TAIL = re.compile(r"(?:\s*(?:[#@][\w-]+|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+))+\s*$")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("«", "»"))
+_STRAIGHT_QUOTE = re.compile(r'(?<!\d)"')
+_CLOSING = re.compile(
+    r"^(?:best|kind|warm|warmest|many)?\s*(?:regards|wishes|thanks|cheers|sincerely)\b", re.I
+)
+
+
+class TruncationCheck(Detector):
+    """Gate 'truncation': fields that stop mid-sentence, mid-phrase or mid-word."""
+
+    name = "truncation"
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """Every field that does not end complete."""
+        style = str(item.facts.get("style") or "")
+        fact_words = {w.lower() for leaf in leaves(fact_values(item)) for w in _WORD.findall(leaf)}
+        # A word the copy also uses elsewhere is a word, not a fragment ("a plan" ... "a plan").
+        said = Counter(w.lower() for v in text_fields(item).values() for w in _WORD.findall(v))
+        words_of_copy = {w for w, n in said.items() if n > 1}
+        found: list[Problem] = []
+        for field, value in text_fields(item).items():
+            value = value.strip()
+            if not value:
+                continue
+            if style == "bullets" and field == "summary":
+                for line in filter(None, (ln.strip(" -•*\t") for ln in value.splitlines())):
+                    found += self._end(field, line, True, set(), words_of_copy)
+            else:
+                headline = field in HEADLINE_FIELDS or (style == "headline" and field == "summary")
+                near_limit = _near_limit(item.channel, field, value)
+                cut_from = fact_words if near_limit else set()
+                found += self._end(field, value, headline, cut_from, words_of_copy)
+            found += self._balance(field, value)
+        return found
+
+    def _end(
+        self, field: str, value: str, headline: bool, cut_from: set[str], repeated: set[str]
+    ) -> list[Problem]:
+        body = _TAIL.sub("", _without_signoff(value)).rstrip()
+        tail = value[-40:]
+        links = list(URL.finditer(body))
+        if links and links[-1].end() >= len(body.rstrip(".!)")):
+            return []  # "Shop now: example.com/boots" ends on its link
+        if not body:
+            return []
+        words = _WORD.findall(body)
+        last = words[-1].lower() if words else ""
+        terminal = bool(_TERMINAL.search(body))
+        if _BAD_END.search(body):
+            return [self.problem("unfinished", field, tail)]
+        if last in (ALWAYS_DANGLING if terminal else OPEN_ENDED):
+            return [self.problem("dangling_word", field, tail)]
+        if not terminal and last not in repeated and _cut_word(last, cut_from):
+            return [self.problem("cut_word", field, tail)]
+        if not terminal and not headline and not _TAIL.search(value):
+            return [self.problem("no_sentence_end", field, tail)]
+        return []
+
+    def _balance(self, field: str, value: str) -> list[Problem]:
+        for opening, closing in _PAIRS:
+            if value.count(opening) != value.count(closing):
+                return [self.problem("unbalanced", field, value[-40:], limit=opening + closing)]
+        if len(_STRAIGHT_QUOTE.findall(value)) % 2:
+            return [self.problem("unbalanced", field, value[-40:], limit='""')]
+        return []
+
+
+def _without_signoff(text: str) -> str:
+    """The text without its sign-off ("Kind regards,", "The Alpine Team") after the last sentence."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    for _ in range(2):
+        if len(lines) < 2 or len(lines[-1].split()) > 5:
+            break
+        last, before = lines[-1], lines[-2]
+        signature = all(w[:1].isupper() for w in last.split()) and before.endswith((",", "!", "."))
+        if _CLOSING.match(last) or signature:
+            lines.pop()
+        else:
+            break
+    return "\n".join(lines)
+
+
+def _near_limit(channel: str | None, field: str, value: str) -> bool:
+    """Whether a field is long enough for its channel's limit to have cut it."""
+    spec = CHANNELS.get(channel) if channel else None
+    limits = {f.name: f.max_chars for f in spec.fields} if spec else {}
+    return field in limits and len(value) >= NEAR_LIMIT * limits[field]
+
+
+def _cut_word(last: str, words: set[str]) -> bool:
+    """Whether `last` looks like one of `words` cut short ("waterpr" of "waterproof")."""
+    if len(last) < 4 or last in words or last in COMMON_WORDS:
+        return False  # "back" before "backlit" is a word; "waterpr" is not
+    return any(w.startswith(last) and len(w) >= len(last) + 3 for w in words)

@@ -1,0 +1,196 @@
+"""Copy for the six marketing channels, every field within its limits by construction."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from contentgen.checks.channels import CHANNELS
+from contentgen.datasets.copywriting.briefs import TONES, Brief
+from contentgen.datasets.copywriting.compose import filled, headline, pack, pick
+from contentgen.datasets.copywriting.resources import Category, phrases
+from contentgen.datasets.copywriting.sentences import Sentences
+from contentgen.datasets.copywriting.slots import base_slots
+
+# The text channels; the image-ad channels (social_creative, ...) have no writer here yet.
+CHANNEL_NAMES: tuple[str, ...] = tuple(c for c in CHANNELS if not c.endswith("_creative"))
+
+
+def _limit(channel: str, field: str) -> tuple[int, int]:
+    spec = CHANNELS[channel].field(field)
+    return spec.min_chars, spec.max_chars
+
+
+def _naming(options: list[str], s: Sentences) -> list[str]:
+    """The options that name the product (its brand, the first word of the name)."""
+    return [o for o in options if s.slots["brand"] in o]
+
+
+def _search_ad(s: Sentences) -> dict[str, str]:
+    bank: Mapping[str, Any] = phrases()["search_ad"]
+    low, high = _limit("search_ad", "headline")
+    heads = [h for t in [*s.tone["headline"], *bank["headline"]] if (h := headline(t, s.slots))]
+    head = pick(s.rng, heads, limit=high, minimum=low) or f"Shop {s.slots['brand']}"
+    low, high = _limit("search_ad", "description")
+    bodies = filled(bank["description"], s.slots)
+    ctas = s.tone_options("cta_short")
+    options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
+    if s.slots["brand"] not in head:  # the ad must name the product somewhere
+        named = pick(s.rng, _naming(options, s), limit=high, minimum=low)
+        if named is None:
+            head = (
+                pick(s.rng, _naming(heads, s), limit=high, minimum=low)
+                or f"Shop {s.slots['brand']}"
+            )
+        options = [named] if named else options
+    description = pick(s.rng, options, limit=high, minimum=low)
+    return {"headline": head, "description": description or f"The {s.slots['name']}."}
+
+
+def _sms(s: Sentences) -> dict[str, str]:
+    _, high = _limit("sms", "text")
+    bodies = filled(phrases()["sms"]["body"], s.slots)
+    opens = s.tone_options("sms_open")
+    ctas = s.tone_options("cta_short")
+    options = [f"{o} {b} {c}" for o in opens for b in bodies for c in ctas]
+    options += [f"{b} {c}" for b in bodies for c in ctas]
+    text = pick(s.rng, _naming(options, s), limit=high, minimum=40)
+    return {
+        "text": text or pick(s.rng, _naming(bodies, s), limit=high) or f"The {s.slots['name']}."
+    }
+
+
+def _push(s: Sentences) -> dict[str, str]:
+    low, high = _limit("push", "title")
+    title = pick(s.rng, s.tone_options("push_title"), limit=high, minimum=low)
+    title = title or pick(s.rng, [f"The {s.slots['name']}", s.slots["brand"]], limit=high)
+    _, high = _limit("push", "body")
+    bodies = filled(phrases()["push"]["body"], s.slots)
+    ctas = s.tone_options("cta_short")
+    options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
+    if title and s.slots["brand"] not in title:
+        options = _naming(options, s)
+    body = pick(s.rng, options, limit=high, minimum=20) or f"The {s.slots['name']}."
+    return {"title": title or "Take a look", "body": body}
+
+
+def _social_post(s: Sentences) -> dict[str, str]:
+    _, high = _limit("social_post", "post")
+    middles = filled(phrases()["social_post"]["middle"], s.slots)
+    s.rng.shuffle(middles)
+    parts = [s.tone_line("open"), middles[0], s.price(), s.tone_line("cta")]
+    if s.rng.random() < 0.5 and len(middles) > 1:
+        parts.insert(2, middles[1])
+    text = pack(parts, high - len(s.slots["tags"]) - 1, required=2)
+    if not _naming([text], s):  # the post must name the product
+        parts[1] = s.rng.choice(_naming(middles, s))
+        text = pack(parts, high - len(s.slots["tags"]) - 1, required=2)
+    return {"post": f"{text} {s.slots['tags']}"}
+
+
+def _distinct(groups: list[list[str | None]]) -> list[list[str]]:
+    """The groups' sentences, each kept only where it first appears (none said twice)."""
+    seen: set[str] = set()
+    out: list[list[str]] = []
+    for group in groups:
+        out.append([x for x in group if x and x not in seen])
+        seen.update(out[-1])
+    return out
+
+
+def _email(s: Sentences) -> dict[str, str]:
+    low, high = _limit("email", "subject")
+    subject = pick(s.rng, s.tone_options("subject"), limit=high, minimum=low)
+    subject = subject or pick(s.rng, [f"Meet the {s.slots['name']}", s.slots["brand"]], limit=high)
+    low, high = _limit("email", "preheader")
+    preheader = pick(s.rng, s.tone_options("preheader"), limit=high, minimum=low)
+    opening = s.tone_line("open")
+    first = [opening, s.intro(opening)]
+    benefits = s.features()[:2] + [s.material()]
+    s.rng.shuffle(benefits)
+    details = (s.specs() + s.extras())[:3]
+    last = [*details, s.price(), s.tone_line("cta")]
+    parts = _distinct([first, benefits, last])
+    paragraphs = [" ".join(parts[0]), " ".join(parts[1])]
+    if s.rng.random() < 0.4:  # two paragraphs now and then: benefits and the offer together
+        paragraphs[1] = " ".join([paragraphs[1], *parts[2]])
+    else:
+        paragraphs.append(" ".join(parts[2]))
+    return {
+        "subject": subject or "Take a look",
+        "preheader": preheader or f"The {s.slots['name']}, {s.slots['price']}.",
+        "body": "\n\n".join(paragraphs),
+    }
+
+
+def _product_description(s: Sentences) -> dict[str, str]:
+    _, high = _limit("product_description", "description")
+    first = s.tone_line("open") if s.rng.random() < 0.5 else s.intro(None)
+    if not first or s.slots["brand"] not in first:
+        first = s.intro(None)
+    features = s.features()
+    middle = [features[0], s.material() if s.rng.random() < 0.6 else (s.spec() or s.material())]
+    extra = [x for x in s.extras() + s.specs() + features[1:] if x not in middle]
+    closing = s.rng.choice([s.tone_line("cta"), s.price(), *(extra[:1] or [s.price()])])
+    text = pack([first, *middle, closing], high, required=3)
+    return {"description": text}
+
+
+WRITERS: Mapping[str, Callable[[Sentences], dict[str, str]]] = {
+    "search_ad": _search_ad,
+    "social_post": _social_post,
+    "email": _email,
+    "sms": _sms,
+    "push": _push,
+    "product_description": _product_description,
+}
+
+
+def stream(seed: int, *parts: object) -> random.Random:
+    """A random stream named by `parts`, independent of every other stream and of PYTHONHASHSEED."""
+    digest = hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def variant_tones(brief: Brief, variants: int, seed: int) -> list[str]:
+    """Distinct tones for a brief's variants, chosen by seed."""
+    tones = list(TONES)
+    stream(seed, brief.id, "tones").shuffle(tones)
+    return [tones[i % len(tones)] for i in range(variants)]
+
+
+REDRAWS = 8  # draws tried when a variant repeats itself (the default corpus redraws one, once)
+
+
+def repeats(fields: Mapping[str, str], channel: str, name: str) -> bool:
+    """Whether the repetition detector (what a reviewer rejects) fires on these fields."""
+    from contentgen.checks.base import EvalInput
+    from contentgen.checks.repetition import RepetitionCheck
+    from contentgen.types import Task
+
+    item = EvalInput(
+        task=Task.MARKETING,
+        text="\n".join(fields.values()),
+        fields=fields,
+        channel=channel,
+        facts={"product": {"name": name}},
+    )
+    return bool(RepetitionCheck().problems(item))
+
+
+def write(
+    brief: Brief, category: Category, channel: str, tone: str, seed: int, variant: int
+) -> dict[str, str]:
+    """The fields of one variant of `channel` copy for `brief` in `tone`, redrawn if repetitive."""
+    fields: dict[str, str] = {}
+    for attempt in range(REDRAWS):
+        # Attempt 0 keeps the original stream, so the corpus changes only where a draw repeated.
+        parts: tuple[object, ...] = (brief.id, channel, variant) + ((attempt,) if attempt else ())
+        rng = stream(seed, *parts)
+        slots = base_slots(brief, category, rng)
+        fields = WRITERS[channel](Sentences(brief, category, tone, slots, rng))
+        if not repeats(fields, channel, brief.name):
+            break
+    return fields

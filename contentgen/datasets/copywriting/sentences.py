@@ -1,0 +1,106 @@
+"""Single sentences about one fact of a brief, in the brief's tone."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from contentgen.datasets.copywriting.briefs import Brief
+from contentgen.datasets.copywriting.compose import one
+from contentgen.datasets.copywriting.resources import Category, phrases
+from contentgen.datasets.copywriting.slots import feature_slots, fill
+
+
+class Sentences:
+    """Sentence makers for one brief, tone and random stream."""
+
+    def __init__(
+        self,
+        brief: Brief,
+        category: Category,
+        tone: str,
+        slots: Mapping[str, str],
+        rng: random.Random,
+    ) -> None:
+        self.brief, self.category, self.slots, self.rng = brief, category, slots, rng
+        bank: Mapping[str, Any] = phrases()
+        self.tone: Mapping[str, list[str]] = bank["tones"][tone]
+        self.neutral: Mapping[str, list[str]] = bank["sentences"]
+
+    def tone_line(self, kind: str) -> str | None:
+        """A line from the tone bank ('open', 'cta', 'cta_short', 'subject', ...)."""
+        return one(self.rng, self.tone[kind], self.slots)
+
+    def tone_options(self, kind: str) -> list[str]:
+        """Every line of a tone-bank kind the brief can fill."""
+        return [t for t in (fill(x, self.slots) for x in self.tone[kind]) if t]
+
+    def neutral_line(self, kind: str) -> str | None:
+        """A line from the tone-neutral bank ('intro', 'warranty', 'colours', ...)."""
+        return one(self.rng, self.neutral[kind], self.slots)
+
+    def intro(self, opening: str | None) -> str | None:
+        """The product introduced, without repeating the name or hook the opening already used."""
+        name, hook = self.slots["name"], self.slots["hook"]
+        kind = "intro_short" if opening and name in opening else "intro"
+        options = [t for t in (fill(x, self.slots) for x in self.neutral[kind]) if t]
+        if opening and hook in opening:
+            options = [o for o in options if hook not in o] or options
+        return self.rng.choice(options) if options else None
+
+    def feature(self, text: str) -> str | None:
+        """What one feature does for the buyer, as a sentence."""
+        slots = {**self.slots, **feature_slots(self.category.features[text], self.rng)}
+        return one(self.rng, self.neutral["feature"], slots)
+
+    def features(self) -> list[str]:
+        """A sentence for each feature, in the brief's order shuffled by seed."""
+        order = list(self.brief.features)
+        self.rng.shuffle(order)
+        return [s for s in (self.feature(f) for f in order) if s]
+
+    def material(self) -> str | None:
+        """What the material means for the buyer."""
+        return self.neutral_line("material")
+
+    def spec(self) -> str | None:
+        """One spec and what it means, as a sentence."""
+        if not self.brief.specs:
+            return None
+        key, value = self.rng.choice(self.brief.specs)
+        spec = self.category.specs[key]
+        return one(self.rng, spec.say, {**self.slots, "value": value})
+
+    def specs(self) -> list[str]:
+        """A sentence for every spec."""
+        out = []
+        for key, value in self.brief.specs:
+            line = one(self.rng, self.category.specs[key].say, {**self.slots, "value": value})
+            if line:
+                out.append(line)
+        return out
+
+    def price(self) -> str:
+        """The price, or the sale price with the saving when the brief has both prices."""
+        if self.brief.sale is not None:
+            kinds = ["sale", "sale_pct"] if "pct" in self.slots else ["sale"]
+            options = [line for kind in kinds for line in self.tone_options(kind)]
+        else:
+            options = self.tone_options("price")
+        return self.rng.choice(options)
+
+    def extras(self) -> list[str]:
+        """Certification, warranty, colour and size sentences the brief supports."""
+        out = []
+        if "cert" in self.slots:
+            out.append(self.neutral_line("cert"))
+        if "a_warranty" in self.slots:
+            out.append(self.neutral_line("warranty"))
+        if len(self.brief.colours) > 1:
+            out.append(self.neutral_line("colours"))
+        elif self.brief.colours:
+            out.append(self.neutral_line("colour"))
+        if "sizes" in self.slots:
+            out.append(self.neutral_line("sizes"))
+        return [s for s in out if s]

@@ -1,0 +1,106 @@
+"""The model card of a tuning run: provenance as JSON and as a README a person reads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+GENERATOR_ID = "builtin:transformers"
+CARD_JSON = "contentgen_tune.json"
+
+
+def data_sha256(files: Sequence[Path], rows: Sequence[Mapping[str, Any]]) -> str:
+    """The hash of the training data: the files' bytes, else the rows as canonical JSON."""
+    digest = hashlib.sha256()
+    if files:
+        for file in files:
+            digest.update(file.read_bytes())
+    else:
+        for row in rows:
+            digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shaped the weights."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for package in ("contentgen", "torch", "transformers", "trl", "peft"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def _metrics_lines(evaluation: Mapping[str, Any]) -> list[str]:
+    if not evaluation:
+        return []
+    lines = ["", "## Held-out evaluation", "", "| model | answer-token loss | perplexity |"]
+    lines.append("|---|---|---|")
+    for key in ("base", "tuned"):
+        if key in evaluation:
+            m = evaluation[key]
+            lines.append(f"| {key} | {m['loss']:.4f} | {m['perplexity']:.2f} |")
+    tuned = evaluation.get("tuned", {})
+    if tuned:
+        lines += ["", f"{tuned['examples']} held-out rows, {tuned['tokens']} answer tokens."]
+    return lines
+
+
+def _speed_lines(training: Mapping[str, Any]) -> list[str]:
+    speed = training.get("speed")
+    if not speed:
+        return []
+    return [
+        f"- speed: {speed['tokens_per_cpu_s']:.1f} trained tokens per CPU-second "
+        f"({speed['tokens']} tokens, {speed['cpu_s']:.0f} CPU-s, {speed['wall_s']:.0f} s wall, "
+        f"{training.get('threads', 1)} thread(s)) on {training.get('cpu', 'unknown CPU')}",
+    ]
+
+
+def card_markdown(card: Mapping[str, Any]) -> str:
+    """The README.md of a tuned model or adapter folder."""
+    data, training, layout = card["data"], card["training"], card["layout"]
+    sources = ", ".join(f"{k}: {v}" for k, v in data["sources"].items())
+    what = (
+        "The LoRA adapter alone (safetensors), merged into the base weights at load time."
+        if layout == "adapter"
+        else "Merged into full weights; the adapter alone is in `adapter/`."
+    )
+    use = (
+        f'`[generators."{GENERATOR_ID}"] adapter = "<this directory>"`'
+        if layout == "adapter"
+        else f'`[generators."{GENERATOR_ID}"] model = "<this directory>"`'
+    )
+    lines = [
+        "---",
+        f"base_model: {card['base_model']['model_id']}",
+        "library_name: peft" if layout == "adapter" else "library_name: transformers",
+        f"tags: [contentgen, lora, {card['method']}]",
+        "---",
+        f"# {card['name']}",
+        "",
+        f"LoRA {card['method'].upper()} fine-tune of `{card['base_model']['model_id']}` "
+        f"(revision `{card['base_model']['revision']}`). {what}",
+        "",
+    ]
+    if card.get("command"):
+        lines += ["Trained with:", "", "```", card["command"], "```", ""]
+    lines += [
+        f"- trained: {card['created_at']} with {training['trainer']} "
+        f"({training['steps']} steps, {training.get('examples', '?')} examples seen, "
+        f"final train loss {training['train_loss']:.4f})",
+        f"- data: {data['rows']} rows ({sources or 'from file'}); "
+        f"files {', '.join(data['files']) or '-'}; sha256 `{data['sha256']}`",
+        *_speed_lines(training),
+        f"- hyperparameters: {json.dumps(card['hyperparameters'])}",
+        f"- use: {use}",
+        *_metrics_lines(card.get("evaluation", {})),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The copying check in the engine: registered corpora and adapters' tuning corpora, the Problem
+records it stores, and the corpus registry's files and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contentgen import Engine, MarketingRequest
+from contentgen.checks.base import EvalInput
+from contentgen.checks.copying import copying_evaluator
+from contentgen.checks.corpora import CorpusStore
+from contentgen.config import Route, Settings
+from contentgen.errors import UnknownNameError, ValidationError
+from contentgen.plugins import load_plugins
+from contentgen.types import Task
+from tests.conftest import fast_plugin
+
+BRAND = (
+    "Our Harbour Hoodie is cut from heavyweight organic loopback cotton that softens with every "
+    "wash and keeps its shape for years.\n\n"
+    "The Coast Linen Shirt has mother-of-pearl buttons and a chest pocket for sunglasses."
+)
+COPY = (
+    "Harbour Hoodie: cut from heavyweight organic loopback cotton that softens with every wash "
+    "and keeps its shape for years."
+)
+ORIGINAL = "A warm hoodie for cold mornings, with deep pockets and a relaxed fit. Order today."
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    (tmp_path / "brand.txt").write_text(BRAND, encoding="utf-8")
+    CorpusStore(tmp_path / "data").add("brand", [tmp_path / "brand.txt"])
+    return tmp_path / "data"
+
+
+def _engine(data_dir: Path, reply: str) -> Engine:
+    plugins = load_plugins((), use_entry_points=False, extra=[("testing", fast_plugin())])
+    settings = Settings(
+        data_dir=data_dir,
+        routes={"marketing": Route("testing:echo")},
+        generators={"testing:echo": {"reply": reply}},
+        use_entry_points=False,
+        repair_attempts=0,
+    )
+    return Engine(settings, plugins)  # the default checks, and the copying check
+
+
+def test_an_output_copying_a_registered_corpus_is_rejected_with_the_source(
+    data_dir: Path,
+) -> None:
+    request = MarketingRequest(product={"name": "Harbour Hoodie"}, channel="product_description")
+    with _engine(data_dir, COPY) as engine:
+        assert engine.evaluators[-1].name == "copying"  # after the default checks
+        copied = engine.generate_many([request])[0]
+        assert not copied.outputs
+        stored = engine.get_output(copied.rejected[0].id)
+    with _engine(data_dir, ORIGINAL) as engine:
+        found = engine.generate_many([request])[0]
+        original = (*found.outputs, *found.rejected)[0]
+    (verdict,) = [e for e in stored.evaluations if e.name == "copying"]
+    (problem,) = verdict.detail["problems"]
+    assert problem["kind"] == "copied_text" and problem["limit"] == "brand/brand.txt#1"
+    assert problem["evidence"] in BRAND and "loopback cotton" in problem["evidence"]
+    assert stored.text is not None
+    assert "organic loopback cotton" in stored.text[problem["start"] : problem["end"]]
+    assert stored.reason is not None and "copying: copies brand/brand.txt#1" in stored.reason
+    assert verdict.detail["matches"][0]["longest_run"] >= 15
+    assert [e.passed for e in original.evaluations if e.name == "copying"] == [True]
+
+
+def test_the_tuning_corpus_of_an_adapter_in_use_is_a_reference(tmp_path: Path) -> None:
+    answer = "Meet the Marvik Coast Linen Shirt: a relaxed fit, a chest pocket and pearl buttons."
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": "Write copy"},
+                {"role": "assistant", "content": answer},
+            ]
+        }
+    ]
+    train = tmp_path / "sft.jsonl"
+    train.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    adapter = tmp_path / "my-adapter"
+    adapter.mkdir()
+    (adapter / "contentgen_tune.json").write_text(
+        json.dumps({"data": {"file": str(train)}}), encoding="utf-8"
+    )
+    settings = Settings(
+        data_dir=tmp_path / "data", generators={"builtin:transformers": {"adapter": str(adapter)}}
+    )
+    check = copying_evaluator(settings)
+    assert check is not None
+    (copied, fresh) = check.evaluate(
+        [EvalInput(task=Task.MARKETING, text=answer), EvalInput(task=Task.MARKETING, text=ORIGINAL)]
+    )
+    assert not copied.passed and fresh.passed
+    assert copied.detail["problems"][0]["limit"] == "tuning:my-adapter/sft.jsonl:1"
+    assert copying_evaluator(Settings(data_dir=tmp_path / "empty")) is None
+
+
+def test_the_registry_reads_text_csv_and_jsonl_and_names_its_errors(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text('id,text\nx1,"One two three four five"\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        '{"id": "r1", "fields": {"headline": "Big warm hoodie", "body": "for cold days"}}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "bad.csv").write_text("copy\nhello there friend\n", encoding="utf-8")
+    store = CorpusStore(tmp_path / "data")
+    info = store.add("mixed", [tmp_path / "a.csv", tmp_path / "b.jsonl"])
+    assert (info.documents, info.files) == (2, ("a.csv", "b.jsonl"))
+    with pytest.raises(ValidationError, match="exists"):
+        store.add("mixed", [tmp_path / "a.csv"])
+    assert store.add("mixed", [tmp_path / "a.csv"], replace=True).documents == 1
+    with pytest.raises(ValidationError, match="no 'text' column"):
+        store.add("other", [tmp_path / "bad.csv"])
+    with pytest.raises(ValidationError, match="not a corpus name"):
+        store.add("Bad Name", [tmp_path / "a.csv"])
+    store.remove("mixed")
+    with pytest.raises(UnknownNameError):
+        store.remove("mixed")
+    assert store.names() == []

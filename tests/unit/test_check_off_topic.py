@@ -1,0 +1,51 @@
+"""Off topic: copy whose content words mostly come from nowhere in the facts is rejected."""
+
+from __future__ import annotations
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.off_topic import MIN_SHARE, OffTopicCheck, fact_share
+from contentgen.types import Task
+
+DESK = {
+    "name": "Altavik Mira Desk",
+    "product_type": "desk",
+    "material": "oak veneer",
+    "features": ["height-adjustable frame", "cable management tray", "hidden drawer"],
+    "specs": {"maximum load": "80 kg"},
+    "colours": ["charcoal"],
+}
+
+
+def _item(text: str, product: dict | None = None) -> EvalInput:
+    facts = {"product": DESK if product is None else product, "audience": "home workers"}
+    return EvalInput(task=Task.MARKETING, text=text, channel="social_post", facts=facts)
+
+
+def test_copy_about_something_else_is_rejected_with_the_share_as_evidence() -> None:
+    text = (
+        "You've lost your job, but the mountain is your home, and the Altavik Mira Desk is your "
+        "home. #homework #homeworkrelief #fisheries #forest #fisherman #foresters"
+    )
+    verdict = OffTopicCheck().evaluate([_item(text)])[0]
+    (problem,) = verdict.detail["problems"]
+    assert problem["kind"] == "low_fact_share"
+    assert problem["limit"] == MIN_SHARE
+    assert "fisheries" in problem["evidence"]
+
+
+def test_copy_that_says_what_the_facts_mean_passes() -> None:
+    text = (
+        "Work your way: the Altavik Mira Desk has a height-adjustable frame, so you can sit or "
+        "stand, and a cable management tray keeps the tangle out of sight. Oak veneer in "
+        "charcoal, made for home workers. #homeoffice"
+    )
+    share, count, _ = fact_share(_item(text))
+    assert count >= 8 and share > 0.5
+    assert OffTopicCheck().evaluate([_item(text)])[0].passed
+
+
+def test_short_copy_and_sparse_facts_are_not_judged() -> None:
+    assert OffTopicCheck().evaluate([_item("Fisheries and forests!")])[0].passed
+    sparse = {"name": "Sunny Day Cap", "price": "19 EUR"}
+    text = "Midday sun, summer picnics, beach walks, garden parties: shade for every face."
+    assert OffTopicCheck().evaluate([_item(text, sparse)])[0].passed

@@ -1,0 +1,250 @@
+"""The copywriting corpus: deterministic, sized, split, and every record grounded and well formed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from contentgen.checks.channels import CHANNELS
+from contentgen.datasets.copywriting.build import BuildConfig, build_corpus
+from contentgen.datasets.copywriting.check import LEFTOVERS, check_corpus, promises, strict_numbers
+from contentgen.datasets.copywriting.grammar import ends_sentence, noun_phrase
+from contentgen.datasets.copywriting.marketing import CHANNEL_NAMES
+from contentgen.datasets.copywriting.resources import categories
+from contentgen.datasets.copywriting.split import stratified_split
+from contentgen.errors import ValidationError
+
+SMALL = BuildConfig(seed=7, briefs=96, news=24)
+
+
+def _rows(folder: Path, name: str) -> list[dict]:
+    return [json.loads(line) for line in (folder / f"{name}.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    build_corpus(folder, SMALL)
+    return folder
+
+
+def test_same_seed_writes_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
+    build_corpus(tmp_path, SMALL)
+    for path in sorted(corpus.glob("*.jsonl")):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_another_seed_writes_other_copy(corpus: Path, tmp_path: Path) -> None:
+    build_corpus(tmp_path, BuildConfig(seed=8, briefs=96, news=24))
+    assert (tmp_path / "marketing.jsonl").read_bytes() != (corpus / "marketing.jsonl").read_bytes()
+
+
+def test_default_size_covers_every_category_and_channel() -> None:
+    cfg = BuildConfig()
+    assert cfg.briefs >= 1000 and cfg.variants >= 2
+    assert len(categories()) >= 20
+    assert {"footwear", "drinkware", "outdoor_camping", "beauty_skincare", "tools"} <= {
+        c.key for c in categories()
+    }
+
+
+def test_departments_are_faker_commerce_categories() -> None:
+    from faker_commerce import CATEGORIES
+
+    assert {c.department for c in categories()} <= set(CATEGORIES)
+
+
+def test_every_brief_has_copy_for_all_channels_in_two_tones(corpus: Path) -> None:
+    briefs = _rows(corpus, "briefs")
+    marketing = _rows(corpus, "marketing")
+    assert len(briefs) == SMALL.briefs
+    assert len({b["category"] for b in briefs}) == len(categories())
+    per_brief = Counter((m["brief_id"], m["channel"]) for m in marketing)
+    assert set(per_brief.values()) == {SMALL.variants}
+    assert {c for _, c in per_brief} == set(CHANNEL_NAMES)
+    tones = {(m["brief_id"], m["channel"]): set() for m in marketing}
+    for m in marketing:
+        tones[(m["brief_id"], m["channel"])].add(m["tone"])
+    assert all(len(t) == SMALL.variants for t in tones.values())
+
+
+def test_split_is_80_20_per_category_and_no_brief_is_in_both(corpus: Path) -> None:
+    briefs = _rows(corpus, "briefs")
+    by_category: dict[str, Counter] = {}
+    for b in briefs:
+        by_category.setdefault(b["category"], Counter())[b["split"]] += 1
+    for counts in by_category.values():
+        assert counts["heldout"] == round(0.2 * sum(counts.values()))
+    split = {b["id"]: b["split"] for b in briefs}
+    for name in ("marketing", "customer_service"):
+        assert all(r["split"] == split[r["brief_id"]] for r in _rows(corpus, name))
+    train = {r["id"].split("/")[0] for r in _rows(corpus, "sft_train")}
+    heldout = {r["id"].split("/")[0] for r in _rows(corpus, "sft_heldout")}
+    assert train and heldout and not train & heldout
+
+
+def test_split_depends_only_on_ids_groups_and_seed() -> None:
+    items = [(f"b{i}", "a" if i % 2 else "b") for i in range(50)]
+    assert stratified_split(items, seed=1) == stratified_split(list(reversed(items)), seed=1)
+    assert Counter(stratified_split(items, seed=1).values()) == {"train": 40, "heldout": 10}
+
+
+def test_every_record_passes_contentgens_checks(corpus: Path) -> None:
+    report = check_corpus(corpus)
+    assert report.ok, report.as_dict()["examples"]
+    assert report.checked["channel"] == SMALL.briefs * 6 * SMALL.variants
+    assert report.checked["grounding"] > 0 and report.checked["output_guard"] > 0
+
+
+def test_fields_fit_the_channel_and_parse_back(corpus: Path) -> None:
+    for row in _rows(corpus, "marketing"):
+        spec = CHANNELS[row["channel"]]
+        assert spec.problems(row["fields"]) == [], row["id"]
+        parsed = spec.parse(row["text"])
+        assert parsed == {k: " ".join(v.split()) for k, v in row["fields"].items()}, row["id"]
+
+
+def test_copy_states_no_number_outside_the_brief(corpus: Path) -> None:
+    products = {b["id"]: b["product"] for b in _rows(corpus, "briefs")}
+    for row in _rows(corpus, "marketing"):
+        product = products[row["brief_id"]]
+        prices = (
+            (product["list_price_eur"], product["price_eur"])
+            if "list_price_eur" in product
+            else None
+        )
+        assert strict_numbers(row["text"], product, prices) == [], row["id"]
+
+
+def test_names_are_spelt_exactly_and_nothing_of_the_prompt_is_left(corpus: Path) -> None:
+    products = {b["id"]: b["product"] for b in _rows(corpus, "briefs")}
+    for row in _rows(corpus, "marketing"):
+        name, brand = products[row["brief_id"]]["name"], products[row["brief_id"]]["brand"]
+        assert brand in row["text"], row["id"]  # every piece of copy names the product
+        for field in row["fields"].values():
+            assert not LEFTOVERS.search(field.replace(name, "")), (row["id"], field)
+            assert "Tone:" not in field and "{{" not in field and "<" not in field
+
+
+def test_sentences_are_complete(corpus: Path) -> None:
+    for row in _rows(corpus, "marketing"):
+        for field, value in row["fields"].items():
+            if field in ("headline", "title", "subject"):
+                continue
+            assert ends_sentence(re.sub(r"(?:\s+#\w+)+$", "", value)), (row["id"], value)
+        if row["channel"] == "email":
+            paragraphs = row["fields"]["body"].split("\n\n")
+            assert 2 <= len(paragraphs) <= 4
+    for row in _rows(corpus, "customer_service"):
+        assert len(row["reply"].split("\n\n")) == 3
+        assert ends_sentence(row["reply"])
+
+
+def test_discounts_appear_only_with_both_prices(corpus: Path) -> None:
+    products = {b["id"]: b["product"] for b in _rows(corpus, "briefs")}
+    for row in _rows(corpus, "marketing"):
+        if "list_price_eur" not in products[row["brief_id"]]:
+            offer = r"\bsave €|\d+% off|instead of €|reduced from|previously €|a saving of"
+            assert not re.search(offer, row["text"], re.I), row["id"]
+
+
+def test_replies_promise_only_what_the_policy_allows(corpus: Path) -> None:
+    rows = _rows(corpus, "customer_service")
+    assert {r["kind"] for r in rows} >= {"late_overdue", "damaged", "refund_inside", "refund_outside",
+                                         "cancel_before", "invoice", "warranty_in"}  # fmt: skip
+    for row in rows:
+        assert promises(row["reply"]) <= set(row["allowed_promises"]), row["id"]
+        if row["kind"] in ("refund_outside", "warranty_expired", "cancel_after"):
+            assert "refund" not in promises(row["reply"])
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        ("We will give you a full refund today.", "refund"),
+        ("As a goodwill gesture, here is a 10% discount.", "discount"),
+        ("We will send a replacement right away.", "replacement"),
+    ],
+)
+def test_promise_phrases_are_recognised(reply: str, kind: str) -> None:
+    assert kind in promises(reply)
+
+
+def test_news_outputs_fit_their_prompts(corpus: Path) -> None:
+    for row in _rows(corpus, "news"):
+        assert len(row["headline"].split()) <= 12
+        assert len(row["brief"].split()) <= row["target_words"]
+        assert len(row["bullets"]) == 3 and all(b.startswith("- ") for b in row["bullets"])
+
+
+def test_sft_chats_are_the_prompts_contentgen_renders(corpus: Path) -> None:
+    from contentgen.requests_io import prompt_variables
+    from contentgen.templates import TemplateLibrary
+    from contentgen.types import MarketingRequest
+
+    products = {b["id"]: b["product"] for b in _rows(corpus, "briefs")}
+    chats = {
+        r["id"]: r["messages"] for r in _rows(corpus, "sft_train") + _rows(corpus, "sft_heldout")
+    }
+    row = _rows(corpus, "marketing")[0]
+    request = MarketingRequest(product=products[row["brief_id"]], channel=row["channel"],
+                               tone=row["tone"], audience=row["audience"])  # fmt: skip
+    prompt = TemplateLibrary.with_builtins().render(
+        f"marketing/{row['channel']}", prompt_variables(request)
+    )
+    assert chats[row["id"]] == [
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.text},
+        {"role": "assistant", "content": row["text"]},
+    ]
+    assert len(chats) == SMALL.briefs * 6 * SMALL.variants + SMALL.briefs + SMALL.news * 3
+
+
+def test_articles_follow_the_noun() -> None:
+    assert noun_phrase("waterproof membrane") == "a waterproof membrane"
+    assert noun_phrase("18/8 stainless steel") == "18/8 stainless steel"
+    assert noun_phrase("exhibition case back") == "an exhibition case back"
+    assert noun_phrase("backlit keys") == "backlit keys"
+    assert noun_phrase("pair of pruning shears") == "a pair of pruning shears"
+    assert noun_phrase("USB-C hub") == "a USB-C hub"
+
+
+def test_bad_build_settings_are_refused_by_name() -> None:
+    with pytest.raises(ValidationError, match="heldout_share"):
+        BuildConfig(heldout_share=1.5)
+
+
+def test_checking_a_missing_corpus_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="briefs.jsonl"):
+        check_corpus(tmp_path)
+
+
+def test_a_draw_that_repeats_a_phrase_is_drawn_again() -> None:
+    from itertools import islice
+
+    from contentgen.datasets.copywriting.briefs import generate_briefs
+    from contentgen.datasets.copywriting.marketing import (
+        WRITERS,
+        repeats,
+        stream,
+        variant_tones,
+        write,
+    )
+    from contentgen.datasets.copywriting.resources import category
+    from contentgen.datasets.copywriting.sentences import Sentences
+    from contentgen.datasets.copywriting.slots import base_slots
+
+    # The default corpus's first draw for this brief's second email says "pair of true wireless
+    # earbuds" three times; the repetition detector rejects it, so the corpus must not keep it.
+    (brief,) = islice(generate_briefs(218, seed=0), 217, 218)
+    assert brief.id == "brief-00217"
+    cat, tone = category(brief.category), variant_tones(brief, 2, 0)[1]
+    rng = stream(0, brief.id, "email", 1)
+    first = WRITERS["email"](Sentences(brief, cat, tone, base_slots(brief, cat, rng), rng))
+    assert repeats(first, "email", brief.name)
+    kept = write(brief, cat, "email", tone, 0, 1)
+    assert kept != first and not repeats(kept, "email", brief.name)
