@@ -26,7 +26,8 @@ system-deps:
 
 $(STAMP): pyproject.toml plugins/contentgen-seasonal/pyproject.toml \
     plugins/contentgen-reports/pyproject.toml | system-deps
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	# a venv left half-made by an interrupted install is made again
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	# torch is pinned to the local CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install -q "torch==2.13.0"
