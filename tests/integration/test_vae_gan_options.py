@@ -44,7 +44,7 @@ def _batch(n: int = 6) -> tuple[torch.Tensor, torch.Tensor]:
 
 @pytest.mark.parametrize("kind", ["gan", "vae", "classifier"])
 def test_shipped_checkpoints_load_with_the_options_their_config_names(kind: str) -> None:
-    """A checkpoint saved before the options existed rebuilds exactly its saved network."""
+    """A shipped checkpoint rebuilds exactly its saved network; options it omits take defaults."""
     folder = shipped_checkpoint(kind)
     config = json.loads((folder / "config.json").read_text())
     saved = {k: v for k, v in config.items() if k != "model_type"}
@@ -55,6 +55,35 @@ def test_shipped_checkpoints_load_with_the_options_their_config_names(kind: str)
     assert added == {k: defaults[k].default for k in added}, "new options take their defaults"
     with safe_open(str(folder / "model.safetensors"), "pt") as saved:
         assert set(model.state_dict()) == set(saved.keys())
+
+
+# The settings config.json held before the architecture options existed.
+OLD_KEYS = {
+    "conditional-dcgan": ("latent_dim", "g_width", "d_width", "projection"),
+    "conditional-vae": ("latent_dim", "base_channels", "hidden_dim", "conditional_prior"),
+}
+SHAPE_KEYS = ("model_type", "image_size", "channels", "num_classes", "class_names")
+
+
+@pytest.mark.parametrize(
+    ("cls", "config"), [(ConditionalDCGAN, TINY_GAN), (ConditionalVAE, TINY_VAE)]
+)
+def test_a_checkpoint_saved_before_the_options_existed_still_loads(
+    tmp_path: Path, cls: type, config: dict[str, object]
+) -> None:
+    model = cls(**config)
+    model.save_pretrained(tmp_path)
+    written = json.loads((tmp_path / "config.json").read_text())
+    kept = (*SHAPE_KEYS, *OLD_KEYS[cls.model_type])
+    (tmp_path / "config.json").write_text(json.dumps({k: written[k] for k in kept}))
+    loaded = load_pretrained(tmp_path)  # strict: every saved tensor has its place, no more
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, loaded.state_dict()[key]), key
+    _, labels = _batch(3)
+    seeds = [1, 2, 3]
+    assert torch.equal(
+        sample_images(loaded, labels.tolist(), seeds), sample_images(model, labels.tolist(), seeds)
+    )
 
 
 def test_a_gan_config_without_the_new_options_is_the_original_dcgan() -> None:
