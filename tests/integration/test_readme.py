@@ -55,6 +55,7 @@ EXECUTED = {"python", "toml", "jinja"}
 # Fenced languages that are shown, not run, and why.
 NOT_EXECUTED = {
     "bash": "shell commands (make targets, the CLI) are exercised by the Makefile and CLI tests",
+    "text": "printed output and file formats shown as examples, not code",
 }
 # Where a template block goes in a `template_dirs` folder (its channel makes it a marketing one).
 TEMPLATE_AS = "marketing/readme_example.j2"
