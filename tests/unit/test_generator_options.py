@@ -201,14 +201,8 @@ def _builtin_classes() -> list[type[Generator]]:
     return found
 
 
-# builtin:openai declares a plain `options` dict and validates its own OpenAIOptions in __init__.
-UNTYPED_BUILTINS = {"builtin:openai"}
-
-
 @pytest.mark.parametrize("cls", _builtin_classes(), ids=lambda c: c.id)
 def test_every_builtin_generator_declares_typed_described_options(cls: type[Generator]) -> None:
-    if cls.id in UNTYPED_BUILTINS:
-        pytest.skip("validates its own options model (see UNTYPED_BUILTINS)")
     assert cls.Options is not None
     for doc in describe_options(cls):
         assert doc.type != "any" and doc.description, doc
