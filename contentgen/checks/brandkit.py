@@ -270,11 +270,11 @@ def parse_brand_kit(data: Mapping[str, Any], source: str = "<memory>") -> BrandK
     )
 
 
-def load_brand_kit(path: str | Path) -> BrandKit:
-    """Read and validate a brand kit TOML file."""
+def read_brand_kit_file(path: str | Path) -> dict[str, Any]:
+    """The TOML tables of the brand kit file at `path`, or a ConfigError naming the problem."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"brand kit file {path} does not exist; set brand_kit in contentgen.toml or "
@@ -284,4 +284,9 @@ def load_brand_kit(path: str | Path) -> BrandKit:
         raise ConfigError(f"brand kit {path} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"brand kit {path} is not valid TOML: {exc}") from None
+
+
+def load_brand_kit(path: str | Path) -> BrandKit:
+    """Read and validate a brand kit TOML file."""
+    data = read_brand_kit_file(path)
     return parse_brand_kit(data, str(path))

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from contentgen.checks.brandkit import read_brand_kit_file
 from contentgen.creatives.colors import RGB, parse_hex, to_hex
 from contentgen.creatives.fonts import BODY_FONT, HEADING_FONT, FontFace, resolve_font
 from contentgen.errors import ConfigError
@@ -171,15 +171,5 @@ def load_visuals(path: str | Path | None) -> VisualKit:
     if path is None:
         return parse_visuals({})
     kit = Path(path).expanduser()
-    try:
-        data = tomllib.loads(kit.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"brand kit file {kit} does not exist; set brand_kit in contentgen.toml or "
-            "CONTENTGEN_BRAND_KIT to an existing file (see examples/brand_kit.toml)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"brand kit {kit} cannot be read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"brand kit {kit} is not valid TOML: {exc}") from None
+    data = read_brand_kit_file(kit)
     return parse_visuals(data.get("visual", {}), str(kit), kit.parent)

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from contentgen.storage.database import Database
+from tests.integration.job_items import count_items
 
 ROWS = 300
 # The real click command, on an engine whose echo generator takes a little time per model batch
@@ -34,14 +35,7 @@ batch.main([source, "--map", "name=title", "--key", "sku", "--variants", "3", "-
 
 
 def _done_items(db: Database) -> int:
-    try:
-        with db.read() as s:
-            return int(
-                s.execute(text("SELECT count(*) FROM job_items WHERE status = 'done'")).scalar()
-                or 0
-            )
-    except Exception:  # tables not created yet by the first run
-        return 0
+    return count_items(db, "= 'done'")
 
 
 def test_sigkill_at_random_points_then_rerun_gives_every_row_exactly_once(

@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from contentgen.storage.database import Database
 from tests.integration.fault_server import FAULTS, FaultPlan, FaultServer, served_engine
+from tests.integration.job_items import count_items
 from tests.reliability_figures import record
 
 ROWS = 50
@@ -198,14 +199,7 @@ batch.main([source, "--map", "name=title", "--key", "sku", "--variants", "3", "-
 
 
 def _done_items(db: Database) -> int:
-    try:
-        with db.read() as s:
-            return int(
-                s.execute(text("SELECT count(*) FROM job_items WHERE status <> 'pending'")).scalar()
-                or 0
-            )
-    except Exception:  # tables not created yet by the first run
-        return 0
+    return count_items(db, "<> 'pending'")
 
 
 def test_sigkill_during_a_served_batch_then_rerun_stores_every_row_once(
