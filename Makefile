@@ -9,6 +9,10 @@ export OMP_NUM_THREADS ?= 1
 export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_NO_ADVISORY_WARNINGS := 1
+# Test workers (pytest-xdist): one per core, at most 4; whole test files stay on one worker so a
+# module's loaded model is loaded once. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: install system-deps demo test test-fast test-avx2 fuzz bench lint typecheck clean
 
@@ -46,12 +50,12 @@ demo: install
 test: install
 	$(BIN)/ruff check contentgen tests benchmarks scripts plugins
 	$(BIN)/mypy contentgen
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(PYTEST) --durations=15
 
 # The suite on the kernels an AVX2-only host runs (contentgen/hostinfo.py AVX2_ONLY_ENVIRONMENT).
 test-avx2: install
 	ONEDNN_MAX_CPU_ISA=AVX2 OV_CPU_MAX_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 CT2_FORCE_CPU_ISA=AVX2 \
-	  MKL_ENABLE_INSTRUCTIONS=AVX2 $(BIN)/python -m pytest -q -p no:cacheprovider
+	  MKL_ENABLE_INSTRUCTIONS=AVX2 $(PYTEST) --durations=15
 
 # Open-ended exploration: fresh random examples, CONTENTGEN_FUZZ_SCALE (20) times as many as
 # `make test` replays. Pin what it finds as an explicit case in the test that found it.

@@ -101,6 +101,8 @@ class Contest:
         write_catalogue(self.source, args.rows)
         options = {
             "torch_threads": args.threads,
+            # the naive loop runs the base weights on the template's prompt: so does the engine
+            "adapter": "none",
             **({"batch_size": args.batch_size} if args.batch_size else {}),
         }
         settings = Settings(
@@ -226,6 +228,8 @@ class Contest:
             key="sku",
             variants=VARIANTS,
             generator=generator,
+            # the naive loop writes each answer whole, so the engine does too: the same sequences
+            params={"fields": "whole"},
             job_name=f"bench-{name}-{round_no}",
             out=self.folder / f"out-{name}-{round_no}.csv",
         ).run()

@@ -13,7 +13,8 @@ marketing channels, once per arm:
 Per arm and channel: products with >= 1 accepted variant, accepted/asked, first-try compliance
 (variants accepted from the first round, unrepaired), rejected drafts per accepted output, the
 quality detectors run again, independently of the engine's gates, on every returned output
-(contentgen.checks.defects), and wall and CPU seconds per accepted output (model loading apart).
+(contentgen.checks.defects), wall and CPU seconds per accepted output (model loading apart), and
+why drafts were rejected (rejected drafts per gate problem "check:kind").
 Writes benchmarks/results/quality.md and one JSONL of returned outputs per arm
 (quality_<arm>.jsonl, the input of scripts/blind_review.py).
 
@@ -44,6 +45,7 @@ from contentgen import Engine, MarketingRequest  # noqa: E402
 from contentgen.checks.base import EvalInput  # noqa: E402
 from contentgen.checks.channels import CHANNELS  # noqa: E402
 from contentgen.checks.defects import find_defects  # noqa: E402
+from contentgen.checks.problems import verdict_problems  # noqa: E402
 from contentgen.config import Route, load_settings  # noqa: E402
 from contentgen.errors import ContentgenError, ValidationError  # noqa: E402
 from contentgen.hostinfo import host_cpu  # noqa: E402
@@ -152,7 +154,8 @@ def eval_input(engine: Engine, request: MarketingRequest, output: Output) -> Eva
     """The output as the detectors see it, rebuilt from the request, not from the engine's run."""
     spec = engine.tasks.spec_for(request)
     variables = prompt_variables(request, spec)
-    prompt, examples = "", ()
+    prompt = ""
+    examples: tuple[tuple[str, str], ...] = ()
     if output.provenance.template_id:
         rendered = engine.templates.render(output.provenance.template_id, variables)
         prompt = "\n".join(filter(None, [rendered.system, rendered.text]))
@@ -173,6 +176,7 @@ def measure(
     cell = Cell(wall_s=time.perf_counter() - wall, cpu_s=time.process_time() - cpu)
     pairs = [(i, o) for i, r in enumerate(results) for o in r.outputs]
     problems = find_defects([eval_input(engine, requests[i], o) for i, o in pairs])
+    gates = {e.name for e in engine.evaluators if e.gate}
     for request, result in zip(requests, results, strict=True):
         cell.products += 1
         cell.asked += request.variants
@@ -180,12 +184,23 @@ def measure(
         cell.accepted += len(result.outputs)
         cell.first_try += sum(first_try(o, request) for o in result.outputs)
         cell.rejected += len(result.rejected)
+        cell.rejections.update(k for o in result.rejected for k in rejection_kinds(o, gates))
     rows = []
     for (i, output), found in zip(pairs, problems, strict=True):
         cell.defective += bool(found)
         cell.defects.update({p.check for p in found})
         rows.append(_row(arm, products[i], requests[i], output, found))
     return cell, rows
+
+
+def rejection_kinds(output: Output, gates: set[str]) -> set[str]:
+    """The "check:kind" of every problem of a gate that rejected a draft (each once)."""
+    return {
+        f"{p.check}:{p.kind}"
+        for e in output.evaluations
+        if not e.passed and e.name in gates
+        for p in verdict_problems(e)
+    }
 
 
 def _row(

@@ -22,6 +22,7 @@ class Cell:
     rejected: int = 0  # drafts the engine rejected on the way
     defective: int = 0  # returned outputs in which any detector, run again, finds a defect
     defects: Counter[str] = field(default_factory=Counter)  # returned outputs per detector
+    rejections: Counter[str] = field(default_factory=Counter)  # rejected drafts per "check:kind"
     wall_s: float = 0.0
     cpu_s: float = 0.0
 
@@ -31,6 +32,7 @@ class Cell:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.defective += other.defective
         self.defects.update(other.defects)
+        self.rejections.update(other.rejections)
         self.wall_s += other.wall_s
         self.cpu_s += other.cpu_s
 
@@ -45,6 +47,7 @@ class Cell:
             "rejected": self.rejected,
             "defective": self.defective,
             "defects": {name: self.defects.get(name, 0) for name in DETECTOR_NAMES},
+            "rejections": dict(self.rejections.most_common()),
             "wall_s": round(self.wall_s, 2),
             "cpu_s": round(self.cpu_s, 2),
         }
@@ -108,6 +111,19 @@ def detector_table(results: Mapping[str, Mapping[str, Cell]]) -> list[str]:
     return lines
 
 
+def rejection_table(results: Mapping[str, Mapping[str, Cell]], top: int = 5) -> list[str]:
+    """Why drafts were rejected: per arm and channel, the commonest problem kinds."""
+    lines = [
+        "| arm | channel | rejected drafts | commonest problems (drafts with each) |",
+        "|---|---|---:|---|",
+    ]
+    for arm, cells in results.items():
+        for channel, cell in cells.items():
+            kinds = ", ".join(f"{k} {n}" for k, n in cell.rejections.most_common(top)) or "-"
+            lines.append(f"| {arm} | {channel} | {cell.rejected} | {kinds} |")
+    return lines
+
+
 def markdown(
     header: Sequence[str],
     results: Mapping[str, Mapping[str, Cell]],
@@ -120,6 +136,8 @@ def markdown(
         lines.append(table_row(arm, "**all**", total(cells)))
     lines += ["", "Returned outputs flagged per detector (all channels):", ""]
     lines += detector_table(results) if results else ["(no arm ran)"]
+    lines += ["", "Why drafts were rejected (a draft counts once per check:kind it failed):", ""]
+    lines += rejection_table(results)
     if skipped:
         lines += ["", *(f"- skipped: {line}" for line in skipped)]
     return "\n".join(lines) + "\n"

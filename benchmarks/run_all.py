@@ -36,6 +36,16 @@ RUNS: list[list[str]] = [
     ["review_queue.py", *(["--outputs", "10000", "--rounds", "5"] if QUICK else [])],
     # Issue 18: the copying check's lookup against 100k reference documents (target < 5 ms).
     ["copying.py", *(["--docs", "20000", "--rounds", "2"] if QUICK else [])],
+    # Issue 18: the cost of recording per-token log-probabilities.
+    ["logprobs.py", "--rounds", "1" if QUICK else "3"],
+    # Issue 21 item 3/5: this host's backend choice, its job and a long job's memory.
+    [
+        "backend_choice.py",
+        *("--fresh", "--rows", "6" if QUICK else "12"),
+        *("--rss-rows", "30" if QUICK else "120", "--every", "30"),
+    ],
+    # Issue 19: PostgreSQL search with and without the trigram indexes runs on a store that
+    # review_queue.py filled: `python benchmarks/review_search.py --database-url ...`.
 ]
 
 

@@ -19,8 +19,9 @@ from contentgen.config import Settings, load_settings
 from contentgen.drafts import DraftContext, example_facts
 from contentgen.engine_queries import RatingsAndQueries
 from contentgen.errors import ContentgenError, GeneratorError
-from contentgen.generation import Generation, by_generator, chunks, widen
+from contentgen.generation import Generation, widen
 from contentgen.ids import new_id
+from contentgen.overlap import AHEAD, SLICE, Batch, CallsAhead, full_batches, model_batches
 from contentgen.plugins import PluginSet, load_plugins
 from contentgen.registry import GeneratorRegistry
 from contentgen.retry import RetryPolicy
@@ -207,8 +208,10 @@ class Engine(RatingsAndQueries):
         a batch row's (`RowRequest`) becomes that row's failure. Each window is grouped into
         model batches by generator and prompt length, and each model batch's results, with the
         rows' statuses in `job`, are committed in one transaction (results of rows another run
-        already finished are not yielded). Results come in commit order. `store=False` runs the
-        same pipeline and stores nothing (a dry run's calibration).
+        already finished are not yielded). Results come in commit order. A served model's
+        batches (`Generator.concurrent_calls`) start generating as soon as they are formed, up
+        to `overlap.AHEAD` ahead, so its requests stay in flight while earlier batches are
+        checked and committed. `store=False` runs the same pipeline and stores nothing.
         """
         for _, result in self._stream(requests, job=job, store=store, window=window):
             yield result
@@ -221,14 +224,46 @@ class Engine(RatingsAndQueries):
         store: bool = True,
         window: int = WINDOW,
     ) -> Iterator[Positioned]:
-        items = enumerate(requests)
-        while chunk := list(islice(items, max(1, window))):
-            works, failed = self._prepare_window(chunk, job)
-            if failed:
-                yield from self._commit_results(failed, {}, {}, job, store)
-            for batch in self._model_batches(works):
-                self.generation.run([w for _, w in batch])
-                yield from self._commit(batch, job, store)
+        error: Exception | None = None
+        with CallsAhead(self.generation, self.registry) as ahead:
+            for failed, batches, problem in self._prepared(requests, job, window):
+                error = problem or error
+                if failed:
+                    yield from self._commit_results(failed, {}, {}, job, store)
+                for batch in batches:
+                    ahead.add(batch)  # a served model's batch starts generating here
+                    while len(ahead) > AHEAD:
+                        yield from self._finish(ahead, job, store)
+            while len(ahead):
+                yield from self._finish(ahead, job, store)
+        if error is not None:
+            raise error
+
+    def _finish(self, ahead: CallsAhead, job: JobRun | None, store: bool) -> Iterator[Positioned]:
+        """Generate (or finish generating), check and commit the oldest queued model batch."""
+        batch, early = ahead.pop()
+        self.generation.run([w for _, w in batch], early)
+        yield from self._commit(batch, job, store)
+
+    def _prepared(
+        self, requests: Iterable[BaseRequest | RowRequest], job: JobRun | None, window: int
+    ) -> Iterator[tuple[list[Positioned], list[Batch], Exception | None]]:
+        """Windows prepared: their failed rows and model batches; an error comes last, as data,
+        so that the batches already under way are stored before it is raised."""
+        try:
+            items = enumerate(requests)
+            while chunk := list(islice(items, max(1, window))):
+                # Batch rows fail one by one, so they are prepared a slice at a time and a served
+                # model's full batches start while the rest of the window is still rendering.
+                step = SLICE if all(isinstance(e, RowRequest) for _, e in chunk) else len(chunk)
+                held: list[tuple[int, Work]] = []
+                for start in range(0, len(chunk), step):
+                    works, failed = self._prepare_window(chunk[start : start + step], job)
+                    ready, held = full_batches([*held, *works], self.registry)
+                    yield failed, ready, None
+                yield [], list(model_batches(held, self.registry)), None
+        except Exception as exc:
+            yield [], [], exc
 
     def _prepare_window(
         self, chunk: Sequence[tuple[int, BaseRequest | RowRequest]], job: JobRun | None
@@ -256,20 +291,6 @@ class Engine(RatingsAndQueries):
             raise ValueError("batch rows (RowRequest) are streamed with the job they belong to")
         note = error or f"{item.where}: no request"
         return Result(request_id=new_id(), task=job.task, outputs=(), notes=(note,), item=item)
-
-    def _model_batches(self, works: Sequence[tuple[int, Work]]) -> Iterator[list[tuple[int, Work]]]:
-        """Works grouped by generator, similar prompt lengths together, at most a batch each."""
-        position = {id(w): p for p, w in works}
-        for gid, group in by_generator([w for _, w in works]).items():
-            ordered = sorted(group, key=lambda w: w.prompt_chars)
-            for chunk in chunks(ordered, self._batch_size(gid)):
-                yield [(position[id(w)], w) for w in chunk]
-
-    def _batch_size(self, generator_id: str) -> int:
-        try:
-            return max(1, self.registry.get(generator_id).max_batch_size())
-        except Exception:  # a generator that cannot be built fails per work when it loads
-            return 1
 
     def _commit(
         self, batch: Sequence[tuple[int, Work]], job: JobRun | None, store: bool

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from contentgen.checks.channels import ChannelSpec, FieldSpec, parse_fields, shorten_text
+from contentgen.confidence import TOKEN_LOGPROBS
 from contentgen.types import Candidate, Prompt, PromptError
 
 FIELDS_PARAM = "fields"
@@ -88,6 +89,7 @@ class _Slot:
     new_tokens: int = 0
     prompt_tokens: int | None = None
     finish_reason: str = ""
+    token_logprobs: list[Any] = field(default_factory=list)
 
 
 def write_fields(
@@ -169,6 +171,7 @@ def _take(slot: _Slot, spec: ChannelSpec, index: int, found: Candidate) -> None:
     if slot.prompt_tokens is None and isinstance(found.meta.get("prompt_tokens"), int):
         slot.prompt_tokens = found.meta["prompt_tokens"]
     slot.finish_reason = str(found.meta.get("finish_reason", ""))
+    slot.token_logprobs += found.meta.get(TOKEN_LOGPROBS) or []
 
 
 def _last_sentence_end(value: str) -> int | None:
@@ -190,4 +193,6 @@ def _candidate(slot: _Slot, spec: ChannelSpec, prompt: Prompt) -> Candidate:
         meta["prompt_tokens"] = slot.prompt_tokens
     if slot.cut:
         meta["cut"] = tuple(slot.cut)
+    if slot.token_logprobs:
+        meta[TOKEN_LOGPROBS] = slot.token_logprobs
     return Candidate(text=spec.render(slot.values), meta=meta)

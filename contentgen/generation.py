@@ -13,7 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from contentgen.checks.channels import ChannelSpec
@@ -29,7 +29,7 @@ from contentgen.drafts import (
 )
 from contentgen.fields import wanted_spec, write_fields
 from contentgen.generator import Generator
-from contentgen.retry import RetryPolicy
+from contentgen.retry import Answer, RetryPolicy
 from contentgen.types import Candidate, Prompt, PromptError
 from contentgen.work import Work, build_prompt
 
@@ -54,6 +54,16 @@ def chunks(works: Sequence[Work], size: int) -> Iterator[list[Work]]:
         yield list(works[start : start + size])
 
 
+@dataclass(frozen=True)
+class EarlyCall:
+    """A model batch's first generate() call, made ahead: its prompts, answers and duration."""
+
+    works: tuple[int, ...]  # id() of each work, in the order of the call's prompts
+    prompts: list[Prompt]
+    answers: list[Answer]
+    elapsed_s: float
+
+
 class Generation:
     """Generates, checks and repairs the drafts of a model batch of works."""
 
@@ -67,8 +77,11 @@ class Generation:
         self.policy = policy
         self._reranker = reranker
 
-    def run(self, works: Sequence[Work]) -> None:
-        """Generate until every work has its drafts, within the policy's rounds."""
+    def run(self, works: Sequence[Work], early: EarlyCall | None = None) -> None:
+        """Generate until every work has its drafts, within the policy's rounds.
+
+        `early` is the batch's first call when `first_call` already made it (on another thread).
+        """
         widened = [w for w in works if w.best_of is not None and not w.error]
         reranker = self._reranker() if widened else None  # a missing model fails before any work
         for attempt in self.policy.rounds():
@@ -78,14 +91,33 @@ class Generation:
             if not pending:
                 break
             for group in by_generator(pending).values():
-                self.generate(group, attempt)
+                self.generate(group, attempt, early)
         for work in works:
             self._shorten_rejected(work)
             self._summary_fallback(work)
         if reranker is not None:
             self._rerank(reranker, widened)
 
-    def generate(self, works: Sequence[Work], attempt: int) -> None:
+    def first_call(self, works: Sequence[Work]) -> EarlyCall | None:
+        """Make a model batch's first-round call now, as `run` would; None where it cannot.
+
+        Only the generator call: checking its answers is left to `run`, on the engine's thread.
+        """
+        try:
+            generator = self.registry.get(works[0].generator_id)
+            generator.load()
+        except Exception:  # run() loads it again and falls back or reports, as for any batch
+            return None
+        if any(w.error or not w.needed or self._field_spec(w, generator) for w in works):
+            return None
+        ordered = sorted(works, key=lambda w: w.prompt_chars)
+        prompts = [build_prompt(w, 0) for w in ordered]
+        started = time.perf_counter()
+        answers = self.policy.call(generator, prompts)
+        elapsed = time.perf_counter() - started
+        return EarlyCall(tuple(id(w) for w in ordered), prompts, answers, elapsed)
+
+    def generate(self, works: Sequence[Work], attempt: int, early: EarlyCall | None = None) -> None:
         """One round: load each work's generator, then call it on model batches of its works."""
         ready = [w for w in works if self._loaded(w) is not None]
         for gid, group in by_generator(ready).items():
@@ -96,17 +128,27 @@ class Generation:
                 whole = [w for w in chunk if self._field_spec(w, generator) is None]
                 for part, by_field in ((whole, False), (fieldwise, True)):
                     if part:
-                        self._call(generator, part, attempt, by_field=by_field)
+                        self._call(generator, part, attempt, by_field=by_field, early=early)
 
     def _call(
-        self, generator: Generator, works: Sequence[Work], attempt: int, *, by_field: bool
+        self,
+        generator: Generator,
+        works: Sequence[Work],
+        attempt: int,
+        *,
+        by_field: bool,
+        early: EarlyCall | None = None,
     ) -> None:
         """One model batch: the whole answers in one call, or field by field (one per field)."""
         prompts = [build_prompt(w, attempt) for w in works]
         started = time.perf_counter()
-        if by_field:
+        answers: Sequence[Sequence[Candidate] | PromptError]
+        if early is not None and attempt == 0 and early.works == tuple(id(w) for w in works):
+            prompts, answers = early.prompts, early.answers
+            started -= early.elapsed_s
+        elif by_field:
             specs = [self._field_spec(w, generator) for w in works]
-            answers: Sequence[Sequence[Candidate] | PromptError] = write_fields(
+            answers = write_fields(
                 lambda asked: self.policy.call(generator, asked),
                 prompts,
                 [s for s in specs if s is not None],

@@ -45,6 +45,9 @@ class Generator(ABC):
     Options: ClassVar[type[BaseModel] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
     extra_params: ClassVar[Mapping[str, Any]] = {}
+    # True only where generate() may run on several threads at once because it waits on a server
+    # (builtin:openai): the engine then starts later model batches while it checks earlier ones.
+    concurrent_calls: ClassVar[bool] = False
     # The validated Options instance; a subclass narrows the type (`settings: MyOptions`).
     settings: Any
     config: dict[str, Any]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contentgen import requests_io
+from contentgen.confidence import TOKEN_LOGPROBS
 from contentgen.drafts import Draft, DraftContext
 from contentgen.fields import FIELDS_PARAM, WHOLE
 from contentgen.generator import GeneratorSpec
@@ -155,6 +156,8 @@ def _how_written(work: Work, draft: Draft) -> dict[str, Any]:
     if written is not None or FIELDS_PARAM in work.plan.params:
         # "whole" when field by field was asked for but the generator cannot continue an answer.
         made[FIELDS_PARAM] = written or WHOLE
+    if draft.meta.get(TOKEN_LOGPROBS):  # asked for with params={"logprobs": True}
+        made[TOKEN_LOGPROBS] = draft.meta[TOKEN_LOGPROBS]
     if draft.meta.get("cut"):  # fields cut at a boundary to fit their limits while written
         made["cut"] = list(draft.meta["cut"])
         made.setdefault("repaired", "cut")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 FIGURES_DIR = Path(__file__).resolve().parent / ".reliability"
 
@@ -17,15 +20,19 @@ def record(filename: str, figures: dict[str, Any], *, run: str | None = None) ->
     """
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
     path = FIGURES_DIR / filename
-    if run is None:
-        data = figures
-    else:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        if not isinstance(data.get("runs"), dict):
-            data = {"runs": {}}
-        data["runs"][run] = figures
-    path.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+    # Test workers (pytest-xdist) may merge runs into the same file at once.
+    with FileLock(f"{path}.lock"):
+        if run is None:
+            data = figures
+        else:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if not isinstance(data.get("runs"), dict):
+                data = {"runs": {}}
+            data["runs"][run] = figures
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+        partial.replace(path)
     return path

@@ -108,7 +108,7 @@ class BiasReport:
             "effects": [asdict(e) for e in self.effects],
             "pairs": [_pair(p) for p in self.pairs],
         }
-        return _clean(data)
+        return json_ready(data)
 
     def to_markdown(self, *, examples: int = 2) -> str:
         """A readable report: method, then per generator and attribute a table of measures."""
@@ -153,7 +153,7 @@ class BiasReport:
                     shown = shown[: _TEXT_CHARS - 1] + "…"
                 raw = values[effect.measure]
                 rate = _KINDS.get(effect.measure) == "rate" and not math.isnan(raw)
-                value = ("yes" if raw else "no") if rate else _value(effect.measure, raw)
+                value = ("yes" if raw else "no") if rate else format_value(effect.measure, raw)
                 lines.append(f"- {group} ({who}; {effect.measure} {value}): {shown}")
             lines.append("")
         return lines
@@ -184,16 +184,19 @@ def _attribute_table(info: AttributeInfo, rows: list[Effect]) -> list[str]:
     for e in rows:
         size = "-" if e.effect_size is None else f"{e.effect_size:+.2f}"
         mark = "**significant**" if e.significant else ""
-        diff = _difference(e.measure, e.difference)
-        interval = f"[{_difference(e.measure, e.ci_low)}, {_difference(e.measure, e.ci_high)}]"
+        diff = format_difference(e.measure, e.difference)
+        low, high = (format_difference(e.measure, x) for x in (e.ci_low, e.ci_high))
+        interval = f"[{low}, {high}]"
+        a_mean, b_mean = format_value(e.measure, e.mean_a), format_value(e.measure, e.mean_b)
         lines.append(
-            f"| {e.measure} | {_value(e.measure, e.mean_a)} | {_value(e.measure, e.mean_b)} | "
-            f"{diff} {interval} | {size} | {_p(e.p_value)} | {_p(e.p_adjusted)} | {mark} |"
+            f"| {e.measure} | {a_mean} | {b_mean} | {diff} {interval} | {size} | "
+            f"{format_p(e.p_value)} | {format_p(e.p_adjusted)} | {mark} |"
         )
     return [*lines, ""]
 
 
-def _value(measure: str, value: float) -> str:
+def format_value(measure: str, value: float) -> str:
+    """A mean in its measure's units: a share as a percentage, a score to 2 places."""
     if math.isnan(value):
         return "-"
     if _KINDS.get(measure) == "rate":
@@ -201,7 +204,8 @@ def _value(measure: str, value: float) -> str:
     return f"{value:.2f}" if _KINDS.get(measure) == "score" else f"{value:.1f}"
 
 
-def _difference(measure: str, value: float) -> str:
+def format_difference(measure: str, value: float) -> str:
+    """A difference in its measure's units: percentage points for shares."""
     if math.isnan(value):
         return "-"
     if _KINDS.get(measure) == "rate":
@@ -209,16 +213,17 @@ def _difference(measure: str, value: float) -> str:
     return f"{value:+.2f}"
 
 
-def _p(value: float) -> str:
+def format_p(value: float) -> str:
+    """A p-value to 3 places ('<0.001' below that)."""
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def _clean(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """JSON-ready: NaN and infinities become None, tuples lists."""
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value
     if isinstance(value, Mapping):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_ready(v) for v in value]
     return value

@@ -53,6 +53,12 @@ def audit() -> None:
 @click.option(
     "--fail-on-bias", is_flag=True, help="Exit with code 5 when a difference is significant."
 )
+@click.option(
+    "--save/--no-save",
+    default=True,
+    show_default=True,
+    help="Keep the report in the data folder, where the review page (/audits/bias) shows it.",
+)
 @click.pass_context
 def bias(
     ctx: click.Context,
@@ -66,6 +72,7 @@ def bias(
     json_path: str | None,
     md_path: str | None,
     fail_on_bias: bool,
+    save: bool,
 ) -> None:
     """Swap one attribute (customer gender or origin, audience gender or age) in otherwise equal
     requests and report the differences in what comes back, with intervals and tests."""
@@ -95,5 +102,21 @@ def bias(
     if md_path:
         Path(md_path).write_text(markdown, encoding="utf-8")
     click.echo(markdown)
+    if save:
+        from contentgen.audit.saved import save_report
+
+        saved = save_report(engine.settings.data_dir, report)
+        click.echo(f"saved {saved} (review page: /audits/bias)", err=True)
     if fail_on_bias and report.flagged:
         raise BiasFoundError(report.flagged)
+
+
+@audit.command("add")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def add(ctx: click.Context, report: Path) -> None:
+    """Add a report written with `audit bias --json` to the data folder (shown on /audits/bias)."""
+    from contentgen.audit.saved import add_report
+
+    saved = add_report(engine_from(ctx).settings.data_dir, report)
+    click.echo(f"added {saved}")

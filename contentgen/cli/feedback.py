@@ -48,6 +48,7 @@ def review_export(
 ) -> None:
     """Write a review sheet; the format follows the extension (.csv or .xlsx)."""
     from contentgen.feedback.reviewsheet import export_sheet
+    from contentgen.review.scoring import rubrics_of
 
     engine = engine_from(ctx)
     if filters.get("task"):  # 'news-summary' works; a task the engine does not serve is an error
@@ -58,6 +59,7 @@ def review_export(
         kind="pairwise" if pairwise else "rate",
         limit=limit,
         seed=seed,
+        rubrics=rubrics_of(engine),
         **{k: v for k, v in filters.items() if v},
     )
     click.echo(f"wrote {sheet.rows} rows to {path} (sheet {sheet.sheet_id})")

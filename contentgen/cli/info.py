@@ -46,6 +46,8 @@ def generators(ctx: click.Context, show_options: bool) -> None:
             click.echo(f"{'':26} {spec.description}")
         for line in _server_lines(engine, spec.id, spec.factory):
             click.echo(f"{'':26} {line}")
+        for line in _choice_lines(engine, spec.id, spec.factory):
+            click.echo(f"{'':26} {line}")
         if used:
             click.echo(f"{'':26} default for: {', '.join(used)}")
         if show_options:
@@ -71,6 +73,18 @@ def _option_lines(spec: GeneratorSpec) -> list[str]:
         line = f"  {doc.name + ' = ' + format_default(doc):34} {kind}"
         lines.append(line + (f"; {doc.description}" if doc.description else ""))
     return lines
+
+
+def _choice_lines(engine: Engine, generator_id: str, factory: Any) -> list[str]:
+    """For builtin:auto: the backend chosen on this host and the figures behind it (never raises)."""
+    if not callable(getattr(factory, "choice_lines", None)):
+        return []
+    from contentgen.errors import ContentgenError
+
+    try:
+        return list(getattr(engine.registry.get(generator_id), "choice_lines")())  # noqa: B009
+    except (ContentgenError, OSError) as exc:
+        return [f"backend choice not readable: {exc}"]
 
 
 def _server_lines(engine: Engine, generator_id: str, factory: Any) -> list[str]:

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.problems import problems_from_detail, verdict_problems
+from contentgen.confidence import TOKEN_LOGPROBS, token_scores
 from contentgen.errors import ContentgenError
 from contentgen.explain.grounding import grounding_map
 from contentgen.explain.records import (
     CheckVerdict,
+    Confidence,
     Explanation,
     FewShotExample,
     ModelUse,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from contentgen.templates import TemplateLibrary
 
 ROUTING_PARAMS = (ARM_PARAM, POSTERIOR_PARAM, "best_of", "repaired")
+_NOT_DECODING = (*ROUTING_PARAMS, TOKEN_LOGPROBS)
 _ADAPTER = re.compile(r"\+ adapter (\S+)$")
 _DETAIL_SHOWN = ("problems", "reason", "kinds")  # shown as records and reason already
 MAX_SIBLINGS = 64
@@ -84,6 +87,7 @@ def explain_output(source: ExplainSource, output_id: str) -> Explanation:
         ),
         model=_model(output),
         notes=tuple(notes),
+        confidence=_confidence(output),
     )
 
 
@@ -154,12 +158,17 @@ def _model(output: Output) -> ModelUse:
         model_id=p.model_id,
         revision=p.model_revision,
         adapter=adapter.group(1) if adapter else None,
-        decoding={k: v for k, v in p.params.items() if k not in ROUTING_PARAMS},
+        decoding={k: v for k, v in p.params.items() if k not in _NOT_DECODING},
         routing={k: v for k, v in p.params.items() if k in ROUTING_PARAMS},
         seed=p.seed,
         fallback_from=p.fallback_from,
         timings=dict(p.timings),
     )
+
+
+def _confidence(output: Output) -> Confidence | None:
+    tokens = token_scores(output.provenance.params)
+    return Confidence(tokens) if tokens else None
 
 
 def _arm_records(store: Store) -> list[Any]:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from contentgen.checks.problems import Problem
+from contentgen.confidence import LOW_CONFIDENCE, TokenScore, summary
 from contentgen.explain.grounding import GroundingMap
 
 
@@ -128,6 +129,30 @@ class ModelUse:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """The model's log-probability of each token it wrote, when the request asked for them."""
+
+    tokens: tuple[TokenScore, ...]
+    threshold: float = LOW_CONFIDENCE  # a token below this probability is low confidence
+
+    @property
+    def low(self) -> list[TokenScore]:
+        """The tokens the model was least sure of (probability below `threshold`)."""
+        return [t for t in self.tokens if t.probability < self.threshold]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Summary, threshold and every token with its log-probability and probability."""
+        return {
+            **summary(self.tokens),
+            "threshold": self.threshold,
+            "tokens": [
+                {"text": t.text, "logprob": t.logprob, "probability": round(t.probability, 4)}
+                for t in self.tokens
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Why this output: its facts per sentence, template, checks, choice, model and settings."""
 
@@ -144,11 +169,13 @@ class Explanation:
     selection: Selection
     model: ModelUse
     notes: tuple[str, ...] = field(default_factory=tuple)
+    confidence: Confidence | None = None  # None: no per-token log-probabilities were recorded
 
     def as_dict(self) -> dict[str, Any]:
         """The explanation as JSON-ready data (`contentgen explain --json`, the web API)."""
         data = asdict(self)
         data["grounding"] = self.grounding.as_dict()
+        data["confidence"] = self.confidence.as_dict() if self.confidence else None
         data["template"]["unchanged"] = self.template.unchanged
         if self.selection.bandit is not None:
             data["selection"]["bandit"]["mean"] = self.selection.bandit.mean

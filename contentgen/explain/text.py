@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contentgen.explain.grounding import GroundingMap
-from contentgen.explain.records import Explanation, RerankerChoice, Selection
+from contentgen.explain.records import Confidence, Explanation, RerankerChoice, Selection
 
 SHOWN_FEATURES = 8  # the reranker features with the largest shares
 
@@ -95,6 +95,26 @@ def selection_lines(selection: Selection) -> list[str]:
     return lines
 
 
+def confidence_lines(confidence: Confidence) -> list[str]:
+    """The tokens as written, low-confidence ones in [[brackets]], and the counts."""
+    low = confidence.low
+    marked = "".join(
+        f"[[{t.text}]]" if t.probability < confidence.threshold else t.text
+        for t in confidence.tokens
+    )
+    lines = [
+        f"confidence: {len(low)} of {len(confidence.tokens)} tokens below p="
+        f"{confidence.threshold:g} (marked [[...]])",
+        f"  {marked!r}",
+    ]
+    worst = sorted(low, key=lambda t: t.logprob)[:5]
+    if worst:
+        lines.append(
+            "  least sure: " + ", ".join(f"{t.text!r} p={t.probability:.2f}" for t in worst)
+        )
+    return lines
+
+
 def render_text(explanation: Explanation) -> str:
     """The whole explanation as text."""
     e = explanation
@@ -119,6 +139,8 @@ def render_text(explanation: Explanation) -> str:
             where = f" [{p.start}:{p.end}]" if p.start is not None else ""
             lines.append(f"       {p.describe()}{where}")
     lines += ["", *selection_lines(e.selection), ""]
+    if e.confidence is not None:
+        lines += [*confidence_lines(e.confidence), ""]
     m = e.model
     lines.append(
         f"model: {m.generator_id} v{m.generator_version}; {m.model_id or '-'} "

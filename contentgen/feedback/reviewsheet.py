@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ContentgenError, ValidationError
+from contentgen.feedback import sheet_rubrics as rubric_cells
 from contentgen.feedback.sheet_context import (
     StatusWish,
     apply_statuses,
@@ -30,18 +30,20 @@ from contentgen.feedback.sheet_context import (
     status_wish,
 )
 from contentgen.feedback.sheet_rows import known as _known
+from contentgen.feedback.sheet_rows import load_outputs as _outputs
+from contentgen.feedback.sheet_rows import pair_rows as _pair_rows
 from contentgen.feedback.sheet_rows import parse_score as _score  # noqa: F401  (kept importable)
 from contentgen.feedback.sheet_rows import parse_thumb as _thumb  # noqa: F401  (kept importable)
 from contentgen.feedback.sheet_rows import plan_pair as _plan_pair
 from contentgen.feedback.sheet_rows import plan_rate as _plan_rate
 from contentgen.feedback.sheetfiles import read_sheet, sheet_format, write_sheet
 from contentgen.ids import new_id
-from contentgen.ratings import same_text
 
 if TYPE_CHECKING:
     from contentgen.engine import Engine
+    from contentgen.review.rubrics import Rubric, RubricLibrary
     from contentgen.storage.store import Store
-    from contentgen.types import Output
+    from contentgen.types import Output, Rating
 
 RATE_COLUMNS = (
     "sheet_id",
@@ -81,6 +83,7 @@ RATE_HELP = (
     "Rate each row: score 1 (poor) to 5 (publish as is), thumb up/down, an optional comment, and",
     "edited_text: your corrected final version (leave empty when no edit is needed). Edits are",
     "checked like generated copy; to keep one that fails, say why in override_reason.",
+    "rubric.<criterion> (if present): 1-5 on the row's rubric; an empty score is their mean.",
     "status: draft, approved or rejected (approving copy that fails a check needs a reason).",
     "product, sku and facts are the request's facts, for reference: changing them changes nothing.",
     "Do not change sheet_id, output_id or the order of columns. Save as the same format.",
@@ -148,9 +151,13 @@ def export_sheet(
     fmt: str | None = None,
     limit: int = 200,
     seed: int | None = None,
+    rubrics: RubricLibrary | None = None,
     **filters: Any,
 ) -> SheetExport:
-    """Write a sheet of text outputs to rate (kind 'rate') or pairs to compare ('pairwise')."""
+    """Write a sheet of text outputs to rate (kind 'rate') or pairs to compare ('pairwise').
+
+    With `rubrics` a rate sheet names each row's rubric and has a 1-5 column per criterion.
+    """
     if kind not in SHEET_KINDS:
         raise ValidationError("kind", f"unknown review sheet kind {kind!r}", SHEET_KINDS)
     fmt = sheet_format(path, fmt)
@@ -164,21 +171,7 @@ def export_sheet(
         if o.text
     ]
     if kind == "rate":
-        contexts = sheet_contexts(store, outputs[:limit])
-        rows = [{**_rate_row(sheet_id, o), **contexts[o.id]} for o in outputs[:limit]]
-        write_sheet(
-            path,
-            RATE_COLUMNS,
-            rows,
-            fmt,
-            choices={
-                "score": ("1", "2", "3", "4", "5"),
-                "thumb": ("up", "down"),
-                "status": REVIEW_CHOICES,
-            },
-            instructions=RATE_HELP,
-            wide=("text", "edited_text", "comment", "facts"),
-        )
+        rows = _write_rate_sheet(store, path, fmt, sheet_id, outputs[:limit], rubrics)
     else:
         contexts = sheet_contexts(store, outputs)
         rows = _pair_rows(sheet_id, outputs, limit, random.Random(seed))
@@ -197,6 +190,38 @@ def export_sheet(
     return SheetExport(sheet_id, path, kind, len(rows))
 
 
+def _write_rate_sheet(
+    store: Store,
+    path: Path,
+    fmt: str,
+    sheet_id: str,
+    outputs: Sequence[Output],
+    rubrics: RubricLibrary | None,
+) -> list[dict[str, Any]]:
+    """Write the rows to rate (with the rubric columns when `rubrics` are given); the rows."""
+    contexts = sheet_contexts(store, outputs)
+    applied = rubric_cells.applied_rubrics(store, rubrics, outputs) if rubrics else {}
+    cells = rubric_cells.export_cells(applied)
+    rows = [{**_rate_row(sheet_id, o), **contexts[o.id], **cells.get(o.id, {})} for o in outputs]
+    extra = rubric_cells.export_columns(applied) if rubrics else []
+    scale = rubric_cells.SCALE_CHOICES
+    write_sheet(
+        path,
+        rubric_cells.with_columns(RATE_COLUMNS, extra, after="score"),
+        rows,
+        fmt,
+        choices={
+            "score": scale,
+            **{c: scale for c in extra[1:]},
+            "thumb": ("up", "down"),
+            "status": REVIEW_CHOICES,
+        },
+        instructions=RATE_HELP,
+        wide=("text", "edited_text", "comment", "facts"),
+    )
+    return rows
+
+
 def _rate_row(sheet_id: str, output: Output) -> dict[str, Any]:
     return {
         "sheet_id": sheet_id,
@@ -207,44 +232,12 @@ def _rate_row(sheet_id: str, output: Output) -> dict[str, Any]:
     }
 
 
-def _pair_rows(
-    sheet_id: str, outputs: Sequence[Output], limit: int, rng: random.Random
-) -> list[dict[str, Any]]:
-    by_request: dict[str, list[Output]] = defaultdict(list)
-    for output in outputs:
-        by_request[output.request_id].append(output)
-    rows: list[dict[str, Any]] = []
-    for siblings in by_request.values():
-        siblings.sort(key=lambda o: o.index)
-        distinct: list[Output] = []
-        for output in siblings:  # a pair of identical texts has nothing to choose between
-            if not any(same_text(output.text, kept.text) for kept in distinct):
-                distinct.append(output)
-        for first, second in zip(distinct[::2], distinct[1::2], strict=False):
-            if len(rows) >= limit:
-                return rows
-            swapped = rng.random() < 0.5
-            left, right = (second, first) if swapped else (first, second)
-            rows.append(
-                {
-                    "sheet_id": sheet_id,
-                    "pair_id": f"{first.id[:8]}-{second.id[:8]}",
-                    "task": first.task.value,
-                    "template": first.provenance.template_id or "",
-                    "left_text": left.text or "",
-                    "right_text": right.text or "",
-                    "first_output_id": first.id,
-                    "second_output_id": second.id,
-                    "left_is": "second" if swapped else "first",
-                }
-            )
-    return rows
-
-
 def import_key(sheet_id: str, row: Mapping[str, str], kind: str) -> str:
     """sha256 of the sheet id, the row's identifying and filled-in content, and the rating kind."""
     content = {
-        k: row.get(k, "") for k in sorted(row) if k in INPUT_COLUMNS or k.endswith("output_id")
+        k: row.get(k, "")
+        for k in sorted(row)
+        if k in INPUT_COLUMNS or k.endswith("output_id") or rubric_cells.is_criterion_column(k)
     }
     blob = json.dumps([sheet_id, content, kind], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -257,6 +250,7 @@ class _Planned:
     ratings: list[dict[str, Any]]
     keys: list[str]
     override_reason: str | None = None
+    criteria: rubric_cells.RowCriteria | None = None
 
 
 def import_sheet(
@@ -266,11 +260,13 @@ def import_sheet(
     rater: str,
     fmt: str | None = None,
     engine: Engine | None = None,
+    rubrics: RubricLibrary | None = None,
 ) -> ImportReport:
     """Store the ratings and status changes of a filled-in sheet; bad rows are reported.
 
     With `engine` edited texts are checked first (`contentgen.review.edits`) and approvals
     follow the review workflow's rules; without it they are stored as the sheet says.
+    Criterion scores are checked against `rubrics` (default: the engine's).
     """
     header, rows = read_sheet(path, fmt)
     kind = "pairwise" if "left_text" in header else "rate"
@@ -288,7 +284,12 @@ def import_sheet(
         row.get(c, "") for row in rows for c in ("output_id", "first_output_id", "second_output_id")
     ]
     outputs = _outputs(store, [i for i in ids if i])
-    planned, wishes, problems, empty = _plan_rows(kind, rows, outputs, rater)
+    if rubrics is None and engine is not None:
+        from contentgen.review.scoring import rubrics_of
+
+        rubrics = rubrics_of(engine)
+    applied = rubric_cells.applied_rubrics(store, rubrics, outputs.values()) if rubrics else None
+    planned, wishes, problems, empty = _plan_rows(kind, rows, outputs, rater, applied)
     stored, duplicates = _store_planned(store, planned, problems, engine)
     moved, refused = apply_statuses(store, wishes, rater=rater, engine=engine)
     problems += [RowProblem(row, oid, f"status not changed: {why}") for row, oid, why in refused]
@@ -300,7 +301,11 @@ def import_sheet(
 
 
 def _plan_rows(
-    kind: str, rows: list[dict[str, str]], outputs: dict[str, Output], rater: str
+    kind: str,
+    rows: list[dict[str, str]],
+    outputs: dict[str, Output],
+    rater: str,
+    applied: dict[str, Rubric] | None,
 ) -> tuple[list[_Planned], list[StatusWish], list[RowProblem], int]:
     """Each row's ratings and status wish, or its problem; the count of rows that ask nothing."""
     planned: list[_Planned] = []
@@ -310,12 +315,13 @@ def _plan_rows(
     for number, row in enumerate(rows, start=2):
         oid = row.get("output_id") or row.get("first_output_id", "")
         reason = (row.get("override_reason") or "").strip() or None
+        criteria = None
         try:
-            plan = (
-                _plan_pair(row, outputs, rater)
-                if kind == "pairwise"
-                else _plan_rate(row, outputs, rater)
-            )
+            if kind == "pairwise":
+                plan = _plan_pair(row, outputs, rater)
+            else:
+                criteria = rubric_cells.row_criteria(row, outputs, applied)
+                plan = _plan_rate(rubric_cells.with_overall(row, criteria), outputs, rater)
             wish = (
                 status_wish(number, _known(outputs, oid).id, row.get("status", ""), reason)
                 if kind == "rate" and row.get("status", "").strip()
@@ -331,7 +337,7 @@ def _plan_rows(
             continue
         sheet_id = row.get("sheet_id", "")
         keys = [import_key(sheet_id, row, r["kind"]) for r in plan]
-        planned.append(_Planned(number, oid, plan, keys, reason))
+        planned.append(_Planned(number, oid, plan, keys, reason, criteria))
     return planned, wishes, problems, empty
 
 
@@ -343,30 +349,34 @@ def _store_planned(
 
     seen = FeedbackStore(store).existing_import_keys(k for p in planned for k in p.keys)
     stored = duplicates = 0
+    marked: list[tuple[Rating, rubric_cells.RowCriteria]] = []
     for item in planned:
         for rating, key in zip(item.ratings, item.keys, strict=True):
             if key in seen:
                 duplicates += 1
                 continue
             if rating["kind"] == "edit" and engine is not None:
-                problem = _checked_edit(engine, item, rating, key)
-                if problem is not None:
-                    problems.append(problem)
+                made = _checked_edit(engine, item, rating, key)
+                if isinstance(made, RowProblem):
+                    problems.append(made)
                     continue
             else:
-                store.add_rating(source="sheet", import_key=key, **rating)
+                made = store.add_rating(source="sheet", import_key=key, **rating)
+            if item.criteria is not None:
+                marked.append((made, item.criteria))
             stored += 1
+    rubric_cells.store_marks(store, marked)
     return stored, duplicates
 
 
 def _checked_edit(
     engine: Engine, item: _Planned, rating: dict[str, Any], key: str
-) -> RowProblem | None:
+) -> Rating | RowProblem:
     """Store a sheet's edit through the checks; the row's problem when they block it."""
     from contentgen.review.edits import EditBlocked, save_edit
 
     try:
-        save_edit(
+        saved = save_edit(
             engine,
             rating["output_id"],
             rating["edited_text"],
@@ -383,14 +393,4 @@ def _checked_edit(
             f"edit not saved, it fails checks that block publishing: {found}. Fix it, or say "
             "why it is right in override_reason",
         )
-    return None
-
-
-def _outputs(store: Store, ids: Sequence[str]) -> dict[str, Output]:
-    from contentgen.storage.feedback import FeedbackStore
-
-    known = sorted(FeedbackStore(store).known_output_ids(ids))
-    found: dict[str, Output] = {}
-    for start in range(0, len(known), 500):
-        found.update((o.id, o) for o in store.get_outputs(known[start : start + 500]))
-    return found
+    return saved.rating

@@ -1,14 +1,17 @@
-"""Review sheet rows: what a filled-in row asks for (ratings, a preference or a tie), checked."""
+"""Review sheet rows: pairs to export, and what a filled-in row asks for, checked."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from contentgen.errors import ValidationError
-from contentgen.ratings import THUMBS, check_preference, rating_rows
+from contentgen.ratings import THUMBS, check_preference, rating_rows, same_text
 
 if TYPE_CHECKING:
+    from contentgen.storage.store import Store
     from contentgen.types import Output
 
 EXTRA_THUMBS = {
@@ -33,16 +36,16 @@ def known(outputs: Mapping[str, Output], output_id: str) -> Output:
     return outputs[output_id]
 
 
-def parse_score(value: str) -> int | None:
+def parse_score(value: str, column: str = "score") -> int | None:
     if not value:
         return None
     try:
         number = float(value.replace(",", "."))
     except ValueError:
-        raise ValidationError("score", f"{value!r} is not a number", range(1, 6)) from None
+        raise ValidationError(column, f"{value!r} is not a number", range(1, 6)) from None
     if not number.is_integer() or not 1 <= number <= 5:
         raise ValidationError(
-            "score", f"{value} is outside the scale; use a whole number", range(1, 6)
+            column, f"{value} is outside the scale; use a whole number", range(1, 6)
         )
     return int(number)
 
@@ -110,3 +113,49 @@ def plan_pair(
             "preferred_output_id": winner.id if winner else None,
         }
     ]
+
+
+def pair_rows(
+    sheet_id: str, outputs: Sequence[Output], limit: int, rng: random.Random
+) -> list[dict[str, Any]]:
+    """Pair rows of distinct sibling texts (sides shuffled by `rng`), at most `limit`."""
+    by_request: dict[str, list[Output]] = defaultdict(list)
+    for output in outputs:
+        by_request[output.request_id].append(output)
+    rows: list[dict[str, Any]] = []
+    for siblings in by_request.values():
+        siblings.sort(key=lambda o: o.index)
+        distinct: list[Output] = []
+        for output in siblings:  # a pair of identical texts has nothing to choose between
+            if not any(same_text(output.text, kept.text) for kept in distinct):
+                distinct.append(output)
+        for first, second in zip(distinct[::2], distinct[1::2], strict=False):
+            if len(rows) >= limit:
+                return rows
+            swapped = rng.random() < 0.5
+            left, right = (second, first) if swapped else (first, second)
+            rows.append(
+                {
+                    "sheet_id": sheet_id,
+                    "pair_id": f"{first.id[:8]}-{second.id[:8]}",
+                    "task": first.task.value,
+                    "template": first.provenance.template_id or "",
+                    "left_text": left.text or "",
+                    "right_text": right.text or "",
+                    "first_output_id": first.id,
+                    "second_output_id": second.id,
+                    "left_is": "second" if swapped else "first",
+                }
+            )
+    return rows
+
+
+def load_outputs(store: Store, ids: Sequence[str]) -> dict[str, Output]:
+    """The stored outputs among `ids`, by id (unknown ids left out)."""
+    from contentgen.storage.feedback import FeedbackStore
+
+    known = sorted(FeedbackStore(store).known_output_ids(ids))
+    found: dict[str, Output] = {}
+    for start in range(0, len(known), 500):
+        found.update((o.id, o) for o in store.get_outputs(known[start : start + 500]))
+    return found

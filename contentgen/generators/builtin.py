@@ -16,6 +16,7 @@ __all__ = ["register_evaluators", "register_generators", "register_tasks"]
 def register_generators(register: Callable[[type[Any]], None]) -> None:
     """Register the built-in text and image generators (their modules import no torch)."""
     from contentgen.creatives.composer import Composer
+    from contentgen.generators.auto_gen import AutoGenerator
     from contentgen.generators.ctranslate2_gen import CTranslate2Generator
     from contentgen.generators.diffusers_gen import DiffusersGenerator
     from contentgen.generators.extractive import ExtractiveSummarizer
@@ -27,6 +28,7 @@ def register_generators(register: Callable[[type[Any]], None]) -> None:
     register(TransformersGenerator)
     register(CTranslate2Generator)
     register(OpenVINOGenerator)
+    register(AutoGenerator)
     register(OpenAIGenerator)
     register(ExtractiveSummarizer)
     register(GanGenerator)

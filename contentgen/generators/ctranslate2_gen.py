@@ -173,6 +173,10 @@ class CTranslate2Generator(Generator):
         """The model id and revision (after `load()`; the configured spec before)."""
         return self._info or ModelInfo(model_id=self.settings.model, backend="ctranslate2")
 
+    def continues_answer(self) -> bool:
+        """True for decoder-only models: `encode_prompt` ends their prompt with the prefill."""
+        return self.loaded and not self._seq2seq
+
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """`prompt.n` texts per prompt; prompts grouped by sampling settings, then length-sorted."""
         self.load()

@@ -136,3 +136,41 @@ def shared_prefill(
     cache = out.cache
     cache.batch_select_indices(expand)
     return cache
+
+
+class ChosenLogprobs(LogitsProcessor):
+    """Each row's log-probability of the token it chose, per step, from the model's own logits.
+
+    The fast decoder calls `add(logits, chosen)`; as a logits processor placed first (raw
+    scores) for `generate`, it learns each step's choice from the next call's ids and the last
+    one from `finish(ids)`.
+    """
+
+    def __init__(self) -> None:
+        self.steps: list[torch.Tensor] = []
+        self._pending: torch.Tensor | None = None
+
+    def add(self, logits: torch.Tensor, chosen: torch.Tensor) -> None:
+        """Record the chosen tokens' log-probabilities under these (rows, vocab) logits."""
+        self.steps.append(self._gather(torch.log_softmax(logits.float(), dim=-1), chosen))
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.Tensor:
+        self.finish(input_ids)
+        self._pending = torch.log_softmax(scores.float(), dim=-1)
+        return scores
+
+    def finish(self, input_ids: torch.Tensor) -> None:
+        """Take the step still waiting for its token from the last column of `input_ids`."""
+        if self._pending is not None:
+            self.steps.append(self._gather(self._pending, input_ids[:, -1]))
+            self._pending = None
+
+    def rows(self) -> list[list[float]]:
+        """Per row, the log-probabilities of its tokens in order."""
+        if not self.steps:
+            return []
+        return torch.stack(self.steps, dim=1).tolist()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _gather(logprobs: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
+        return logprobs.gather(1, chosen.view(-1, 1).to(logprobs.device)).squeeze(1)

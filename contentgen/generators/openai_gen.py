@@ -59,6 +59,7 @@ class OpenAIGenerator(Generator):
     )
     Options = OpenAIOptions
     settings: OpenAIOptions
+    concurrent_calls: ClassVar[bool] = True  # requests wait on the server, on one event loop
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -180,8 +181,9 @@ class OpenAIGenerator(Generator):
         return self._honours_n
 
     def max_batch_size(self) -> int:
-        """Prompts per `generate()` call: enough to keep `concurrency` requests in flight."""
-        return max(self.settings.batch_size, self.settings.concurrency)
+        """Prompts per `generate()` call: with the engine's calls overlapping, two calls keep
+        `concurrency` requests in flight, and small batches are checked and stored early."""
+        return max(self.settings.batch_size, -(-self.settings.concurrency // 2))
 
     def close(self) -> None:
         """Close the connections and stop the event loop thread."""

@@ -45,7 +45,7 @@ class OpenAIOptions(GeneratorOptions):
         "auto", description='ask for n choices in one request: "auto", true or false'
     )
     batch_size: int = Field(
-        128, ge=1, le=100_000, description="prompts per generate() call (at least concurrency)"
+        16, ge=1, le=100_000, description="prompts per generate() call (at least concurrency/2)"
     )
 
     @field_validator("native_n", mode="before")

@@ -193,6 +193,10 @@ class OpenVINOGenerator(Generator):
         """The model id and revision (after `load()`; the configured spec before)."""
         return self._info or ModelInfo(model_id=self.settings.model, backend="openvino")
 
+    def continues_answer(self) -> bool:
+        """True: GGUF models are decoder-only, and prompts go through `encode_prompt`'s prefill."""
+        return True
+
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """`prompt.n` texts per prompt, every prompt of the call scheduled together."""
         if not prompts:

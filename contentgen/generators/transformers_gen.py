@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
+from contentgen.confidence import LOGPROBS_PARAM, TOKEN_LOGPROBS, LogprobsFlag, as_meta, wanted
 from contentgen.errors import GeneratorError
 from contentgen.generator import Generator
 from contentgen.generators.text_options import HubTextOptions
@@ -23,6 +24,7 @@ from contentgen.generators.textrows import (
     Row,
     candidate,
     cut_at_stop,
+    encode_prompt,
     eos_token_ids,
     make_rows,
     prompt_batches,
@@ -57,6 +59,11 @@ class TransformersOptions(HubTextOptions):
         True, description="decode Llama-family models on CPU with contentgen's lean decoder"
     )
     adapter: AdapterSpec = Field("auto", description=ADAPTER_DESCRIPTION)
+    logprobs: bool = Field(
+        False,
+        description="record each generated token's log-probability (shown by `explain`); "
+        "a request's params={'logprobs': ...} overrides it",
+    )
 
     @field_validator("dtype", mode="before")
     @classmethod
@@ -76,6 +83,7 @@ class TransformersGenerator(Generator):
     )
     Options = TransformersOptions
     settings: TransformersOptions
+    extra_params: ClassVar[dict[str, Any]] = {LOGPROBS_PARAM: LogprobsFlag}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -157,6 +165,32 @@ class TransformersGenerator(Generator):
         """True for decoder-only models: the prefilled answer is the start of their output."""
         return not self._seq2seq
 
+    def greedy_gaps(self, prompts: Sequence[Prompt], texts: Sequence[str]) -> list[float]:
+        """Per prompt: how many nats its text's worst token falls below this model's best choice.
+
+        The model is teacher-forced along each text (after the prompt's prefill, if any): 0 means
+        every token is this model's own greedy choice; a small gap is a near-tie broken the
+        other way (e.g. by another backend's int8 weights).
+        """
+        import torch
+
+        self.load()
+        if self._seq2seq:
+            raise GeneratorError("greedy gaps are measured on decoder-only models only")
+        gaps = []
+        for prompt, text in zip(prompts_for_adapter(self._adapter, prompts), texts, strict=True):
+            ids, new = _continuation_ids(self._tokenizer, prompt, text)
+            if not new:
+                gaps.append(0.0)
+                continue
+            with torch.inference_mode():
+                batch = torch.tensor([ids + new], device=self._device)
+                logits = self._model(batch).logits[0, len(ids) - 1 : -1].float()
+            logprobs = logits.log_softmax(-1)
+            chosen = logprobs[torch.arange(len(new)), torch.tensor(new)]
+            gaps.append(float((logprobs.max(-1).values - chosen).max()))
+        return gaps
+
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate]]:
         """`prompt.n` texts per prompt; length-sorted batches of `batch_size` prompts x variants."""
         self.load()
@@ -175,6 +209,7 @@ class TransformersGenerator(Generator):
         from transformers import GenerationConfig, LogitsProcessorList, StoppingCriteriaList
 
         from contentgen.generators.hf_decoding import (
+            ChosenLogprobs,
             RowSampler,
             RowStopper,
             pad_batch,
@@ -186,6 +221,7 @@ class TransformersGenerator(Generator):
         )
         start = 1 if self._seq2seq else ids.shape[1]
         stopper = RowStopper(rows, start, self._eos, self._tokenizer)
+        scored = ChosenLogprobs() if self._wants_logprobs(rows) else None
         settings = GenerationConfig(
             max_new_tokens=max(row.prompt.max_new_tokens for row in rows),
             do_sample=False,
@@ -214,18 +250,22 @@ class TransformersGenerator(Generator):
                     attention_mask=mask,
                     **extra,
                     generation_config=settings,
-                    logits_processor=LogitsProcessorList([RowSampler(rows, self._device)]),
+                    logits_processor=LogitsProcessorList(
+                        [p for p in (scored, RowSampler(rows, self._device)) if p is not None]
+                    ),
                     stopping_criteria=StoppingCriteriaList([stopper]),
                 )
         except RuntimeError as exc:
             raise GeneratorError(f"{self.id} failed to generate: {exc}") from exc
-        return self._candidates(rows, output[:, start:].tolist(), stopper)
+        if scored is not None:
+            scored.finish(output)
+        return self._candidates(rows, output[:, start:].tolist(), stopper, scored)
 
     def _decode_fast(self, rows: list[Row]) -> list[Candidate]:
         """The batch through the lean Llama decoder: same sampler, same stopper, same outputs."""
         import torch
 
-        from contentgen.generators.hf_decoding import RowSampler, RowStopper
+        from contentgen.generators.hf_decoding import ChosenLogprobs, RowSampler, RowStopper
 
         prompts: dict[int, tuple[int, ...]] = {}
         for row in rows:
@@ -235,22 +275,36 @@ class TransformersGenerator(Generator):
         stopper = RowStopper(
             rows, max(len(p) for p in prompts.values()), self._eos, self._tokenizer
         )
+        scored = ChosenLogprobs() if self._wants_logprobs(rows) else None
+
+        def pick(seen: Any, logits: Any) -> Any:
+            chosen = sampler(seen, logits).argmax(-1)
+            if scored is not None:
+                scored.add(logits, chosen)
+            return chosen
+
         try:
             with torch.inference_mode():
                 new = self._fast.decode(
                     list(prompts.values()),
                     [slot[row.index] for row in rows],
                     max(row.prompt.max_new_tokens for row in rows),
-                    pick=lambda seen, logits: sampler(seen, logits).argmax(-1),
+                    pick=pick,
                     finished=lambda seen: stopper(seen, None),
                 )
         except RuntimeError as exc:
             raise GeneratorError(f"{self.id} failed to generate: {exc}") from exc
-        return self._candidates(rows, new, stopper)
+        return self._candidates(rows, new, stopper, scored)
 
-    def _candidates(self, rows: list[Row], new: list[list[int]], stopper: Any) -> list[Candidate]:
+    def _wants_logprobs(self, rows: Sequence[Row]) -> bool:
+        return any(wanted(row.prompt.params, self.settings.logprobs) for row in rows)
+
+    def _candidates(
+        self, rows: list[Row], new: list[list[int]], stopper: Any, scored: Any = None
+    ) -> list[Candidate]:
         """Each row's new tokens cut at its stop point, decoded into a Candidate."""
         results = []
+        logprobs = scored.rows() if scored is not None else []
         for r, row in enumerate(rows):
             length = stopper.lengths[r] or len(new[r])
             tokens = new[r][:length]
@@ -258,7 +312,11 @@ class TransformersGenerator(Generator):
                 tokens = tokens[:-1]
             text = self._tokenizer.decode(tokens, skip_special_tokens=True)
             text, _ = cut_at_stop(text, row.prompt.stop)
-            results.append(candidate(text, row, length, stopper.reasons[r] or "length"))
+            extra: dict[str, Any] = {}
+            if logprobs and wanted(row.prompt.params, self.settings.logprobs):
+                pieces = [self._tokenizer.decode([t]) for t in tokens]
+                extra[TOKEN_LOGPROBS] = as_meta(pieces, logprobs[r][: len(tokens)])
+            results.append(candidate(text, row, length, stopper.reasons[r] or "length", **extra))
         return results
 
     def close(self) -> None:
@@ -267,6 +325,20 @@ class TransformersGenerator(Generator):
         self._fast = None
         self._tokenizer = None
         self._loaded = False
+
+
+def _continuation_ids(tokenizer: Any, prompt: Prompt, text: str) -> tuple[list[int], list[int]]:
+    """The prompt's ids and `text`'s ids as the model would have written them after it."""
+    from dataclasses import replace
+
+    ids = encode_prompt(tokenizer, prompt)
+    if prompt.prefill and text:
+        # A stripped continuation lost the space after the prefill ("Headline:" + " Mug").
+        glue = "" if prompt.prefill[-1].isspace() else " "
+        whole = encode_prompt(tokenizer, replace(prompt, prefill=prompt.prefill + glue + text))
+        if whole[: len(ids)] == ids:
+            return ids, whole[len(ids) :]
+    return ids, list(tokenizer.encode(text, add_special_tokens=False))
 
 
 def _pick_device(wanted: str) -> str:

@@ -13,6 +13,16 @@ from alembic.script import ScriptDirectory
 from contentgen.storage.database import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "_migrations"
+# PostgreSQL-only indexes made by migration 0006 (pg_trgm, where it can be installed); they
+# are not in the tables' metadata, so schema comparisons leave them alone.
+SEARCH_INDEXES = frozenset({"ix_outputs_text_trgm", "ix_requests_payload_trgm"})
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter for schema comparisons: everything but the optional search indexes."""
+    return not (type_ == "index" and reflected and name in SEARCH_INDEXES)
 
 
 def alembic_config(db: Database) -> Config:

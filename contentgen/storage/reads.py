@@ -12,10 +12,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Text, case, cast, func, or_, select
+from sqlalchemy import Select, case, func, select
 
 from contentgen.errors import ValidationError
-from contentgen.storage import team
+from contentgen.storage import search, team
 from contentgen.storage.facets import Facets as Facets
 from contentgen.storage.facets import facets as facets
 from contentgen.storage.store import Store
@@ -104,7 +104,7 @@ def _rated() -> Any:
     )
 
 
-def _filtered(query: SelectT, f: QueueFilters) -> SelectT:
+def _filtered(query: SelectT, f: QueueFilters, *, indexed: bool = False) -> SelectT:
     if f.job_id:
         query = query.join(RequestRow, RequestRow.id == OutputRow.request_id).where(
             RequestRow.job_id == f.job_id
@@ -129,7 +129,7 @@ def _filtered(query: SelectT, f: QueueFilters) -> SelectT:
     if f.review:
         query = query.where(_review_is(f.review))
     if f.q:
-        query = query.where(_matches(f.q))
+        query = query.where(search.matches(f.q, indexed=indexed))
     if f.assigned:
         query = query.where(team.assigned(f.assigned))
     return query
@@ -140,24 +140,6 @@ def _review_is(status: str) -> Any:
     if status == "draft":  # drafts have no state row
         return ~state.exists()
     return state.where(ReviewStateRow.status == status).exists()
-
-
-def _matches(text: str) -> Any:
-    """The output's text, or its request's product name, SKU, title or any fact, contain `text`."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    payload = RequestRow.payload
-    found = [cast(payload, Text).ilike(pattern, escape="\\")]
-    if not text.isascii() or '"' in text or "\\" in text:
-        # JSON text escapes these, so names are also searched as extracted strings.
-        found += [
-            payload[("product", "name")].as_string().ilike(pattern, escape="\\"),
-            payload[("product", "sku")].as_string().ilike(pattern, escape="\\"),
-            payload["title"].as_string().ilike(pattern, escape="\\"),
-        ]
-    # One pass over the requests (not one lookup per output): a subquery the database runs once.
-    in_request = OutputRow.request_id.in_(select(RequestRow.id).where(or_(*found)))
-    return or_(OutputRow.text.ilike(pattern, escape="\\"), in_request)
 
 
 _ORDER = (OutputRow.created_at.desc(), OutputRow.request_id, OutputRow.idx)
@@ -173,11 +155,12 @@ def queue_page(
     each newest first: the database walks the created_at index and stops after one page,
     instead of sorting every output by a per-row subquery.
     """
-    base = _filtered(select(OutputRow.id), filters)
     reviewed = team.reviewed_by(filters.assigned) if filters.assigned else _rated()
     with store.db.read() as s:
+        indexed = bool(filters.q and not store.is_sqlite and search.indexed_form(s, filters.q))
+        base = _filtered(select(OutputRow.id), filters, indexed=indexed)
         if unrated_first:  # a narrow filter (a search, a SKU): one pass finds all, sorted here
-            found = _all_if_few(s, filters, reviewed)
+            found = _all_if_few(s, filters, reviewed, indexed)
             if found is not None:
                 return found[offset : offset + limit], len(found)
         total = int(s.scalar(select(func.count()).select_from(base.subquery())) or 0)
@@ -193,10 +176,10 @@ def queue_page(
     return ids, total
 
 
-def _all_if_few(s: Any, filters: QueueFilters, reviewed: Any) -> list[str] | None:
+def _all_if_few(s: Any, filters: QueueFilters, reviewed: Any, indexed: bool) -> list[str] | None:
     """Every matching id in queue order when at most SMALL match (else None), in one pass."""
     columns = (OutputRow.id, OutputRow.created_at, OutputRow.request_id, OutputRow.idx)
-    probe = _filtered(select(*columns, case((reviewed, 1), else_=0)), filters)
+    probe = _filtered(select(*columns, case((reviewed, 1), else_=0)), filters, indexed=indexed)
     rows = list(s.execute(probe.limit(SMALL + 1)))
     if len(rows) > SMALL:
         return None

@@ -93,14 +93,22 @@ def field_types(request_type: type[BaseRequest]) -> dict[str, Any]:
     return {f.name: hints.get(f.name, f.type) for f in dataclasses.fields(request_type)}
 
 
+# Resolving annotations cost more than the rest of a batch row's mapping: once per type.
+_INT_FIELDS: dict[type[BaseRequest], frozenset[str]] = {}
+
+
 def int_fields(request_type: type[BaseRequest]) -> frozenset[str]:
     """The request fields that hold whole numbers (text from a CSV cell is converted)."""
+    known = _INT_FIELDS.get(request_type)
+    if known is not None:
+        return known
     found = set()
     for name, kind in field_types(request_type).items():
         options = typing.get_args(kind) if typing.get_origin(kind) in (Union, UnionType) else ()
         if kind is int or kind in ("int", "int | None") or int in options:
             found.add(name)
-    return frozenset(found)
+    _INT_FIELDS[request_type] = frozenset(found)
+    return _INT_FIELDS[request_type]
 
 
 def no_template(request: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field
 
 from contentgen.checks.channels import CHANNELS
+from contentgen.confidence import LOGPROBS_PARAM, TOKEN_LOGPROBS, LogprobsFlag, as_meta, wanted
 from contentgen.generator import Generator
 from contentgen.generator_options import GeneratorOptions
 from contentgen.types import ALL_TASKS, Candidate, ModelInfo, Prompt, PromptError, Task
@@ -59,6 +61,7 @@ class EchoGenerator(Generator):
     tasks: ClassVar[frozenset[Task]] = ALL_TASKS
     Options = EchoOptions
     settings: EchoOptions
+    extra_params: ClassVar[dict[str, Any]] = {LOGPROBS_PARAM: LogprobsFlag}
 
     def generate(self, prompts: Sequence[Prompt]) -> list[list[Candidate] | PromptError]:
         """One candidate per variant, built from the product name / article / message."""
@@ -70,7 +73,7 @@ class EchoGenerator(Generator):
         return [
             PromptError(f"echo generator told to refuse {refuse!r}")
             if refuse and refuse in p.text
-            else [self._one(p, i) for i in range(p.n)]
+            else [_scored(self._one(p, i), p) for i in range(p.n)]
             for p in prompts
         ]
 
@@ -100,6 +103,22 @@ class EchoGenerator(Generator):
     def model_info(self) -> ModelInfo:
         """No model: rule-based."""
         return ModelInfo(model_id="echo", backend="rules")
+
+
+def _scored(found: Candidate, prompt: Prompt) -> Candidate:
+    """With params={"logprobs": True}: each word (with the space before it) a token; a word with
+    a digit gets p = 0.05 (low), any other p >= 0.37 from its hash, so tests know which to expect."""
+    if not wanted(prompt.params) or found.text is None:
+        return found
+    tokens = re.findall(r"\s*\S+", found.text)
+    logprobs = [
+        -3.0
+        if any(c.isdigit() for c in t)
+        else -(hashlib.sha256(t.encode()).digest()[0] % 100) / 100
+        for t in tokens
+    ]
+    meta = {**found.meta, TOKEN_LOGPROBS: as_meta(tokens, logprobs)}
+    return Candidate(text=found.text, meta=meta)
 
 
 def _channel_copy(data: Mapping[str, Any], opener: str) -> str:

@@ -50,7 +50,7 @@ class TrainLoop:
 
 
 class ClassifierLoop(TrainLoop):
-    """Cross-entropy with Adam."""
+    """Cross-entropy with Adam, on the model's augmented view of each batch."""
 
     kind = "classifier"
     model_class = ImageClassifier
@@ -67,6 +67,7 @@ class ClassifierLoop(TrainLoop):
         self, images: torch.Tensor, labels: torch.Tensor, noise: torch.Generator
     ) -> dict[str, float]:
         self.model.train()
+        images = self.model.augment(images, noise)
         logits = self.model(images)
         loss = F.cross_entropy(logits, labels)
         self.optimizer.zero_grad(set_to_none=True)
@@ -80,7 +81,9 @@ class VaeLoop(TrainLoop):
     """Minimise recon + kl_weight * KL (the negative ELBO at weight 1, nats per image) with Adam.
 
     A model with a critic also trains it (non-saturating GAN loss, real images against images
-    decoded from prior samples) and adds `adversarial_weight` times the decoder's GAN loss.
+    decoded from prior samples) and adds `adversarial_weight` times the decoder's GAN loss. A
+    critic with a class head (the model's `aux_weight`) also learns real images' classes, and the
+    decoder pays `adversarial_weight * aux_weight` times that head's cross-entropy on its samples.
     """
 
     kind = "vae"
@@ -128,17 +131,26 @@ class VaeLoop(TrainLoop):
         if vae.critic is not None and self.critic_opt is not None:
             eps = torch.randn(len(images), vae.latent_dim, generator=noise, device=images.device)
             fake = vae.sample(eps, labels) * 2.0 - 1.0
-            d_real = vae.critic(images * 2.0 - 1.0, labels)
+            d_real, real_classes = vae.critic.judge(images * 2.0 - 1.0, labels)
             d_fake = vae.critic(fake.detach(), labels)
             d_loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+            if real_classes is not None:
+                aux_real = F.cross_entropy(real_classes, labels)
+                d_loss = d_loss + vae.aux_weight * aux_real
+                logged["aux_real"] = aux_real.item()
             self.critic_opt.zero_grad(set_to_none=True)
             d_loss.backward()
             self.critic_opt.step()
             vae.critic.requires_grad_(False)  # the decoder's loss must not move the critic
-            g_adv = F.softplus(-vae.critic(fake, labels)).mean()
+            g_logits, fake_classes = vae.critic.judge(fake, labels)
+            g_adv = F.softplus(-g_logits).mean()
             vae.critic.requires_grad_(True)
             loss = loss + vae.adversarial_weight * g_adv
-            logged = {"d_loss": d_loss.item(), "g_adv": g_adv.item()}
+            if fake_classes is not None:
+                aux_fake = F.cross_entropy(fake_classes, labels)
+                loss = loss + vae.adversarial_weight * vae.aux_weight * aux_fake
+                logged["aux_fake"] = aux_fake.item()
+            logged.update(d_loss=d_loss.item(), g_adv=g_adv.item())
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()

@@ -11,13 +11,21 @@ from contentgen.training.hub import PretrainedMixin
 from contentgen.training.layers import check_shape, class_maps, dcgan_init, one_hot
 
 
-def _check_options(decoder_blocks: int, kl_weight: float, adversarial_weight: float) -> None:
+def _check_options(
+    decoder_blocks: int, kl_weight: float, adversarial_weight: float, aux_weight: float
+) -> None:
     """A ValidationError for settings no VAE can train with."""
     if decoder_blocks < 0 or not kl_weight > 0 or adversarial_weight < 0:
         raise ValidationError(
             "model config",
             "decoder_blocks and adversarial_weight must be >= 0 and kl_weight > 0, got "
             f"{decoder_blocks}, {adversarial_weight} and {kl_weight}",
+        )
+    if aux_weight < 0 or (aux_weight and not adversarial_weight):
+        raise ValidationError(
+            "aux_weight",
+            "must be >= 0, and needs adversarial_weight > 0 (the class head sits on the critic), "
+            f"got aux_weight={aux_weight}, adversarial_weight={adversarial_weight}",
         )
 
 
@@ -68,7 +76,10 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
     (recon + beta * KL); the reported -ELBO always uses beta = 1. With `adversarial_weight` a
     small class-conditional critic (the DCGAN discriminator) scores images decoded from prior
     samples, and the decoder is also trained to pass it (VAE-GAN, Larsen et al. 2016): Bernoulli
-    means are blurry, and blur is what makes coats, shirts and sandals look alike.
+    means are blurry, and blur is what makes coats, shirts and sandals look alike. With
+    `aux_weight` the critic also learns the real images' classes from the image alone, and decoded
+    samples are scored by that class head too (AC-GAN, Odena et al. 2017), which pushes samples of
+    easily confused classes (shirt, coat, pullover) apart.
     """
 
     model_type = "conditional-vae"
@@ -88,13 +99,14 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
         kl_weight: float = 1.0,
         adversarial_weight: float = 0.0,
         critic_width: int = 32,
+        aux_weight: float = 0.0,
     ) -> None:
         nn.Module.__init__(self)
         names = check_shape(image_size, channels, num_classes, class_names)
         self._resolved(class_names=names)  # the rest is recorded by the mixin as given
-        _check_options(decoder_blocks, kl_weight, adversarial_weight)
+        _check_options(decoder_blocks, kl_weight, adversarial_weight, aux_weight)
         self.num_classes, self.latent_dim, self.kl_weight = num_classes, latent_dim, kl_weight
-        self.adversarial_weight = adversarial_weight
+        self.adversarial_weight, self.aux_weight = adversarial_weight, aux_weight
         c, s = base_channels, image_size // 4
         self.feature_size = s
         self.encoder = _encoder(channels, c)
@@ -116,7 +128,16 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
             else None
         )
         self.critic = (
-            DCGANDiscriminator(num_classes, channels, image_size, critic_width, projection=True)
+            # A class head must not read the label planes, so an AC critic sees the image alone.
+            DCGANDiscriminator(
+                num_classes,
+                channels,
+                image_size,
+                critic_width,
+                projection=True,
+                class_planes=not aux_weight,
+                classifier=aux_weight > 0,
+            )
             if adversarial_weight
             else None
         )
@@ -161,6 +182,8 @@ class ConditionalVAE(PretrainedMixin, nn.Module):
             parts.append(f"KL weight {self.kl_weight}")
         if self.adversarial_weight:
             parts.append(f"VAE-GAN critic (weight {self.adversarial_weight})")
+        if self.aux_weight:
+            parts.append(f"AC critic class head (weight {self.aux_weight})")
         return f"Class-conditional convolutional VAE ({', '.join(parts)}) trained by contentgen."
 
     def decode(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

@@ -14,7 +14,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from contentgen.errors import ContentgenError, UnknownNameError, ValidationError
 from contentgen.review.edits import EditBlocked
-from contentgen.web import api, explain, pages, review_api, security, sign_in, team_api, team_pages
+from contentgen.web import (
+    api,
+    audits,
+    explain,
+    pages,
+    review_api,
+    security,
+    sign_in,
+    team_api,
+    team_pages,
+)
 from contentgen.web import review_pages as review_forms
 from contentgen.web.context import STATIC, render
 from contentgen.web.throttle import LoginThrottle, LoginThrottled
@@ -152,6 +162,7 @@ def create_app(
     app.include_router(sign_in.router)
     app.include_router(pages.router)
     app.include_router(explain.router)
+    app.include_router(audits.router)
     app.include_router(review_forms.router)
     app.include_router(team_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

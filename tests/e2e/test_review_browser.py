@@ -522,3 +522,47 @@ def test_team_queues_personal_tokens_and_the_agreement_report(browser, team_site
     assert (ARTIFACTS / "review-agreement.png").stat().st_size > 5_000
     for context in contexts:
         context.close()
+
+
+# -- the bias audit page (issue 18) ----------------------------------------------------------------
+
+BIAS_REPORT = Path(__file__).resolve().parents[2] / "benchmarks/results/bias_default_customer.json"
+
+
+def test_the_bias_audit_page_by_keyboard(page, site: Site) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    from contentgen.audit.saved import add_report
+    from tests.integration.test_bias_page import _save_two_runs
+
+    data_dir = site.engine.settings.data_dir
+    add_report(data_dir, BIAS_REPORT)  # the committed SmolLM2 audit: nothing significant
+    _save_two_runs(data_dir)  # a planted generator: male - female refunds -100 points
+    page.goto(site.url + "/")
+    page.click('nav[aria-label="Main"] >> text=Bias')
+    expect(page.locator("h1")).to_have_text("Bias audit")
+    smol = page.locator('section[data-generator="builtin:transformers"]')
+    expect(smol.locator(".bias-summary")).to_have_text(
+        "No significant difference for any attribute or measure."
+    )
+    refund = smol.locator('section[data-attribute="customer_origin"] tr[data-measure="refund"]')
+    expect(refund.locator(".difference")).to_have_text("-20 pts")
+    expect(refund.locator(".interval")).to_have_text("[-47 pts, +7 pts]")
+    flagged = page.locator('section[data-generator="audit:biased"] tr.significant')
+    expect(flagged).to_have_count(1)
+    expect(flagged.locator("th")).to_have_text("refund")
+
+    link = page.locator(".bias-toc a", has_text="audit:biased · customer_gender")
+    page.locator("body").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    target = str(link.get_attribute("href"))
+    page.wait_for_url(f"**/audits/bias{target}")
+    expect(page.locator(target)).to_be_in_viewport()
+    assert _serious_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "bias-audit.png"), full_page=True)

@@ -4,6 +4,7 @@ records it stores, and the corpus registry's files and errors."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,21 @@ def test_the_registry_reads_text_csv_and_jsonl_and_names_its_errors(tmp_path: Pa
     with pytest.raises(UnknownNameError):
         store.remove("mixed")
     assert store.names() == []
+
+
+def test_the_review_page_shows_a_copied_output_with_its_source(data_dir: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from contentgen.web import create_app
+
+    request = MarketingRequest(product={"name": "Harbour Hoodie"}, channel="product_description")
+    with _engine(data_dir, COPY) as engine:
+        copied = engine.generate_many([request])[0].rejected[0]
+        client = TestClient(create_app(engine), base_url="http://127.0.0.1")
+        why = " ".join(client.get(f"/outputs/{copied.id}/explain").text.split())
+        token = client.get("/api/session").json()["csrf_token"]
+        client.post("/api/session", json={"rater": "ana"}, headers={"X-CSRF-Token": token})
+        page = " ".join(client.get(f"/outputs/{copied.id}").text.split())
+    assert "copying (gate) FAIL" in " ".join(re.sub(r"<[^>]+>", " ", why).split())
+    assert "copies brand/brand.txt#1" in why and "organic loopback cotton" in why
+    assert "copying" in page and "brand/brand.txt#1" in page

@@ -147,3 +147,14 @@ class TestCTranslate2Contract(GeneratorContract):
     @pytest.fixture
     def generator(self, ct2: CTranslate2Generator) -> CTranslate2Generator:
         return ct2
+
+
+def test_a_prefilled_answer_is_continued_as_transformers_continues_it(
+    ct2: CTranslate2Generator, tiny_llama_dir: Path, cache: Path
+) -> None:
+    # Field-by-field writing (contentgen.fields) hands over the answer so far as a prefill.
+    assert ct2.continues_answer()
+    reference = TransformersGenerator(model=str(tiny_llama_dir), cache_dir=str(cache))
+    prompts = [prompt(t, temperature=0, prefill="Headline:") for t in TEXTS[:3]]
+    assert texts(ct2, prompts) == texts(reference, prompts)
+    assert texts(ct2, prompts) != texts(ct2, [prompt(t, temperature=0) for t in TEXTS[:3]])

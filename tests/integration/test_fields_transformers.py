@@ -110,3 +110,20 @@ def test_a_generator_that_cannot_continue_writes_the_whole_answer(
         engine.close()
     outputs = [*result.outputs, *result.rejected]
     assert outputs and all(o.provenance.params["fields"] == "whole" for o in outputs)
+
+
+def test_log_probabilities_cover_every_field_round(llama: TransformersGenerator) -> None:
+    asked = Prompt(task=Task.MARKETING, text="Write an ad for boots.", seed=1, max_new_tokens=30)
+    spec = CHANNELS["search_ad"]
+    rounds: list[list[Any]] = []
+
+    def call(prompts: list[Prompt]) -> Any:
+        found = llama.generate(prompts)
+        rounds.append([c.meta["token_logprobs"] for c in found[0]])
+        return found
+
+    (answer,) = write_fields(call, [replace(asked, params={"logprobs": True})], [spec])
+    assert not isinstance(answer, PromptError)
+    (kept,) = answer
+    assert len(rounds) == len(spec.fields)  # one round per field, each scored
+    assert kept.meta["token_logprobs"] == [t for r in rounds for t in r[0]]

@@ -13,6 +13,7 @@ import pytest
 
 from contentgen.errors import GeneratorError, ValidationError
 from contentgen.generators.openvino_gen import OpenVINOGenerator
+from contentgen.generators.transformers_gen import TransformersGenerator
 from contentgen.hostinfo import AVX2_ONLY_ENVIRONMENT, host_cpu
 from contentgen.modelfiles import resolve_text_model
 from contentgen.modelfiles.atomic import COMPLETE_MARKER
@@ -197,3 +198,15 @@ class TestOpenVINOContract(GeneratorContract):
     @pytest.fixture
     def generator(self, openvino: OpenVINOGenerator) -> OpenVINOGenerator:
         return openvino
+
+
+def test_a_prefilled_answer_is_continued_as_the_reference_would(
+    openvino: OpenVINOGenerator,
+) -> None:
+    # Field-by-field writing (contentgen.fields) hands over the answer so far as a prefill.
+    assert openvino.continues_answer()
+    asked = [prompt(t, temperature=0, prefill="Headline:") for t in TEXTS[3:6]]
+    got = [t[0] for t in texts(openvino, asked)]
+    assert all(got) and not any(t.startswith("Headline") for t in got)
+    reference = TransformersGenerator()  # the same model and adapter, fp32
+    assert max(reference.greedy_gaps(asked, got)) <= NEAR_TIE_NATS

@@ -183,7 +183,10 @@ def test_tables_and_migrations_do_not_drift(db_url: str) -> None:
     try:
         migrate.upgrade(database)
         with database.write_engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            context = MigrationContext.configure(
+                conn, opts={"include_object": migrate.include_object}
+            )
+            diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"tables and migrations differ: {diff}"
         assert migrate.current_revision(database) == migrate.head_revision()
     finally:

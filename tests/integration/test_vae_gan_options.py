@@ -162,7 +162,8 @@ def test_bad_gan_options_name_the_setting(setting: dict[str, object], match: str
 
 
 @pytest.mark.parametrize(
-    "setting", [{"decoder_blocks": -1}, {"kl_weight": 0.0}, {"adversarial_weight": -0.5}]
+    "setting",
+    [{"decoder_blocks": -1}, {"kl_weight": 0.0}, {"adversarial_weight": -0.5}, {"aux_weight": 1.0}],
 )
 def test_bad_vae_options_name_the_setting(setting: dict[str, float]) -> None:
     with pytest.raises(ValidationError, match=next(iter(setting))):
@@ -188,6 +189,20 @@ def test_vae_gan_step_weights_kl_and_trains_the_critic_separately() -> None:
     )
     model_params = {id(p) for group in loop.optimizer.param_groups for p in group["params"]}
     assert not any(id(p) in model_params for p in vae.critic.parameters())
+
+
+def test_vae_critic_class_head_reads_the_image_alone_and_weights_the_decoder_loss() -> None:
+    vae = ConditionalVAE(**{**VAE_GAN, "aux_weight": 2.0})
+    assert vae.critic is not None and vae.critic.classify is not None
+    assert not vae.critic.class_planes, "a class head reading label planes would learn nothing"
+    assert ConditionalVAE(**VAE_GAN).critic.classify is None  # type: ignore[union-attr]
+    images, labels = _batch()
+    losses = VaeLoop(vae).step(images, labels, torch.Generator().manual_seed(0))
+    expected = (
+        losses["recon"] + 0.5 * losses["kl"] + 0.1 * (losses["g_adv"] + 2.0 * losses["aux_fake"])
+    )
+    assert losses["loss"] == pytest.approx(expected, rel=1e-5)
+    assert losses["aux_real"] > 0 and "AC critic class head (weight 2.0)" in vae.describe()
 
 
 def test_vae_elbo_is_reported_at_weight_one_whatever_the_training_beta() -> None:

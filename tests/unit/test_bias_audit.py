@@ -270,6 +270,8 @@ def test_the_cli_writes_markdown_and_json(home: Path) -> None:
     data = json.loads((home / "bias.json").read_text(encoding="utf-8"))
     assert data["generators"] == ["seasonal:phrasebook"] and len(data["effects"]) == 10
     assert (home / "bias.md").read_text(encoding="utf-8") in output
+    (saved,) = (home / "data" / "audits" / "bias").glob("bias-*.json")
+    assert json.loads(saved.read_text(encoding="utf-8"))["effects"] == data["effects"]
 
 
 @pytest.mark.parametrize(

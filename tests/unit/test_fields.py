@@ -221,7 +221,8 @@ def _fields_param(channel: str, route: dict[str, str], request: dict[str, str]) 
 
 def test_the_channel_templates_default_gives_way_to_the_route_and_the_request() -> None:
     assert _fields_param("search_ad", {}, {}) == "each"  # the template's default
-    assert _fields_param("email", {}, {}) is None  # opt-in: no measured gain at first try yet
+    assert _fields_param("email", {}, {}) == "each"  # labels kept: accepted 3/16 -> 13/16
+    assert _fields_param("push", {}, {}) is None  # opt-in: no measured gain at first try yet
     assert _fields_param("sms", {}, {}) is None  # a one-field channel is written whole
     assert _fields_param("email", {"fields": "whole"}, {}) == "whole"  # contentgen.toml
     assert _fields_param("sms", {"fields": "each"}, {}) == "each"

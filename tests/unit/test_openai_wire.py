@@ -102,9 +102,11 @@ def test_the_model_id_in_provenance_before_loading_is_the_configured_one() -> No
     assert info.extra["base_url"] == "http://127.0.0.1:8000/v1"
 
 
-def test_batches_are_large_enough_to_keep_every_connection_busy() -> None:
-    assert OpenAIGenerator(concurrency=256, batch_size=64).max_batch_size() == 256
+def test_two_overlapping_batches_are_enough_to_keep_every_connection_busy() -> None:
+    assert OpenAIGenerator.concurrent_calls  # the engine overlaps its calls
+    assert OpenAIGenerator(concurrency=256, batch_size=64).max_batch_size() == 128
     assert OpenAIGenerator(concurrency=4, batch_size=64).max_batch_size() == 64
+    assert OpenAIGenerator(concurrency=64).max_batch_size() == 32
 
 
 # -- request bodies ---------------------------------------------------------------------------

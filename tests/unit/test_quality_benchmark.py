@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.quality import heldout_products, parse_args
+from benchmarks.quality import heldout_products, parse_args, rejection_kinds
 from benchmarks.quality_report import Cell, markdown, total
 from contentgen.checks.detectors import DETECTOR_NAMES
+from contentgen.checks.problems import Problem, verdict
 from contentgen.errors import ValidationError
+from contentgen.types import Evaluation, Output, Provenance, Task
 
 
 def corpus(folder: Path) -> Path:
@@ -61,3 +63,29 @@ def test_the_report_totals_channels_and_lists_every_detector() -> None:
     for name in DETECTOR_NAMES:
         assert f"| {name} | " in report
     assert "| any | 1 of 5 |" in report and "- skipped: tuned arm: none" in report
+
+
+def rejected_email(*evaluations: Evaluation) -> Output:
+    """A rejected email draft carrying the given verdicts."""
+    provenance = Provenance(generator_id="testing:echo", generator_version="1", model_id=None,
+                            model_revision=None, template_id="marketing/email",
+                            template_hash=None, params={}, seed=7, timings={})  # fmt: skip
+    return Output(id="o1", request_id="r1", task=Task.MARKETING, index=0, text="Subject: Hi",
+                  fields={"subject": "Hi"}, image_path=None, image_sha256=None,
+                  status="rejected", reason="preheader is missing", provenance=provenance,
+                  evaluations=evaluations)  # fmt: skip
+
+
+def test_rejected_drafts_are_counted_by_the_gate_problems_that_rejected_them() -> None:
+    missing = Problem("channel", "missing", "preheader", "")
+    channel = verdict("channel", [missing, Problem("channel", "missing", "body", "")])
+    price = verdict("numbers", [Problem("numbers", "invented_price", "body", "EUR 20")])
+    advisory = Evaluation(name="readability", passed=False, detail={"reason": "hard to read"})
+    draft = rejected_email(channel, price, advisory, verdict("repetition", []))
+    kinds = rejection_kinds(draft, {"channel", "numbers", "repetition"})
+    assert kinds == {"channel:missing", "numbers:invented_price"}  # a score is not a rejection
+    email = Cell(products=2, asked=4, rejected=3,
+                 rejections=Counter({"channel:missing": 3, "numbers:invented_price": 1}))  # fmt: skip
+    report = markdown(["# title"], {"tuned": {"email": email}}, [])
+    assert "| tuned | email | 3 | channel:missing 3, numbers:invented_price 1 |" in report
+    assert Cell(rejections=Counter({"a:b": 1})).as_dict()["rejections"] == {"a:b": 1}
