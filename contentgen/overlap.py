@@ -105,8 +105,9 @@ class CallsAhead:
             return batch, None
         try:
             return batch, future.result()
-        except Exception:  # a bug in the early call must not lose the batch: run() calls again
-            log.exception("a model batch's early call failed; calling the generator again")
+        except Exception as exc:  # a bug in the early call must not lose the batch: run() calls again
+            log.warning("a model batch's early call failed (%s); calling the generator again", exc)
+            log.debug("early call failure", exc_info=True)
             return batch, None
 
     def close(self) -> None:
