@@ -182,18 +182,26 @@ def log_ratings(store: Store, ratings: Sequence[Rating], *, rater: str, action: 
     store.db.write(work)
 
 
+def _newest_open_action(s: Session, rater: str) -> tuple[str, list[ReviewActionRow]] | None:
+    """`rater`'s newest action batch that is not undone, with its rows; None when there is none."""
+    batch = s.scalar(
+        select(ReviewActionRow.batch)
+        .where(ReviewActionRow.rater == rater, ReviewActionRow.undone_at.is_(None))
+        .order_by(ReviewActionRow.created_at.desc(), ReviewActionRow.id.desc())
+        .limit(1)
+    )
+    if batch is None:
+        return None
+    return batch, list(s.scalars(select(ReviewActionRow).where(ReviewActionRow.batch == batch)))
+
+
 def last_action(store: Store, rater: str) -> ActionInfo | None:
     """The newest action of `rater` that is not undone yet, or None."""
     with store.db.read() as s:
-        batch = s.scalar(
-            select(ReviewActionRow.batch)
-            .where(ReviewActionRow.rater == rater, ReviewActionRow.undone_at.is_(None))
-            .order_by(ReviewActionRow.created_at.desc(), ReviewActionRow.id.desc())
-            .limit(1)
-        )
-        if batch is None:
+        newest = _newest_open_action(s, rater)
+        if newest is None:
             return None
-        rows = list(s.scalars(select(ReviewActionRow).where(ReviewActionRow.batch == batch)))
+        batch, rows = newest
     return ActionInfo(
         batch=batch,
         action=rows[0].action,
@@ -210,15 +218,10 @@ def undo_last(store: Store, rater: str) -> Undone | None:
     """
 
     def work(s: Session) -> Undone | None:
-        batch = s.scalar(
-            select(ReviewActionRow.batch)
-            .where(ReviewActionRow.rater == rater, ReviewActionRow.undone_at.is_(None))
-            .order_by(ReviewActionRow.created_at.desc(), ReviewActionRow.id.desc())
-            .limit(1)
-        )
-        if batch is None:
+        newest = _newest_open_action(s, rater)
+        if newest is None:
             return None
-        rows = list(s.scalars(select(ReviewActionRow).where(ReviewActionRow.batch == batch)))
+        batch, rows = newest
         now = utcnow()
         restored: list[StatusChange] = []
         rating_ids = [r.rating_id for r in rows if r.rating_id]
