@@ -12,20 +12,18 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contentgen import requests_io
 from contentgen.checks.base import Evaluator
-from contentgen.checks.rerank import Reranker, best_of_for
+from contentgen.checks.rerank import Reranker
 from contentgen.config import Settings, load_settings
-from contentgen.drafts import DraftContext, example_facts
 from contentgen.engine_queries import RatingsAndQueries
 from contentgen.errors import ContentgenError, GeneratorError
-from contentgen.generation import Generation, widen
+from contentgen.generation import Generation
 from contentgen.ids import new_id
 from contentgen.overlap import AHEAD, SLICE, Batch, CallsAhead, full_batches, model_batches
 from contentgen.plugins import PluginSet, load_plugins
+from contentgen.preparing import prepare_works
 from contentgen.registry import GeneratorRegistry
 from contentgen.retry import RetryPolicy
-from contentgen.routing import plan_route
 from contentgen.tasks.registry import TaskRegistry
 from contentgen.templates import TemplateLibrary
 from contentgen.types import (
@@ -271,18 +269,22 @@ class Engine(RatingsAndQueries):
         """Prepare a window's requests; a batch row that cannot be prepared fails on its own."""
         works: list[tuple[int, Work]] = []
         failed: list[Positioned] = []
+        entries: dict[int, tuple[BaseRequest, JobItem | None]] = {}
         for position, entry in chunk:
             if isinstance(entry, BaseRequest):
-                works.append((position, self.prepare(entry)))
-                continue
-            error = entry.error
-            if entry.request is not None and error is None:
-                try:
-                    works.append((position, self.prepare(entry.request, item=entry.item)))
-                    continue
-                except ContentgenError as exc:
-                    error = f"{entry.item.where}: {exc}"
-            failed.append((position, self._row_failure(entry.item, error, job)))
+                entries[position] = (entry, None)
+            elif entry.request is not None and entry.error is None:
+                entries[position] = (entry.request, entry.item)
+        prepared = dict(zip(entries, prepare_works(self, list(entries.values())), strict=True))
+        for position, entry in chunk:
+            work = prepared.get(position)
+            if isinstance(work, Work):
+                works.append((position, work))
+            elif isinstance(entry, BaseRequest) and work is not None:
+                raise work  # a plain request's input error is the caller's
+            elif isinstance(entry, RowRequest):
+                error = entry.error if work is None else f"{entry.item.where}: {work}"
+                failed.append((position, self._row_failure(entry.item, error, job)))
         return works, failed
 
     @staticmethod
@@ -359,36 +361,9 @@ class Engine(RatingsAndQueries):
 
     def prepare(self, request: BaseRequest, *, item: JobItem | None = None) -> Work:
         """Validate routing and render the prompt: every input error surfaces here, before loading."""
-        task = self.tasks.spec_for(request)
-        if (
-            self.settings.bandit
-        ):  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
-            request = self.bandit.route(request)
-        plan = plan_route(request, self.settings, self.registry, self.templates, task)
-        variables = requests_io.prompt_variables(request, task)
-        rendered = self.templates.render(plan.template_id, variables) if plan.template_id else None
-        output = task.output_spec(request)
-        prompt_text = rendered.text if rendered else str(variables.get("prompt", ""))
-        ctx = DraftContext(
-            task=request.task,
-            channel=output.name if output is not None else None,
-            facts=variables,
-            fact_fields=frozenset(task.fact_fields),
-            prompt="\n".join(filter(None, [rendered.system if rendered else None, prompt_text])),
-            evaluators=self.evaluators,
-            example_facts=example_facts(rendered.template.meta.get("examples", []), variables)
-            if rendered
-            else (),
-            output=output,
-            examples=rendered.examples if rendered else (),
-        )
-        work = Work(
-            request, new_id(), plan, variables, rendered, ctx, plan.generator_id, task, item
-        )
-        if self.settings.rerank and task.variant_field is not None:  # best-of-n for the reranker
-            best_of = best_of_for(request, self.settings)
-            if best_of > request.n:
-                widen(work, best_of)
+        work = prepare_works(self, [(request, item)])[0]
+        if isinstance(work, ContentgenError):
+            raise work
         return work
 
     def with_settings(self, **changes: Any) -> Engine:

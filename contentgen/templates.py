@@ -105,6 +105,10 @@ class RenderedPrompt:
     examples: tuple[tuple[str, str], ...] = ()
 
 
+Renders = list[RenderedPrompt | ContentgenError]  # per request: its prompt, or why it has none
+Parts = list[tuple[str, Mapping[str, Any]]]  # one render job: (source key, variables) pairs
+
+
 def template_id_parts(template_id: str) -> tuple[Task, str]:
     """Split and check an id like 'marketing/search_ad'."""
     if not isinstance(template_id, str) or not _ID.match(template_id):
@@ -313,39 +317,72 @@ class TemplateLibrary:
         template that tries to escape, runs too long or produces too much raises TemplateError,
         and one that runs past 1.5x its time budget is stopped.
         """
-        info = self.get(template_id)
-        missing = sorted(info.variables - set(variables))
-        if missing:
-            raise TemplateError(
-                f"{template_id} needs {', '.join(missing)}; the request provides "
-                f"{', '.join(sorted(variables)) or 'nothing'}"
-            )
-        parts: list[tuple[str, Mapping[str, Any]]] = [(info.id, variables)]
-        has_system = bool(info.meta.get("system"))
-        if has_system:
-            parts.append((f"{info.id}#system", variables))
-        examples = info.meta.get("examples", [])
-        for example in examples:
-            parts.append(
-                (info.id, {**variables, **{k: v for k, v in example.items() if k != "answer"}})
-            )
-        try:
-            texts = (self._pool or shared_pool()).render(self._payload, parts)
-        except RenderFailure as exc:
-            raise _render_error(info.id, exc) from None
-        system = texts[1] if has_system else None
-        turns = tuple(
-            (text.strip(), str(example["answer"]).strip())
-            for text, example in zip(texts[1 + has_system :], examples, strict=True)
+        result = self.render_many([(template_id, variables)])[0]
+        if isinstance(result, ContentgenError):
+            raise result
+        return result
+
+    def render_many(self, requests: Sequence[tuple[str, Mapping[str, Any]]]) -> Renders:
+        """Render several (template id, variables) pairs in one worker round trip.
+
+        Each keeps the budget and the guarantees of `render`; one that fails (an unknown id,
+        a missing variable, a render the sandbox stopped) is that entry's error, in its place.
+        """
+        found: dict[int, RenderedPrompt | ContentgenError] = {}
+        jobs: dict[int, tuple[TemplateInfo, Parts]] = {}
+        for index, (template_id, variables) in enumerate(requests):
+            try:
+                info = self.get(template_id)
+                jobs[index] = (info, _parts(info, variables))
+            except ContentgenError as exc:
+                found[index] = exc
+        texts = (self._pool or shared_pool()).render_many(
+            self._payload, [parts for _, parts in jobs.values()]
         )
-        stop = info.meta.get("stop", ())
-        return RenderedPrompt(
-            text=texts[0].strip(),
-            system=system.strip() if system else None,
-            template=info,
-            stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
-            examples=turns,
+        for (index, (info, _)), result in zip(jobs.items(), texts, strict=True):
+            found[index] = (
+                _render_error(info.id, result)
+                if isinstance(result, RenderFailure)
+                else _rendered(info, result)
+            )
+        return [found[index] for index in range(len(requests))]
+
+
+def _parts(info: TemplateInfo, variables: Mapping[str, Any]) -> Parts:
+    """The render job of a template: its prompt, its system message, its examples' prompts."""
+    missing = sorted(info.variables - set(variables))
+    if missing:
+        raise TemplateError(
+            f"{info.id} needs {', '.join(missing)}; the request provides "
+            f"{', '.join(sorted(variables)) or 'nothing'}"
         )
+    parts: Parts = [(info.id, variables)]
+    if info.meta.get("system"):
+        parts.append((f"{info.id}#system", variables))
+    for example in info.meta.get("examples", []):
+        parts.append(
+            (info.id, {**variables, **{k: v for k, v in example.items() if k != "answer"}})
+        )
+    return parts
+
+
+def _rendered(info: TemplateInfo, texts: Sequence[str]) -> RenderedPrompt:
+    """A render job's texts as the prompt, its system message and its few-shot turns."""
+    has_system = bool(info.meta.get("system"))
+    system = texts[1] if has_system else None
+    examples = info.meta.get("examples", [])
+    turns = tuple(
+        (text.strip(), str(example["answer"]).strip())
+        for text, example in zip(texts[1 + has_system :], examples, strict=True)
+    )
+    stop = info.meta.get("stop", ())
+    return RenderedPrompt(
+        text=texts[0].strip(),
+        system=system.strip() if system else None,
+        template=info,
+        stop=tuple(stop) if isinstance(stop, list | tuple) else (str(stop),),
+        examples=turns,
+    )
 
 
 def _render_error(template_id: str, failure: RenderFailure) -> ContentgenError:

@@ -9,12 +9,14 @@ from contentgen.checks.instructions import InstructionCheck
 from contentgen.checks.leaks import LeakCheck
 from contentgen.checks.meta import MetaCommentaryCheck
 from contentgen.checks.name_fidelity import NameFidelityCheck
+from contentgen.checks.number_sense import NumberSenseCheck
 from contentgen.checks.numbers import NumbersCheck
 from contentgen.checks.off_topic import OffTopicCheck
 from contentgen.checks.polarity import PolarityCheck
 from contentgen.checks.policy import PolicyCheck
 from contentgen.checks.repetition import RepetitionCheck
 from contentgen.checks.truncation import TruncationCheck
+from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
 
 DETECTOR_TYPES: tuple[type[Detector], ...] = (
     LeakCheck,
@@ -23,12 +25,14 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     NameFidelityCheck,
     PolarityCheck,
     NumbersCheck,
+    NumberSenseCheck,
     PolicyCheck,
     InstructionCheck,
     MetaCommentaryCheck,
     ExampleWordsCheck,
     AttributeCheck,
     OffTopicCheck,
+    UnsupportedClaimsCheck,
 )
 DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
 

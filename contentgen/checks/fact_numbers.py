@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from typing import Any
@@ -73,13 +73,15 @@ class FactNumber:
     regular: bool = False
     discount: bool = False
     sale: bool = False
+    # "saving", "share" or "after" (a discounted price) for the documented derivations.
+    derived: str = ""
 
 
 def _key_words(key: str) -> set[str]:
     return set(_KEY_SPLIT.split(key.lower())) - {""}
 
 
-def _walk(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+def walk_facts(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     """(key path, leaf) for every leaf of nested facts, depth-first, without recursion."""
     stack: list[tuple[tuple[str, ...], Any]] = [(path, value)]
     while stack:
@@ -117,7 +119,7 @@ def _from_key(key: str) -> tuple[Kind, str | None]:
     return "number", unit
 
 
-def _stated(path: tuple[str, ...], item: Any) -> list[FactNumber]:
+def stated_numbers(path: tuple[str, ...], item: Any) -> list[FactNumber]:
     """The numbers one fact states, typed by how they are written and by their key."""
     key = path[-1] if path else ""
     key_kind, key_unit = _from_key(key)
@@ -170,9 +172,9 @@ class FactIndex:
         """
         stated: list[FactNumber] = []
         texts: list[str] = []
-        for path, item in _walk(facts):
+        for path, item in walk_facts(facts):
             texts.append(_fact_text(item))
-            stated += _stated(path, item)
+            stated += stated_numbers(path, item)
         if derived:
             stated += _derived(stated)
         numbers: dict[Decimal, list[FactNumber]] = defaultdict(list)
@@ -218,12 +220,7 @@ def compatible(claim: NumberClaim, fact: FactNumber) -> bool:
 
 def _derived(stated: list[FactNumber]) -> list[FactNumber]:
     """The documented derivations: savings, shares off and discounted prices (see module doc)."""
-    prices = [
-        f for f in stated if f.kind == "price" and f.value > 0 and _span(f.value) <= _MAX_SPAN
-    ]
-    marked_sale = any(f.sale for f in prices)
-    regular = [f for f in prices if f.regular or (marked_sale and not f.sale)][:20]
-    current = [f for f in prices if f not in regular][:20]
+    regular, current = price_roles(stated)
     out: list[FactNumber] = []
     for high in regular:
         for low in current:
@@ -231,16 +228,31 @@ def _derived(stated: list[FactNumber]) -> list[FactNumber]:
             if low.value >= high.value or other_currency:
                 continue
             saved = EXACT.subtract(high.value, low.value)
-            out.append(FactNumber(saved.quantize(_CENT, context=EXACT), "price", high.unit))
-            out += [FactNumber(s, "percent", "%") for s in _shares(saved, high.value)]
+            amount = saved.quantize(_CENT, context=EXACT)
+            out.append(FactNumber(amount, "price", high.unit, derived="saving"))
+            out += [
+                FactNumber(s, "percent", "%", derived="share") for s in _shares(saved, high.value)
+            ]
     shares = [f for f in stated if f.kind == "percent" and f.discount and 0 < f.value < 100][:10]
     for base in regular or current:
         for share in shares:
             saved = EXACT.scaleb(EXACT.multiply(base.value, share.value), -2)
-            out.append(FactNumber(saved.quantize(_CENT, context=EXACT), "price", base.unit))
+            amount = saved.quantize(_CENT, context=EXACT)
+            out.append(FactNumber(amount, "price", base.unit, derived="saving"))
             after = EXACT.subtract(base.value, saved).quantize(_CENT, context=EXACT)
-            out.append(FactNumber(after, "price", base.unit))
+            out.append(FactNumber(after, "price", base.unit, derived="after"))
     return out
+
+
+def price_roles(stated: Sequence[FactNumber]) -> tuple[list[FactNumber], list[FactNumber]]:
+    """(regular, current) among the stated positive prices (see the module docstring)."""
+    prices = [
+        f for f in stated if f.kind == "price" and f.value > 0 and _span(f.value) <= _MAX_SPAN
+    ]
+    marked_sale = any(f.sale for f in prices)
+    regular = [f for f in prices if f.regular or (marked_sale and not f.sale)][:20]
+    current = [f for f in prices if f not in regular][:20]
+    return regular, current
 
 
 def _shares(saved: Decimal, regular: Decimal) -> set[Decimal]:

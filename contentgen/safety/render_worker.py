@@ -1,8 +1,10 @@
 """The render worker: a child process that renders sandboxed templates, so a runaway can be killed.
 
-Started by `render_pool.py` as `python -P -m contentgen.safety.render_worker`. It reads
+Started by `render_process.py` as `python -P -m contentgen.safety.render_worker`. It reads
 length-prefixed frames on stdin (pickled by its parent: trusted) and answers on stdout in JSON,
-so the parent never unpickles anything a template produced. Each library is sent once (its
+so the parent never unpickles anything a template produced. A render frame holds a slice of
+jobs, each pickled on its own; the worker answers each job in a frame of its own as soon as it
+has rendered, so the parent can time (and, if need be, kill) each job separately. Each library is sent once (its
 template sources, problems and limits, under a content key) and compiled here on first use.
 """
 
@@ -15,7 +17,7 @@ import signal
 import struct
 import sys
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -117,8 +119,10 @@ def _write(stream: BinaryIO, reply: Mapping[str, Any]) -> None:
     stream.flush()
 
 
-def handle(libraries: OrderedDict[str, _Library], message: Mapping[str, Any]) -> dict[str, Any]:
-    """Answer one request frame."""
+def handle(
+    libraries: OrderedDict[str, _Library], message: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Answer one request frame: one reply, or one per render job as each finishes."""
     if message.get("op") == "init":
         sys.path[:] = list(dict.fromkeys([*message["sys_path"], *sys.path]))
         limit = message.get("memory_limit")
@@ -129,25 +133,34 @@ def handle(libraries: OrderedDict[str, _Library], message: Mapping[str, Any]) ->
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             except (ImportError, ValueError, OSError):
                 pass  # best effort: the size budgets still apply
-        return {"ready": True}
+        yield {"ready": True}
+        return
     key = message["library"]
     if "define" in message:
         sources, problems, limits = message["define"]
         libraries[key] = _Library(sources, problems, RenderLimits(**limits))
     library = libraries.get(key)
     if library is None:
-        return {"unknown_library": True}
+        yield {"unknown_library": True}
+        return
     libraries.move_to_end(key)
     while len(libraries) > _LIBRARIES_KEPT:
         libraries.popitem(last=False)
+    for job in message["jobs"]:
+        yield _render_job(library, job)
+
+
+def _render_job(library: _Library, job: bytes) -> dict[str, Any]:
+    """One job (pickled on its own, so one row's odd data fails only that row)."""
     try:
-        return {"texts": library.render(message["parts"])}
+        parts = pickle.loads(job)  # noqa: S301 - written by our own parent process
+        return {"texts": library.render(parts)}
     except Exception as exc:  # every render failure goes back as a record
         return {"error": failure(exc)}
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
-    """Answer frames until the parent closes the pipe."""
+    """Answer frames until the parent closes the pipe; each reply is flushed as it is made."""
     libraries: OrderedDict[str, _Library] = OrderedDict()
     while True:
         header = _read(requests, FRAME.size)
@@ -158,11 +171,12 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             return
         try:
             message = pickle.loads(body)  # noqa: S301 - written by our own parent process
-            # Unpickling may import a data class's module: still the parent's own code.
-            reply = handle(libraries, message)
-        except Exception as exc:  # a frame we cannot use: say so, keep serving
-            reply = {"error": failure(exc)}
-        _write(replies, reply)
+            for reply in handle(libraries, message):
+                _write(replies, reply)
+        except OSError:
+            return  # the parent has gone
+        except Exception as exc:  # a frame we cannot use: say so for all its jobs, keep serving
+            _write(replies, {"error": failure(exc), "all": True})
 
 
 def main() -> None:

@@ -117,9 +117,20 @@ def neutralise(text: str) -> str:
     return _ROLE_LINE.sub(r"\1(quoted) \2\3", text)
 
 
+_CACHED_CHARS = 200  # keys, labels and short facts repeat row after row; articles do not
+
+
+@lru_cache(maxsize=8192)
+def _clean_short(text: str, max_chars: int | None, special_tokens: bool) -> str:
+    cleaned = clean_text(text, max_chars=max_chars)
+    return neutralise_special_tokens(cleaned) if special_tokens else cleaned
+
+
 def clean_value(value: Any, *, max_chars: int | None = None, special_tokens: bool = True) -> Any:
     """Clean every string in nested dicts/lists/tuples (keys too); other values pass unchanged."""
     if isinstance(value, str):
+        if len(value) <= _CACHED_CHARS:
+            return _clean_short(value, max_chars, special_tokens)
         cleaned = clean_text(value, max_chars=max_chars)
         return neutralise_special_tokens(cleaned) if special_tokens else cleaned
     if isinstance(value, Mapping):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 import torch.nn.functional as F
 
+from contentgen.hostinfo import HostCPU
 from contentgen.training.sft_data import Example, length_grouped_batches
 
 if TYPE_CHECKING:
@@ -57,17 +58,23 @@ def collate(examples: Sequence[Example], pad_id: int) -> Batch:
 
 
 def pick_precision(wanted: str, device: str) -> str:
-    """'fp32' or 'bf16': 'auto' takes bf16 only where it is native (AMX CPUs, bf16 GPUs)."""
+    """'fp32' or 'bf16': 'auto' takes bf16 only where it is native (AMX/AVX512-BF16, bf16 GPUs)."""
     if wanted != "auto":
         return wanted
     if device == "cuda":
         return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
     from contentgen.hostinfo import host_cpu
 
-    cpu = host_cpu()
-    # Without AMX, CPUs emulate bf16 matmuls: measured ~80x slower than fp32 on AVX2.
-    capped = cpu.cap is not None and "AMX" not in cpu.cap.upper()
-    return "bf16" if "AMX" in cpu.features and not capped else "fp32"
+    return "bf16" if native_bf16(host_cpu()) else "fp32"
+
+
+def native_bf16(cpu: HostCPU) -> bool:
+    """Whether the kernels may use native bf16 dot products (AMX or AVX512-BF16, not capped off)."""
+    # Without them bf16 matmuls are emulated: ~80x slower than fp32 on AVX2. With AVX512-BF16
+    # (AMD Zen 4) a 300x576 @ 576x1536 matmul took 3.0 ms in bf16 vs 6.9 ms in fp32.
+    if not {"AMX", "AVX512-BF16"} & set(cpu.features):
+        return False
+    return cpu.cap is None or any(name in cpu.cap.upper() for name in ("AMX", "BF16"))
 
 
 @dataclass

@@ -31,8 +31,11 @@ from tests.integration.openvino_checks import (
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
-# int8 weights against the fp32 reference: measured gaps are at most 0.11 nats on both ISAs.
-NEAR_TIE_NATS = 0.25
+# int8 weights against the fp32 reference: with the first copywriter adapter (rank 8) the gaps
+# were at most 0.11 nats on both ISAs; with the rank-16 adapter one token of one test prompt broke
+# a 0.49-nat tie on AVX-512 kernels (AMD Zen 4). A different model (OpenVINO's Q4_1 reading)
+# departs by whole nats on the first token, so half a nat still tells the two apart.
+NEAR_TIE_NATS = 0.5
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,14 @@ DETECTORS = [
     "name_fidelity",
     "polarity",
     "numbers",
+    "number_sense",
     "policy",
     "instructions",
     "meta_commentary",
     "example_words",
     "attributes",
     "off_topic",
+    "unsupported_claims",
 ]
 ORDER = [
     "channel",

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from contentgen.safety.cpu_clock import JobClock
-from contentgen.safety.render_pool import RenderPool, _Worker
+from contentgen.safety.render_pool import RenderPool
+from contentgen.safety.render_process import Worker
 from contentgen.templates import TemplateLibrary
 
 
@@ -56,7 +57,7 @@ def test_a_worker_that_dropped_a_library_is_sent_it_again(tmp_path: Path, pool: 
 
 
 def test_a_worker_starved_of_cpu_gets_more_wall_time_but_one_that_burnt_its_budget_none() -> None:
-    worker = _Worker(memory_limit=None)
+    worker = Worker(memory_limit=None)
     try:
         used = worker.cpu_seconds()
         assert used is not None  # Linux reports a child's CPU time in /proc
