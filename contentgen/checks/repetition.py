@@ -5,7 +5,12 @@ Four signs, each a Problem kind: `loop` (a token or two repeated back to back th
 back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
 product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
 `overused_word` (one content word, not a word of the product's name, making up more than
-`MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times).
+`MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times);
+`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, said twice
+in one sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A
+hidden drawer and a hidden drawer": a fact explained by itself, which the blind review graded
+nonsense; parallel phrasing such as "cold drinks stay cold and hot drinks stay hot" and other
+tasks' "within 3 working days ... after 5 working days" are not facts of the product).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from collections import Counter
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 
 MAX_COUNT = 3  # a word may appear this often in any field, whatever its share
@@ -62,10 +67,17 @@ class RepetitionCheck(Detector):
 
     def problems(self, item: EvalInput) -> list[Problem]:
         """Every repetition in every field (a preheader may repeat the body's first line)."""
-        name_words = set(_WORD.findall(str(product_facts(item).get("name", "")).lower()))
+        product = product_facts(item)
+        name_words = set(_WORD.findall(str(product.get("name", "")).lower()))
+        facts = {k: v for k, v in product.items() if k != "name"}
+        fact_words = {w.lower() for text in leaves(facts) for w in _WORD.findall(text)}
         found: list[Problem] = []
         for field, value in text_fields(item).items():
             found += self._field(field, value, name_words)
+            found += [
+                self.problem("echoed_phrase", field, phrase, limit=1)
+                for phrase in _echoes(value, fact_words - name_words - _STOP)
+            ]
         return found
 
     def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
@@ -103,3 +115,17 @@ def _sentences(text: str) -> list[str]:
         if sentence:
             out.append(sentence)
     return out
+
+
+def _echoes(text: str, fact_words: set[str]) -> list[str]:
+    """Pairs of fact words in a row said twice within one sentence, each pair once."""
+    found: list[str] = []
+    for sentence in _sentences(text):
+        words = _WORD.findall(sentence)
+        pairs = Counter(
+            (a, b)
+            for a, b in zip(words, words[1:], strict=False)
+            if a in fact_words and b in fact_words and len(a) > 2 and len(b) > 2
+        )
+        found += [f"{a} {b}" for (a, b), count in pairs.items() if count > 1]
+    return found

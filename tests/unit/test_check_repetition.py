@@ -48,3 +48,53 @@ def test_tandem_finds_the_first_back_to_back_repeat() -> None:
     assert tandem(["a", "b", "c", "a", "b", "c"]) == (0, 3, 2)
     assert tandem(["very", "very", "good"]) is None
     assert tandem(["#", "#", "#"]) == (0, 1, 3)
+
+
+SHIRT = {"name": "Marvik Ember Linen Shirt", "features": ["relaxed fit", "chest pocket"]}
+EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "features": ["wireless charging case"]}
+BOTTLE = {"name": "Preston Flask Bottle", "features": ["double-wall vacuum insulation"]}
+
+
+def _marketing_kinds(text: str, product: dict[str, object]) -> list[str]:
+    item = EvalInput(task=Task.MARKETING, text=text, facts={"product": product})
+    return [p["kind"] for p in RepetitionCheck().evaluate([item])[0].detail["problems"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [  # verbatim outputs of the tuned default model that the blind review graded nonsense
+        (
+            "The Marvik Ember Linen Shirt: a relaxed fit, thanks to a relaxed fit. Come and see!",
+            SHIRT,
+        ),
+        (
+            "The Barker Cadence Wireless Earbuds have a wireless charging case and a wireless "
+            "charging case, for €139. Discover them.",
+            EARBUDS,
+        ),  # fmt: skip
+    ],
+)
+def test_a_fact_explained_by_itself_is_an_echo(text: str, product: dict[str, object]) -> None:
+    assert "echoed_phrase" in _marketing_kinds(text, product)
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        (
+            "Thanks to double-wall vacuum insulation, cold drinks stay cold and hot drinks stay hot.",
+            BOTTLE,
+        ),  # fmt: skip
+        ("A relaxed fit for warm days. The relaxed fit and a chest pocket make it easy.", SHIRT),
+        ("The Marvik Ember Linen Shirt is a shirt, and the Marvik Ember Linen Shirt fits.", SHIRT),
+    ],
+)
+def test_parallel_phrasing_and_a_fact_in_two_sentences_are_not_echoes(
+    text: str, product: dict[str, object]
+) -> None:
+    assert "echoed_phrase" not in _marketing_kinds(text, product)
+
+
+def test_other_tasks_may_repeat_their_own_phrases_in_a_sentence() -> None:
+    reply = "Refunds arrive within 3 working days, or 5 working days for bank transfers."
+    assert "echoed_phrase" not in _kinds(reply, Task.CUSTOMER_SERVICE)
