@@ -72,9 +72,7 @@ def prepare_works(engine: Engine, entries: Sequence[Entry]) -> list[Work | Conte
 def _plan(engine: Engine, request: BaseRequest) -> _Planned:
     """Route a request (the bandit's arm when it is on) and clean its template variables."""
     task = engine.tasks.spec_for(request)
-    if (
-        engine.settings.bandit
-    ):  # feedback loop: Thompson-sampled arm (contentgen/feedback/bandit.py)
+    if engine.settings.bandit:  # the feedback loop's Thompson-sampled arm (feedback/bandit.py)
         request = engine.bandit.route(request)
     plan = plan_route(request, engine.settings, engine.registry, engine.templates, task)
     return _Planned(request, task, plan, requests_io.prompt_variables(request, task))

@@ -120,19 +120,19 @@ def neutralise(text: str) -> str:
 _CACHED_CHARS = 200  # keys, labels and short facts repeat row after row; articles do not
 
 
-@lru_cache(maxsize=8192)
-def _clean_short(text: str, max_chars: int | None, special_tokens: bool) -> str:
+def _clean_string(text: str, max_chars: int | None, special_tokens: bool) -> str:
     cleaned = clean_text(text, max_chars=max_chars)
     return neutralise_special_tokens(cleaned) if special_tokens else cleaned
+
+
+_clean_short = lru_cache(maxsize=8192)(_clean_string)
 
 
 def clean_value(value: Any, *, max_chars: int | None = None, special_tokens: bool = True) -> Any:
     """Clean every string in nested dicts/lists/tuples (keys too); other values pass unchanged."""
     if isinstance(value, str):
-        if len(value) <= _CACHED_CHARS:
-            return _clean_short(value, max_chars, special_tokens)
-        cleaned = clean_text(value, max_chars=max_chars)
-        return neutralise_special_tokens(cleaned) if special_tokens else cleaned
+        clean = _clean_short if len(value) <= _CACHED_CHARS else _clean_string
+        return clean(value, max_chars, special_tokens)
     if isinstance(value, Mapping):
         return {
             clean_value(k, max_chars=max_chars, special_tokens=special_tokens): clean_value(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 import torch.nn.functional as F
 
-from contentgen.hostinfo import HostCPU
+from contentgen.hostinfo import HostCPU, host_cpu
 from contentgen.training.sft_data import Example, length_grouped_batches
 
 if TYPE_CHECKING:
@@ -63,8 +63,6 @@ def pick_precision(wanted: str, device: str) -> str:
         return wanted
     if device == "cuda":
         return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    from contentgen.hostinfo import host_cpu
-
     return "bf16" if native_bf16(host_cpu()) else "fp32"
 
 
