@@ -15,12 +15,14 @@ Per arm and channel: products with >= 1 accepted variant, accepted/asked, first-
 quality detectors run again, independently of the engine's gates, on every returned output
 (contentgen.checks.defects), wall and CPU seconds per accepted output (model loading apart), and
 why drafts were rejected (rejected drafts per gate problem "check:kind").
-Writes benchmarks/results/quality.md and one JSONL of returned outputs per arm
-(quality_<arm>.jsonl, the input of scripts/blind_review.py).
+Writes benchmarks/results/quality.md, one JSONL of returned outputs per arm
+(quality_<arm>.jsonl, the input of scripts/blind_review.py) and one of the drafts the gates
+rejected, each with the problems that rejected it (quality_<arm>_rejected.jsonl).
 
     python benchmarks/quality.py --quick                 # 6 products
     python benchmarks/quality.py                         # 60 products x 6 channels
     python benchmarks/quality.py --products 12 --arms base --generator builtin:ctranslate2
+    python benchmarks/quality.py --benefits facts-only   # briefs without stated benefits
 """
 
 from __future__ import annotations
@@ -72,7 +74,24 @@ class Arm:
         return re.sub(r"[^A-Za-z0-9_.-]+", "-", self.name).strip("-")
 
 
-def heldout_products(corpus: Path | None, count: int) -> list[dict[str, Any]]:
+BENEFIT_CHOICES = ("as-built", "stated", "facts-only")
+
+
+def with_benefits(rows: list[dict[str, Any]], benefits: str) -> list[dict[str, Any]]:
+    """The briefs as built, only those stating benefits, or all with their benefits removed."""
+    if benefits == "stated":
+        return [r for r in rows if r["product"].get("benefits")]
+    if benefits == "facts-only":
+        return [
+            {**r, "product": {k: v for k, v in r["product"].items() if k != "benefits"}}
+            for r in rows
+        ]
+    return rows
+
+
+def heldout_products(
+    corpus: Path | None, count: int, benefits: str = "as-built"
+) -> list[dict[str, Any]]:
     """`count` held-out brief records, taken in turn from each category (sorted ids within)."""
     from contentgen.datasets.copywriting.split import HELDOUT
 
@@ -84,6 +103,7 @@ def heldout_products(corpus: Path | None, count: int) -> list[dict[str, Any]]:
             rows = [json.loads(line) for line in handle if line.strip()]
     else:
         rows = _built_briefs()
+    rows = with_benefits(rows, benefits)
     by_category: dict[str, list[dict[str, Any]]] = {}
     for row in sorted((r for r in rows if r["split"] == HELDOUT), key=lambda r: r["id"]):
         by_category.setdefault(row["category"], []).append(row)
@@ -168,8 +188,9 @@ def eval_input(engine: Engine, request: MarketingRequest, output: Output) -> Eva
 
 def measure(
     engine: Engine, arm: Arm, products: Sequence[dict[str, Any]], channel: str, args: Any
-) -> tuple[Cell, list[dict[str, Any]]]:
-    """Run one channel for every product through the engine; the cell and the returned rows."""
+) -> tuple[Cell, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run one channel for every product through the engine; the cell, the returned rows and
+    the rejected drafts (each with the gate problems that rejected it)."""
     requests = requests_for(products, channel, args.variants, args.seed)
     wall, cpu = time.perf_counter(), time.process_time()
     results: list[Result] = engine.generate_many(requests)
@@ -190,17 +211,23 @@ def measure(
         cell.defective += bool(found)
         cell.defects.update({p.check for p in found})
         rows.append(_row(arm, products[i], requests[i], output, found))
-    return cell, rows
+    rejected = [
+        _row(arm, products[i], requests[i], o, gate_problems(o, gates))
+        for i, r in enumerate(results)
+        for o in r.rejected
+    ]
+    return cell, rows, rejected
+
+
+def gate_problems(output: Output, gates: set[str]) -> list[Any]:
+    """The problems of every gate that rejected a draft."""
+    return [p for e in output.evaluations if not e.passed and e.name in gates
+            for p in verdict_problems(e)]  # fmt: skip
 
 
 def rejection_kinds(output: Output, gates: set[str]) -> set[str]:
     """The "check:kind" of every problem of a gate that rejected a draft (each once)."""
-    return {
-        f"{p.check}:{p.kind}"
-        for e in output.evaluations
-        if not e.passed and e.name in gates
-        for p in verdict_problems(e)
-    }
+    return {f"{p.check}:{p.kind}" for p in gate_problems(output, gates)}
 
 
 def _row(
@@ -220,12 +247,16 @@ def _row(
     }  # fmt: skip
 
 
-def route_params(spec: Any, fields: str | None) -> dict[str, Any]:
-    """The default route's params, with `fields` ("whole"/"each") when one is asked for."""
-    return {**spec.default_route.params, **({"fields": fields} if fields else {})}
+def route_params(spec: Any, fields: str | None, temperature: float | None = None) -> dict[str, Any]:
+    """The default route's params, with `fields` ("whole"/"each") and a sampling temperature
+    when one is asked for."""
+    asked = {"fields": fields, "temperature": temperature}
+    return {**spec.default_route.params, **{k: v for k, v in asked.items() if v is not None}}
 
 
-def open_engine(arm: Arm, data_dir: Path, fields: str | None = None) -> Engine:
+def open_engine(
+    arm: Arm, data_dir: Path, fields: str | None = None, temperature: float | None = None
+) -> Engine:
     """An engine whose marketing route is the arm's generator with the default route's sampling.
 
     `fields` replaces each channel template's default way of writing ("whole" or "each").
@@ -238,7 +269,9 @@ def open_engine(arm: Arm, data_dir: Path, fields: str | None = None) -> Engine:
         data_dir=data_dir,
         database_url=f"sqlite:///{data_dir / 'quality.db'}",
         generators={**settings.generators, arm.generator: options},
-        routes={Task.MARKETING: Route(arm.generator, params=route_params(SPEC, fields))},
+        routes={
+            Task.MARKETING: Route(arm.generator, params=route_params(SPEC, fields, temperature))
+        },
         rerank=False,
         bandit=False,
     )
@@ -246,18 +279,17 @@ def open_engine(arm: Arm, data_dir: Path, fields: str | None = None) -> Engine:
 
 def run_arm(
     arm: Arm, products: Sequence[dict[str, Any]], args: Any
-) -> Iterator[tuple[str, Cell, list[dict[str, Any]]]]:
+) -> Iterator[tuple[str, Cell, list[dict[str, Any]], list[dict[str, Any]]]]:
     """Load the arm's generator (timed apart), then measure every channel in turn."""
     with tempfile.TemporaryDirectory(prefix="cg-quality-") as tmp:
-        engine = open_engine(arm, Path(tmp), args.fields)
+        engine = open_engine(arm, Path(tmp), args.fields, args.temperature)
         try:
             started = time.perf_counter()
             engine.registry.get(arm.generator).load()
             print(f"{arm.name}: {arm.generator} {arm.options or ''} loaded in "
                   f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
             for channel in args.channels:
-                cell, rows = measure(engine, arm, products, channel, args)
-                yield channel, cell, rows
+                yield channel, *measure(engine, arm, products, channel, args)
         finally:
             engine.close()
 
@@ -290,6 +322,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--adapter", type=Path, help="the tuned arm's adapter folder")
     parser.add_argument("--corpus", type=Path, help="a built corpus folder (default: build briefs)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--temperature", type=float,
+                        help="sampling temperature (default: the default route's)")  # fmt: skip
+    parser.add_argument("--benefits", choices=BENEFIT_CHOICES, default="as-built",
+                        help="briefs as built (most state benefits), only those that do, or all "
+                        "as facts only")  # fmt: skip
     parser.add_argument("--fields", choices=("whole", "each"),
                         help="write channels whole or field by field (default: each template's)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "quality.md")
@@ -319,7 +356,10 @@ def header(args: Any, products: Sequence[dict[str, Any]], load: tuple[float, flo
         f"1-minute load average {load[0]:.1f} at the start, {load[1]:.1f} at the end "
         "(the machine was shared: CPU seconds are the steadier figure).",
         f"{len(products)} held-out products ({categories} categories) x {len(args.channels)} channels x "
-        f"{args.variants} variants, seed {args.seed}; the default route's sampling"
+        f"{args.variants} variants, seed {args.seed}, briefs {args.benefits}, "
+        f"temperature {args.temperature if args.temperature is not None else 'default'} "
+        f"({sum(1 for p in products if p['product'].get('benefits'))} state benefits); "
+        "the default route's sampling"
         f"{f' with fields = {args.fields!r}' if args.fields else ''}; the engine's "
         "default checks with up to 3 rounds, then shortening; defects counted by running the "
         "quality detectors again on each returned output.",
@@ -329,7 +369,7 @@ def header(args: Any, products: Sequence[dict[str, Any]], load: tuple[float, flo
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every arm over the held-out products; print and write the tables and the outputs."""
     args = parse_args(argv)
-    products = heldout_products(args.corpus, args.products)
+    products = heldout_products(args.corpus, args.products, args.benefits)
     arms, skipped = choose_arms(args)
     for line in skipped:
         print(f"skipped: {line}", flush=True)
@@ -339,10 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for arm in arms:
         results[arm.name] = {}
         path = args.out.with_name(f"{args.out.stem}_{arm.slug}.jsonl")
-        with path.open("w", encoding="utf-8") as handle:
-            for channel, cell, rows in run_arm(arm, products, args):
+        drafts = path.with_name(f"{path.stem}_rejected.jsonl")
+        with path.open("w", encoding="utf-8") as handle, drafts.open("w", encoding="utf-8") as out:
+            for channel, cell, rows, rejected in run_arm(arm, products, args):
                 results[arm.name][channel] = cell
                 handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+                out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rejected)
                 print(table_row(arm.name, channel, cell), flush=True)
         print(f"returned outputs written to {path}", flush=True)
     report = markdown(header(args, products, (load_start, os.getloadavg()[0])), results, skipped)

@@ -25,7 +25,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from contentgen.checks.channels import ChannelSpec, FieldSpec, parse_fields, shorten_text
+from contentgen.checks.channels import (
+    MULTILINE_CHARS,
+    ChannelSpec,
+    FieldSpec,
+    parse_fields,
+    shorten_text,
+)
 from contentgen.confidence import TOKEN_LOGPROBS
 from contentgen.types import Candidate, Prompt, PromptError
 
@@ -36,8 +42,6 @@ WHOLE: FieldsMode = "whole"
 # English copy runs about 4.5 characters a token with SmolLM2's tokenizer; a lower figure leaves
 # the model room to finish its line, and what goes past the limit is cut at a boundary.
 CHARS_PER_TOKEN = 3.5
-# A last field at least this long (an email body) may run over several lines.
-MULTILINE_CHARS = 400
 
 Answers = Sequence[Sequence[Candidate] | PromptError]
 GenerateCall = Callable[[list[Prompt]], Answers]

@@ -114,6 +114,11 @@ class ChannelSpec:
 _WRAPPING = "\"'“”‘’`*_ "
 
 
+# A last field at least this long (an email body) may run over several lines and paragraphs.
+MULTILINE_CHARS = 400
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
 def _clean(value: str) -> str:
     value = re.sub(r"\s+", " ", value).strip().strip("*_ ")
     while len(value) >= 2 and value[0] in _WRAPPING and value[-1] in _WRAPPING:
@@ -128,7 +133,9 @@ def parse_fields(text: str, fields: tuple[FieldSpec, ...]) -> dict[str, str]:
         body = re.sub(
             rf"^\s*[*_#]*\s*{re.escape(only.title)}\s*[*_]*\s*[:\-–]\s*", "", text, flags=re.I
         )
-        return {only.name: _clean(body)}
+        return {
+            only.name: (clean_paragraphs if only.max_chars >= MULTILINE_CHARS else _clean)(body)
+        }
     labels = {f.title.lower(): f.name for f in fields} | {f.name.lower(): f.name for f in fields}
     pattern = re.compile(
         r"^\s*(?:[-*#\d.)]+\s*)?[*_]*\s*("
@@ -146,9 +153,19 @@ def parse_fields(text: str, fields: tuple[FieldSpec, ...]) -> dict[str, str]:
             if current in parsed:  # a second variant started: keep the first complete one
                 break
             parsed[current] = match.group(2)
-        elif current is not None and line.strip() and fields[-1].name == current:
-            parsed[current] += " " + line.strip()
-    return {name: _clean(value) for name, value in parsed.items()}
+        elif current is not None and fields[-1].name == current:
+            parsed[current] += "\n" + line  # the last field runs on, paragraphs and all
+    long_form = fields[-1].name if fields[-1].max_chars >= MULTILINE_CHARS else None
+    return {
+        name: (clean_paragraphs if name == long_form else _clean)(value)
+        for name, value in parsed.items()
+    }
+
+
+def clean_paragraphs(value: str) -> str:
+    """A multi-line value with each paragraph's spaces collapsed and one blank line between."""
+    paragraphs = (_clean(p) for p in PARAGRAPH_BREAK.split(value.strip()))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def shorten_text(text: str, limit: int) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contentgen.checks.articles import ArticlesCheck
 from contentgen.checks.attributes import AttributeCheck
+from contentgen.checks.benefits import BenefitsCheck
 from contentgen.checks.detector import Detector
 from contentgen.checks.example_words import ExampleWordsCheck
+from contentgen.checks.form import FormCheck
 from contentgen.checks.instructions import InstructionCheck
 from contentgen.checks.leaks import LeakCheck
 from contentgen.checks.meta import MetaCommentaryCheck
@@ -33,6 +36,9 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     AttributeCheck,
     OffTopicCheck,
     UnsupportedClaimsCheck,
+    BenefitsCheck,
+    FormCheck,
+    ArticlesCheck,
 )
 DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
 

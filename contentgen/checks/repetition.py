@@ -1,6 +1,6 @@
 """Repetition: decoding loops and padding that no reviewer would let through.
 
-Four signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
+Six signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
 "# # # #", "Ðørøskøb — Ðørøskøb — Ðørøskøb", or a run of three or more tokens repeated back to
 back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
 product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
@@ -10,13 +10,19 @@ product's own name); `repeated_sentence` (a sentence of three or more words twic
 in one sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A
 hidden drawer and a hidden drawer": a fact explained by itself, which the blind review graded
 nonsense; parallel phrasing such as "cold drinks stay cold and hot drinks stay hot" and other
-tasks' "within 3 working days ... after 5 working days" are not facts of the product).
+tasks' "within 3 working days ... after 5 working days" are not facts of the product);
+`doubled_word` (a word of the product's name or facts twice in a row: "the Torand Honey Honey
+Baby Carrier"); and `repeated_sentence` also covers two sentences that say the same thing about
+a fact in other words: a run of RESTATED_WORDS content words (not the name, facts or audience)
+shared by two sentences of marketing copy ("With an acid-free paper, it is light and packs down
+neatly. With acid-free paper, it is light and packs down neatly.").
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 
 from contentgen.checks.base import EvalInput
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
@@ -25,9 +31,11 @@ from contentgen.checks.problems import Problem
 MAX_COUNT = 3  # a word may appear this often in any field, whatever its share
 MAX_SHARE = 0.12  # beyond MAX_COUNT, a word may make up at most this share of a field's words
 SHORT_LOOP = 3  # one or two tokens repeated back to back this many times is a loop
+RESTATED_WORDS = 3  # content words two sentences may not share as one run
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_ARTICLES = frozenset({"a", "an", "the"})
 _STOP = word_set(
     "a an and are as at be but by for from has have in into is it its of on or our so that the "
     "their this to was we were will with you your yours i my me us not no can just all more"
@@ -69,14 +77,26 @@ class RepetitionCheck(Detector):
         """Every repetition in every field (a preheader may repeat the body's first line)."""
         product = product_facts(item)
         name_words = set(_WORD.findall(str(product.get("name", "")).lower()))
-        facts = {k: v for k, v in product.items() if k != "name"}
+        # A stated benefit is what the copy should say, not a fact to explain.
+        facts = {k: v for k, v in product.items() if k not in ("name", "benefits")}
         fact_words = {w.lower() for text in leaves(facts) for w in _WORD.findall(text)}
+        # Naming a fact or the audience again is fine; saying the same thing about it is not.
+        audience = {w.lower() for w in _WORD.findall(str(item.facts.get("audience") or ""))}
+        known = name_words | fact_words | audience
         found: list[Problem] = []
         for field, value in text_fields(item).items():
             found += self._field(field, value, name_words)
             found += [
                 self.problem("echoed_phrase", field, phrase, limit=1)
                 for phrase in _echoes(value, fact_words - name_words - _STOP)
+            ]
+            found += [
+                self.problem("doubled_word", field, f"{word} {word}", limit=1)
+                for word in _doubled(value, (name_words | fact_words) - _STOP)
+            ]
+            found += [  # marketing copy, whose facts say which words are not a claim
+                self.problem("repeated_sentence", field, run, limit=1)
+                for run in (_restated(_sentences(value), known) if product else [])
             ]
         return found
 
@@ -115,6 +135,39 @@ def _sentences(text: str) -> list[str]:
         if sentence:
             out.append(sentence)
     return out
+
+
+def _doubled(text: str, words: set[str]) -> list[str]:
+    """Words of the product's name or facts said twice in a row ("the Torand Honey Honey Baby
+    Carrier"); emphasis such as "very very" is not a product's word."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    pairs = zip(tokens, tokens[1:], strict=False)
+    return list(dict.fromkeys(a for a, b in pairs if a == b and a in words and len(a) > 2))
+
+
+def _restated(sentences: list[str], known: set[str]) -> list[str]:
+    """Runs two different sentences share (articles aside) that hold RESTATED_WORDS or more
+    content words other than `known` ones (the name, facts, audience): a benefit said twice,
+    "With an acid-free paper, it is light and packs down neatly. With acid-free paper, it is
+    light and packs down neatly.", "..., so it can be deep-fried. ..., so it can be deep-fried"."""
+    found: list[str] = []
+    distinct = list(
+        dict.fromkeys(sentences)
+    )  # a sentence said twice word for word is counted above
+    token_lists = [[w for w in _WORD.findall(s) if w not in _ARTICLES] for s in distinct]
+    for i, first in enumerate(token_lists):
+        for second in token_lists[i + 1 :]:
+            run = _longest_common_run(first, second)
+            content = [w for w in run if w not in _STOP and w not in known and len(w) > 2]
+            if len(content) >= RESTATED_WORDS:
+                found.append(" ".join(run))
+    return found
+
+
+def _longest_common_run(a: list[str], b: list[str]) -> list[str]:
+    """The longest run of words `a` and `b` both hold, in order and back to back."""
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[match.a : match.a + match.size]
 
 
 def _echoes(text: str, fact_words: set[str]) -> list[str]:

@@ -158,15 +158,40 @@ def _read_inputs(
     return _Inputs(rows, all_rows, eval_rows)
 
 
-def _check_layout(layout: str, resolved: BaseModel, base: str) -> None:
-    """An adapter alone is a delta from a plain model, so its base may carry no adapter."""
-    if layout == "adapter" and resolved.adapter is not None:
+def _check_layout(
+    layout: str, method: str, resolved: BaseModel, base: str, cfg: TuneConfig
+) -> None:
+    """An adapter alone is a delta from a plain model: SFT goes on training the base's adapter
+    (at that adapter's rank); DPO, which trains a new adapter, needs a plain base."""
+    if layout != "adapter" or resolved.adapter is None:
+        return
+    if method != "sft":
         raise ValidationError(
             "layout",
             f"an adapter alone must start from a plain model, and {base!r} carries adapter "
             f"{resolved.adapter.name!r}: pass the model itself (e.g. --base smollm2) or "
             "write the merged checkpoint",
         )
+    rank = adapter_rank(resolved.adapter.path)
+    if rank != cfg.lora_r:
+        raise ValidationError(
+            "lora_r",
+            f"{base!r} carries adapter {resolved.adapter.name!r} of rank {rank}, which this run "
+            f"goes on training: pass --lora-r {rank} (asked {cfg.lora_r})",
+        )
+
+
+def adapter_rank(folder: Path) -> int | None:
+    """The LoRA rank an adapter folder's adapter_config.json records."""
+    import json
+
+    from contentgen.modelfiles.adapters import CONFIG_FILE
+
+    try:
+        rank = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")).get("r")
+    except (OSError, ValueError):
+        return None
+    return rank if isinstance(rank, int) else None
 
 
 def tune(
@@ -195,7 +220,7 @@ def tune(
     inputs = _read_inputs(method, cfg, store, templates, data, eval_data)
     created = datetime.now(UTC)
     resolved = resolve_base(base, settings, store)
-    _check_layout(layout, resolved, base)
+    _check_layout(layout, method, resolved, base, cfg)
     name = _version_name(name, resolved, method, created, store)
     log.info("tuning %s with %s on %d rows", resolved.model_id, method, len(inputs.rows))
     result = train_lora(

@@ -42,10 +42,11 @@ def _metrics_lines(evaluation: Mapping[str, Any]) -> list[str]:
         return []
     lines = ["", "## Held-out evaluation", "", "| model | answer-token loss | perplexity |"]
     lines.append("|---|---|---|")
-    for key in ("base", "tuned"):
+    for key, label in (("base", "base"), ("start", "start (the adapter trained further)"),
+                       ("tuned", "tuned")):  # fmt: skip
         if key in evaluation:
             m = evaluation[key]
-            lines.append(f"| {key} | {m['loss']:.4f} | {m['perplexity']:.2f} |")
+            lines.append(f"| {label} | {m['loss']:.4f} | {m['perplexity']:.2f} |")
     tuned = evaluation.get("tuned", {})
     if tuned:
         lines += ["", f"{tuned['examples']} held-out rows, {tuned['tokens']} answer tokens."]
@@ -94,7 +95,12 @@ def card_markdown(card: Mapping[str, Any]) -> str:
     lines += [
         f"- trained: {card['created_at']} with {training['trainer']} "
         f"({training['steps']} steps, {training.get('examples', '?')} examples seen, "
-        f"final train loss {training['train_loss']:.4f})",
+        f"final train loss {training['train_loss']:.4f})"
+        + (
+            f", continuing adapter {training['continued_from']}"
+            if training.get("continued_from")
+            else ""
+        ),
         f"- data: {data['rows']} rows ({sources or 'from file'}); "
         f"files {', '.join(data['files']) or '-'}; sha256 `{data['sha256']}`",
         *_speed_lines(training),

@@ -28,7 +28,13 @@ class BaseModel:
     adapter: ResolvedAdapter | None = None
 
 
-def _load(base: BaseModel, device: str) -> tuple[Any, Any]:
+def continues_adapter(base: BaseModel, method: str, layout: Layout) -> bool:
+    """Whether the run goes on training the base's own adapter (SFT written as an adapter alone)
+    instead of training a new adapter on top of the merged base."""
+    return base.adapter is not None and method == "sft" and layout == "adapter"
+
+
+def _load(base: BaseModel, device: str, *, merge: bool) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -38,9 +44,22 @@ def _load(base: BaseModel, device: str) -> tuple[Any, Any]:
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model: Any = AutoModelForCausalLM.from_pretrained(base.path, dtype=torch.float32)
-    if base.adapter is not None:  # tune what the generator runs: the base with its adapter
+    if base.adapter is not None and merge:  # tune what the generator runs: base with its adapter
         model = merge_adapter(model, base.adapter)
     return model.to(device), tokenizer
+
+
+def _trainable_adapter(model: Any, base: BaseModel) -> Any:
+    """`model` wrapped with the base's adapter, its weights trainable (fp16 files upcast)."""
+    from peft import PeftModel
+
+    assert base.adapter is not None
+    peft_model = PeftModel.from_pretrained(model, str(base.adapter.path), is_trainable=True)
+    # The loaded config names the hub id it was trained on; the local copy keeps peft's save
+    # from looking that id up online (offline installs print a warning for it otherwise).
+    for config in peft_model.peft_config.values():
+        config.base_model_name_or_path = str(base.path)
+    return peft_model
 
 
 def _train_sft(
@@ -51,6 +70,7 @@ def _train_sft(
     cfg: TuneConfig,
     device: str,
     on_step: StepCallback | None,
+    continued: BaseModel | None = None,
 ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     from contentgen.training.lora_sft import evaluate_loss, pick_precision, train_sft
     from contentgen.training.sft_data import check_rows, encode
@@ -64,6 +84,10 @@ def _train_sft(
     evaluation = {}
     if held:
         evaluation["base"] = evaluate_loss(model, held, pad_id=pad, device=device)
+    if continued is not None:
+        model = _trainable_adapter(model, continued)
+        if held:  # the adapter the run starts from, on the same rows
+            evaluation["start"] = evaluate_loss(model, held, pad_id=pad, device=device)
     peft_model, stats = train_sft(
         model, train.examples, cfg, pad_id=pad, device=device, on_step=on_step
     )
@@ -153,13 +177,21 @@ def _train_dpo(
     return trainer.model, training
 
 
-def _save(peft_model: Any, tokenizer: Any, out: Path, layout: Layout, base: BaseModel) -> None:
+def _save(
+    peft_model: Any,
+    tokenizer: Any,
+    out: Path,
+    layout: Layout,
+    base: BaseModel,
+    *,
+    delta_of_plain: bool = False,
+) -> None:
     from contentgen.modelfiles.adapters import WEIGHTS_FILE
 
     out.mkdir(parents=True, exist_ok=True)
     folder = out if layout == "adapter" else out / "adapter"
     peft_model.save_pretrained(folder)
-    _name_base(folder, base)
+    _name_base(folder, base, delta_of_plain=delta_of_plain)
     if layout == "adapter":
         _as_float16(folder / WEIGHTS_FILE)
         return
@@ -167,8 +199,8 @@ def _save(peft_model: Any, tokenizer: Any, out: Path, layout: Layout, base: Base
     tokenizer.save_pretrained(out)
 
 
-def _name_base(folder: Path, base: BaseModel) -> None:
-    """Name the base by its model id (+ adapter), not by this machine's cache path."""
+def _name_base(folder: Path, base: BaseModel, *, delta_of_plain: bool = False) -> None:
+    """Name the base by its model id (+ the adapter merged under it), not by a cache path."""
     import json
 
     from contentgen.modelfiles.adapters import CONFIG_FILE
@@ -176,7 +208,9 @@ def _name_base(folder: Path, base: BaseModel) -> None:
     config_file = folder / CONFIG_FILE
     config = json.loads(config_file.read_text(encoding="utf-8"))
     config["base_model_name_or_path"] = (
-        base.model_id if base.adapter is None else f"{base.model_id} + {base.adapter.label}"
+        base.model_id
+        if base.adapter is None or delta_of_plain
+        else f"{base.model_id} + {base.adapter.label}"
     )
     config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -214,15 +248,18 @@ def train_lora(
     from contentgen.feedback.tune_quiet import quiet
 
     with quiet():
-        model, tokenizer = _load(base, where)
+        continued = continues_adapter(base, method, layout)
+        model, tokenizer = _load(base, where, merge=not continued)
         evaluation: dict[str, Any] = {}
         if method == "sft":
             peft_model, training, evaluation = _train_sft(
-                model, tokenizer, rows, eval_rows, cfg, where, on_step
+                model, tokenizer, rows, eval_rows, cfg, where, on_step, base if continued else None
             )
+            if continued:
+                training["continued_from"] = base.adapter.label if base.adapter else None
         else:
             peft_model, training = _train_dpo(model, tokenizer, rows, cfg, where)
-        _save(peft_model, tokenizer, out, layout, base)
+        _save(peft_model, tokenizer, out, layout, base, delta_of_plain=continued)
     cpu = host_cpu().describe() if where == "cpu" else torch.cuda.get_device_name()
     return {
         "training": {**training, "device": where, "threads": threads, "cpu": cpu},

@@ -152,6 +152,13 @@ def _step(
     stats.last_loss = value
 
 
+def _with_lora(model: Any, cfg: TuneConfig) -> Any:
+    """`model` with a fresh LoRA adapter, or as it is when it already carries a trainable one."""
+    from peft import PeftModel, get_peft_model
+
+    return model if isinstance(model, PeftModel) else get_peft_model(model, lora_config(cfg))
+
+
 def train_sft(
     model: Any,
     examples: Sequence[Example],
@@ -161,8 +168,8 @@ def train_sft(
     device: str = "cpu",
     on_step: StepCallback | None = None,
 ) -> tuple[Any, SftStats]:
-    """Wrap `model` with LoRA and train it on `examples`; the peft model and the run's stats."""
-    from peft import get_peft_model
+    """Wrap `model` with LoRA (or go on training the adapter of a peft `model`) on `examples`;
+    the peft model and the run's stats."""
     from transformers import get_cosine_schedule_with_warmup
 
     if not examples:
@@ -173,7 +180,7 @@ def train_sft(
     rng = random.Random(cfg.seed)
     where = torch.device(device)
     bf16 = pick_precision(cfg.precision, where.type) == "bf16"
-    peft_model = get_peft_model(model.to(where), lora_config(cfg))
+    peft_model = _with_lora(model.to(where), cfg)
     peft_model.train()
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     per_epoch = math.ceil(len(examples) / cfg.batch_size)

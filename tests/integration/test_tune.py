@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -224,8 +225,8 @@ def test_sft_on_corpus_rows_lowers_the_loss_and_ships_a_small_adapter(
     )
     assert "adapter adapter@" in (generator.model_info().revision or "")
 
-    with pytest.raises(ValidationError, match="carries adapter 'adapter'"):
-        tune(  # an adapter alone on top of a base that has one would lose the first
+    with pytest.raises(ValidationError, match="rank 4, which this run goes on training"):
+        tune(  # going on with an adapter keeps its rank: refused before any model loads
             method="sft",
             base="tiny-adapter",
             out=tmp_path / "stacked",
@@ -233,6 +234,55 @@ def test_sft_on_corpus_rows_lowers_the_loss_and_ships_a_small_adapter(
             store=engine.store,
             data=data,
             layout="adapter",
+            config=TuneConfig(lora_r=8),
+        )
+    _an_adapter_goes_on_training(engine, data, out, tmp_path / "continued", card)
+
+
+def _an_adapter_goes_on_training(
+    engine: Engine, data: Path, first: Path, out: Path, first_card: dict[str, Any]
+) -> None:
+    """SFT from a base that carries an adapter, written as an adapter alone, trains that adapter
+    further: one delta from the plain model, starting where the first run ended."""
+    from safetensors.torch import load_file
+
+    result = tune(
+        method="sft",
+        base="tiny-adapter",
+        out=out,
+        settings=engine.settings,
+        store=engine.store,
+        data=data,
+        eval_data=data,
+        config=TuneConfig(max_steps=4, batch_size=2, learning_rate=1e-2, lora_r=4, lora_alpha=8),
+        layout="adapter",
+    )
+    evaluation = result.card["evaluation"]
+    assert evaluation["start"]["loss"] == pytest.approx(
+        first_card["evaluation"]["tuned"]["loss"], rel=0.02
+    )
+    assert evaluation["start"]["loss"] < 0.5 * evaluation["base"]["loss"]
+    assert result.card["training"]["continued_from"].startswith("adapter@")
+    config = json.loads((out / "adapter_config.json").read_text())
+    before, after = (load_file(str(d / "adapter_model.safetensors")) for d in (first, out))
+    assert before.keys() == after.keys() and config["r"] == 4
+    assert any(not torch.equal(before[k], after[k]) for k in before)  # trained further
+    assert " + " not in config["base_model_name_or_path"]  # a delta of the plain model
+    card_text = (out / "README.md").read_text()
+    assert "| start (the adapter trained further) |" in card_text
+    assert "continuing adapter adapter@" in card_text
+    pairs = out.parent / "pairs.jsonl"
+    pairs.write_text(json.dumps({"prompt": "Ad for a lamp", "chosen": "Glow.", "rejected": "No."}))
+    with pytest.raises(ValidationError, match="carries adapter 'adapter'"):
+        tune(  # DPO trains a new adapter, which on top of the merged one would lose the first
+            method="dpo",
+            base="tiny-adapter",
+            out=out.parent / "dpo",
+            settings=engine.settings,
+            store=engine.store,
+            data=pairs,
+            layout="adapter",
+            config=TuneConfig(lora_r=4),
         )
 
 

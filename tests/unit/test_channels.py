@@ -56,3 +56,17 @@ def test_every_channel_renders_its_fields_back_to_text() -> None:
     spec = CHANNELS["email"]
     fields = {"subject": "Hi", "preheader": "There", "body": "Body text"}
     assert spec.parse(spec.render(fields)) == fields
+
+
+def test_an_email_body_keeps_its_paragraphs_and_short_fields_stay_one_line() -> None:
+    answer = "Subject: Hi\nPreheader: There\nBody: Meet the lamp.\n\nIt  glows\nall night.\n\n\nOrder today."
+    assert CHANNELS["email"].parse(answer)["body"] == (
+        "Meet the lamp.\n\nIt glows all night.\n\nOrder today."
+    )
+    fields = {"subject": "Hi", "preheader": "There", "body": "One.\n\nTwo."}
+    assert CHANNELS["email"].parse(CHANNELS["email"].render(fields)) == fields
+    assert CHANNELS["sms"].parse("Cosy socks.\n\n20% off today.") == {
+        "text": "Cosy socks. 20% off today."
+    }
+    ad = CHANNELS["search_ad"].parse("Headline: Socks\nDescription: Cosy.\n\nWarm.")
+    assert ad["description"] == "Cosy. Warm."

@@ -98,3 +98,42 @@ def test_parallel_phrasing_and_a_fact_in_two_sentences_are_not_echoes(
 def test_other_tasks_may_repeat_their_own_phrases_in_a_sentence() -> None:
     reply = "Refunds arrive within 3 working days, or 5 working days for bank transfers."
     assert "echoed_phrase" not in _kinds(reply, Task.CUSTOMER_SERVICE)
+
+
+NOTEBOOK = {"name": "Cobalen Folio Dotted Notebook", "material": "acid-free paper"}
+CARRIER = {"name": "Torand Honey Baby Carrier", "features": ["breathable mesh"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [  # verbatim outputs of the tuned default model (quality benchmark, 2026-12-06)
+        (
+            "With an acid-free paper, it is light and packs down neatly. With acid-free paper, "
+            "it is light and packs down neatly.",
+            NOTEBOOK,
+        ),
+        (
+            "Thanks to a breathable mesh, air flows on warm walks. The carrier has padded "
+            "straps. Thanks to breathable mesh, air flows on warm walks.",
+            CARRIER,
+        ),
+    ],
+)
+def test_a_benefit_said_twice_in_other_words_is_a_repeated_sentence(
+    text: str, product: dict[str, object]
+) -> None:
+    assert "repeated_sentence" in _marketing_kinds(text, product)
+
+
+def test_naming_a_fact_again_is_not_a_repeated_sentence() -> None:
+    text = (
+        "The Cobalen Folio Dotted Notebook is made from acid-free paper. Thanks to acid-free "
+        "paper, your notes stay crisp for years."
+    )
+    assert _marketing_kinds(text, NOTEBOOK) == []
+
+
+def test_a_doubled_name_word_is_named_and_emphasis_is_not() -> None:
+    kinds = _marketing_kinds("Meet the Torand Honey Honey Baby Carrier. Order today.", CARRIER)
+    assert kinds == ["doubled_word"]
+    assert _marketing_kinds("The Torand Honey Baby Carrier is very very soft.", CARRIER) == []

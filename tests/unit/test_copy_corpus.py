@@ -105,7 +105,7 @@ def test_fields_fit_the_channel_and_parse_back(corpus: Path) -> None:
         spec = CHANNELS[row["channel"]]
         assert spec.problems(row["fields"]) == [], row["id"]
         parsed = spec.parse(row["text"])
-        assert parsed == {k: " ".join(v.split()) for k, v in row["fields"].items()}, row["id"]
+        assert parsed == row["fields"], row["id"]  # an email body's paragraphs included
 
 
 def test_copy_states_no_number_outside_the_brief(corpus: Path) -> None:
@@ -245,6 +245,35 @@ def test_a_draw_that_repeats_a_phrase_is_drawn_again() -> None:
     cat, tone = category(brief.category), variant_tones(brief, 2, 0)[1]
     rng = stream(0, brief.id, "email", 1)
     first = WRITERS["email"](Sentences(brief, cat, tone, base_slots(brief, cat, rng), rng))
-    assert repeats(first, "email", brief.name)
+    assert repeats(first, "email", brief.facts(cat))
     kept = write(brief, cat, "email", tone, 0, 1)
-    assert kept != first and not repeats(kept, "email", brief.name)
+    assert kept != first and not repeats(kept, "email", brief.facts(cat))
+
+
+def test_most_briefs_state_benefits_and_their_copy_says_exactly_those(corpus: Path) -> None:
+    briefs = {b["id"]: b["product"] for b in _rows(corpus, "briefs")}
+    stating = {k: p["benefits"] for k, p in briefs.items() if "benefits" in p}
+    assert 0.5 < len(stating) / len(briefs) < 0.9  # the rest are facts only
+    for product in (briefs[k] for k in stating):
+        named = [*product["features"], product["material"], *product.get("certifications", [])]
+        assert set(product["benefits"]) <= set(named) and all(product["benefits"].values())
+    long_form = [
+        r for r in _rows(corpus, "marketing")
+        if r["brief_id"] in stating and r["channel"] in ("email", "product_description")
+    ]  # fmt: skip
+    assert long_form
+    for row in long_form:  # each explains features, in the brief's own words
+        stated = stating[row["brief_id"]].values()
+        assert any(b.lower() in row["text"].lower() for b in stated), row["id"]
+
+
+def test_stating_benefits_leaves_the_facts_of_every_brief_as_they_were() -> None:
+    from contentgen.datasets.copywriting.briefs import generate_briefs
+
+    briefs = list(generate_briefs(48, seed=3))
+    assert any(b.benefits for b in briefs) and not all(b.benefits for b in briefs)
+    for brief in briefs:
+        assert brief.benefits == () or brief.benefit(brief.features[0])
+    facts_only = [b.name for b in briefs]
+    again = [b.name for b in generate_briefs(48, seed=3)]
+    assert facts_only == again

@@ -29,6 +29,9 @@ DETECTORS = [
     "attributes",
     "off_topic",
     "unsupported_claims",
+    "benefits",
+    "form",
+    "articles",
 ]
 ORDER = [
     "channel",

@@ -38,6 +38,21 @@ def test_products_are_held_out_and_drawn_in_turn_from_each_category(tmp_path: Pa
         heldout_products(tmp_path / "missing", 1)
 
 
+def test_briefs_can_be_those_stating_benefits_or_facts_only(tmp_path: Path) -> None:
+    folder = corpus(tmp_path)
+    rows = [json.loads(line) for line in (folder / "briefs.jsonl").read_text().splitlines()]
+    for row in rows[1::4]:  # six held-out briefs
+        row["product"]["benefits"] = {"lid": "no spills"}
+    (folder / "briefs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    stated = heldout_products(folder, 3, "stated")
+    assert all(p["product"]["benefits"] == {"lid": "no spills"} for p in stated)
+    plain = heldout_products(folder, 12, "facts-only")
+    assert [p["id"] for p in plain] == [p["id"] for p in heldout_products(folder, 12)]
+    assert not any("benefits" in p["product"] for p in plain)
+    with pytest.raises(SystemExit):  # argparse names the choices on stderr
+        parse_args(["--benefits", "some"])
+
+
 def test_bad_options_name_the_valid_choices() -> None:
     with pytest.raises(ValidationError, match="unknown channel 'fax'.*'sms'"):
         parse_args(["--channels", "sms,fax"])

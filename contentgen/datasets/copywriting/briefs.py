@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ _BRAND_HEADS = ("Nord", "Fjell", "Alta", "Bruk", "Lumo", "Vela", "Kestr", "Oak",
 _BRAND_TAILS = ("vik", "en", "ora", "wick", "ly", "mark", "stead", "ello", "ia", "berg", "um",
                 "ford", "lane", "io", "and")  # fmt: skip
 _SALE_PERCENTS = (10, 15, 20, 25, 30, 40)
+BENEFIT_SHARE = 0.7  # briefs that state benefits; the rest are facts only, as many users send
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class Brief:
     warranty_years: int | None
     audience: str
     department: str
+    # What each feature, the material and each certification does for the buyer, as a marketer's
+    # brief states it (features, advantages, benefits); empty for a facts-only brief.
+    benefits: tuple[tuple[str, str], ...] = ()
+
+    def benefit(self, fact: str) -> str | None:
+        """The brief's stated benefit of one feature, material or certification, if any."""
+        return dict(self.benefits).get(fact)
 
     def facts(self, category: Category) -> dict[str, Any]:
         """The product facts as a request's `product` mapping (what the prompt shows)."""
@@ -69,6 +77,8 @@ class Brief:
             facts["warranty"] = f"{self.warranty_years} year" + (
                 "s" if self.warranty_years > 1 else ""
             )
+        if self.benefits:
+            facts["benefits"] = dict(self.benefits)
         return facts
 
     def record(self, category: Category) -> dict[str, Any]:
@@ -139,7 +149,8 @@ def _one(index: int, cat: Category, rng: random.Random, fake: Any) -> Brief:
     price = _price(rng, *cat.price)
     colours = tuple(rng.sample(cat.colours, k=rng.randint(1, 3))) if cat.colours else ()
     fitting = [c for c in ptype.certs if _fits("certs", c, material)]
-    certs = tuple(rng.sample(fitting, k=rng.randint(0, min(2, len(fitting)))))
+    drawn = rng.sample(fitting, k=rng.randint(0, min(2, len(fitting))))
+    certs = tuple(c for c in drawn if c != material)  # "vegan leather" made of vegan leather
     return Brief(
         id=f"brief-{index:05d}",
         category=cat.key,
@@ -169,8 +180,20 @@ def generate_briefs(count: int, seed: int = 0) -> Iterator[Brief]:
     cats = categories()
     names: set[str] = set()
     for index in range(count):
-        brief = _one(index, cats[index % len(cats)], rng, fake)
+        cat = cats[index % len(cats)]
+        brief = _one(index, cat, rng, fake)
         while brief.name in names:  # every product name is unique across the corpus
-            brief = _one(index, cats[index % len(cats)], rng, fake)
+            brief = _one(index, cat, rng, fake)
         names.add(brief.name)
-        yield brief
+        # A stream of its own, so the briefs' facts stay those of corpora built before benefits.
+        yield with_benefits(brief, cat, random.Random(f"{seed}:benefits:{index}"))
+
+
+def with_benefits(brief: Brief, cat: Category, rng: random.Random) -> Brief:
+    """`brief` stating one benefit per feature, material and certification (BENEFIT_SHARE of them)."""
+    if rng.random() >= BENEFIT_SHARE:
+        return brief
+    stated = [(f, rng.choice(cat.features[f].so)) for f in brief.features]
+    stated.append((brief.material, rng.choice(cat.materials[brief.material])))
+    stated += [(c, rng.choice(cat.certs[c])) for c in brief.certifications if cat.certs.get(c)]
+    return replace(brief, benefits=tuple(stated))

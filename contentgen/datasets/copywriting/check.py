@@ -21,7 +21,7 @@ from contentgen.checks.base import EvalInput, run_evaluators
 from contentgen.checks.brand import BrandEvaluator
 from contentgen.checks.brandkit import parse_brand_kit
 from contentgen.checks.channel import ChannelEvaluator
-from contentgen.checks.channels import CHANNELS
+from contentgen.checks.channels import CHANNELS, clean_paragraphs
 from contentgen.checks.grounding import GroundingEvaluator
 from contentgen.checks.number_claims import number_claims
 from contentgen.checks.output_guard import OutputGuard
@@ -172,7 +172,7 @@ class Checker:
             prompt = render(self.library, f"marketing/{row['channel']}", request)
             fields = row["fields"]
             parsed = spec.parse(row["text"])
-            if {k: " ".join(v.split()) for k, v in fields.items()} != parsed:
+            if {k: clean_paragraphs(v) for k, v in fields.items()} != parsed:
                 self.report.fail("parse_roundtrip", row["id"], str(parsed)[:200])
             self.report.checked["parse_roundtrip"] += 1
             item = EvalInput(task=Task.MARKETING, text=row["text"], fields=fields, channel=row["channel"],

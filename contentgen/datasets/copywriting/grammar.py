@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-# Words that start with a vowel letter but a consonant sound, and the reverse.
-_CONSONANT_SOUND = ("uni", "use", "usb", "eu", "one", "once", "ur")
-_VOWEL_SOUND = ("hour", "honest", "hon", "led ", "led-", "fsc", "rds", "sd ", "mri", "x-", "s2")
+from contentgen.checks.articles import vowel_sound
+
 # Head words that name a substance or an activity, not a countable thing: no "a"/"an".
 _MASS = frozenset(
     """
@@ -25,15 +24,8 @@ _SMALL_WORDS = frozenset(
 
 
 def article(phrase: str) -> str:
-    """'a' or 'an' for the sound that `phrase` starts with."""
-    low = phrase.lower()
-    if low[:1].isdigit():
-        return "an" if low[:1] == "8" or low.startswith(("11", "18")) else "a"
-    if low.startswith(_VOWEL_SOUND):
-        return "an"
-    if low.startswith(_CONSONANT_SOUND):
-        return "a"
-    return "an" if low[:1] in "aeio" or (low[:1] == "u" and not low.startswith("uni")) else "a"
+    """'a' or 'an' for the sound that `phrase` starts with ("an RFID-blocking pocket")."""
+    return "an" if vowel_sound(phrase) else "a"
 
 
 def is_plural(phrase: str) -> bool:

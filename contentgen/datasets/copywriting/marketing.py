@@ -164,8 +164,9 @@ def variant_tones(brief: Brief, variants: int, seed: int) -> list[str]:
 REDRAWS = 8  # draws tried when a variant repeats itself (the default corpus redraws one, once)
 
 
-def repeats(fields: Mapping[str, str], channel: str, name: str) -> bool:
-    """Whether the repetition detector (what a reviewer rejects) fires on these fields."""
+def repeats(fields: Mapping[str, str], channel: str, product: Mapping[str, Any]) -> bool:
+    """Whether the repetition detector (what a reviewer rejects) fires on these fields, judged
+    with the brief's facts as the engine judges an output."""
     from contentgen.checks.base import EvalInput
     from contentgen.checks.repetition import RepetitionCheck
     from contentgen.types import Task
@@ -175,7 +176,7 @@ def repeats(fields: Mapping[str, str], channel: str, name: str) -> bool:
         text="\n".join(fields.values()),
         fields=fields,
         channel=channel,
-        facts={"product": {"name": name}},
+        facts={"product": product},
     )
     return bool(RepetitionCheck().problems(item))
 
@@ -185,12 +186,13 @@ def write(
 ) -> dict[str, str]:
     """The fields of one variant of `channel` copy for `brief` in `tone`, redrawn if repetitive."""
     fields: dict[str, str] = {}
+    product = brief.facts(category)
     for attempt in range(REDRAWS):
         # Attempt 0 keeps the original stream, so the corpus changes only where a draw repeated.
         parts: tuple[object, ...] = (brief.id, channel, variant) + ((attempt,) if attempt else ())
         rng = stream(seed, *parts)
         slots = base_slots(brief, category, rng)
         fields = WRITERS[channel](Sentences(brief, category, tone, slots, rng))
-        if not repeats(fields, channel, brief.name):
+        if not repeats(fields, channel, product):
             break
     return fields

@@ -51,7 +51,10 @@ class Sentences:
 
     def feature(self, text: str) -> str | None:
         """What one feature does for the buyer, as a sentence."""
-        slots = {**self.slots, **feature_slots(self.category.features[text], self.rng)}
+        slots = {
+            **self.slots,
+            **feature_slots(self.category.features[text], self.rng, self.brief.benefit(text)),
+        }
         return one(self.rng, self.neutral["feature"], slots)
 
     def features(self) -> list[str]:

@@ -7,6 +7,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from contentgen.checks.articles import fix_articles
 from contentgen.datasets.copywriting.briefs import Brief
 from contentgen.datasets.copywriting.grammar import (
     cap,
@@ -41,15 +42,18 @@ _FORMAT = _Formatter()
 def fill(template: str, slots: Mapping[str, str]) -> str | None:
     """`template` with its slots filled, or None when the brief lacks one of them."""
     try:
-        return _FORMAT.format(template, **slots)
+        return fix_articles(_FORMAT.format(template, **slots))  # "A {value} drop": "An 8 mm drop"
     except (KeyError, IndexError):
         return None
 
 
-def _feature_slots(prefix: str, feature: Feature, rng: random.Random) -> dict[str, str]:
+def _feature_slots(
+    prefix: str, feature: Feature, rng: random.Random, stated: str | None = None
+) -> dict[str, str]:
+    so = rng.choice(feature.so)  # drawn even when stated: the same stream as facts-only briefs
     slots = {
         f"{prefix}_np": noun_phrase(feature.text),
-        f"{prefix}_so": rng.choice(feature.so),
+        f"{prefix}_so": stated or so,
         f"{prefix}_s": "" if is_plural(feature.text) else "s",
     }
     if feature.adj:
@@ -57,9 +61,11 @@ def _feature_slots(prefix: str, feature: Feature, rng: random.Random) -> dict[st
     return slots
 
 
-def feature_slots(feature: Feature, rng: random.Random) -> dict[str, str]:
-    """Slots for one feature sentence: f_np, f_so, f_s."""
-    return _feature_slots("f", feature, rng)
+def feature_slots(
+    feature: Feature, rng: random.Random, stated: str | None = None
+) -> dict[str, str]:
+    """Slots for one feature sentence: f_np, f_so (the brief's stated benefit, if any), f_s."""
+    return _feature_slots("f", feature, rng, stated)
 
 
 def _agreement(brief: Brief, category: Category) -> dict[str, str]:
@@ -107,14 +113,15 @@ def base_slots(brief: Brief, category: Category, rng: random.Random) -> dict[str
     features = [category.features[f] for f in brief.features]
     rng.shuffle(features)
     for number, feature in enumerate(features, start=1):
-        slots |= _feature_slots(f"f{number}", feature, rng)
+        slots |= _feature_slots(f"f{number}", feature, rng, brief.benefit(feature.text))
     nouns = slots["nouns"].split()
     adjectives = [f.adj for f in features if f.adj and f.adj not in nouns]
     if adjectives:
         slots["adj"] = adjectives[0]
     material = brief.material
     slots |= {"mat": material, "mat_np": noun_phrase(material)}
-    slots["mat_so"] = rng.choice(category.materials[material])
+    mat_so = rng.choice(category.materials[material])
+    slots["mat_so"] = brief.benefit(material) or mat_so
     if is_mass(material) and not is_plural(material):
         slots["made_from"] = f"made from {material}"
     if brief.specs:
@@ -123,7 +130,8 @@ def base_slots(brief: Brief, category: Category, rng: random.Random) -> dict[str
             slots["spec_short"] = category.specs[key].short.format(value=value)
     if brief.certifications:
         cert = rng.choice(brief.certifications)
-        slots |= {"cert": cert, "cert_so": rng.choice(category.certs[cert])}
+        cert_so = rng.choice(category.certs[cert])
+        slots |= {"cert": cert, "cert_so": brief.benefit(cert) or cert_so}
         if cert.lower().endswith(_ADJECTIVE_CERTS):
             slots["cert_adj"] = cert
     if brief.warranty_years:

@@ -1,0 +1,153 @@
+"""Articles: "a" and "an" that a proofreader would mark (rubric: grammar clean for publishable).
+
+Marketing copy only. Two kinds of Problem:
+
+- `a_an`: "a" before a vowel sound or "an" before a consonant sound: "a SD card reader", "an
+  USB-C hub", "a 18k gold chain", "an padded seat". The sound is read from the next word: an
+  initialism by how its first letter is spoken ("an SD", "a USB", "an LED"), a number by how it
+  is said ("an 8-hour", "an 18k", "a 100 W"), a word by its letters, with the usual exceptions
+  ("a user", "a one-off", "an hour", "an honest").
+- `article_plural`: "a" or "an" before a plural fact of the product: "a padded shoulder straps",
+  "an elastic closure and a mother-of-pearl buttons" for the facts "padded shoulder straps" and
+  "mother-of-pearl buttons".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.benefits import FACT_KEYS
+from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.problems import Problem
+from contentgen.types import Task
+
+_ARTICLE = re.compile(r"\b(?P<article>[Aa]n?)\s+(?P<word>[\w][\w'’.-]*)")
+_VOWEL_LETTERS = frozenset("AEFHILMNORSX")  # initialisms spoken with a vowel first: "an SD"
+_CONSONANT_VOWELS = re.compile(r"^(?:uni|use|usa|usu|uti|ute|uro|eu|ewe|one\b|once|ubiq|u-)", re.I)
+_SILENT_H = re.compile(r"^(?:hour|honest|honou?r|heir)", re.I)
+_MASS_HEADS = word_set(
+    "insulation delivery assembly detection construction leather wool linen cotton nylon "
+    "polyester mesh knit suede canvas steel aluminium iron glass silicone rubber cork foam wood "
+    "oak ash pine latex paper felt titanium silver vermeil rope terry fleece plastic webbing crystal "
+    "fill filling percale sateen rattan design finish protection support storage"
+)
+_IRREGULAR_PLURALS = word_set("feet teeth children men women mice geese")
+_SINGULAR_S = word_set("lens canvas series species chassis bias atlas iris gas yes news glass")
+# "a" after these is a word of its own, not an article ("Vitamin A", "grade A", "1500 A").
+_NOT_ARTICLE_BEFORE = re.compile(
+    r"(?:(?:vitamin|grade|type|class|plan|size|rated|energy)\s+|\d\s*)$", re.I
+)
+
+
+class ArticlesCheck(Detector):
+    """Gate 'articles': "a"/"an" against the next word's sound, and before a plural fact."""
+
+    name = "articles"
+    tasks = frozenset({Task.MARKETING})
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """Every article slip, per field."""
+        plurals, singulars = _countable_facts(product_facts(item))
+        found: list[Problem] = []
+        for field, value in text_fields(item).items():
+            for kind, start, end in _slips(value, plurals, singulars):
+                found.append(self.problem(kind, field, value[start:end], start=start, end=end))
+        return found
+
+
+def _slips(text: str, plurals: list[str], singulars: list[str]) -> Iterator[tuple[str, int, int]]:
+    for m in _ARTICLE.finditer(text):
+        if _NOT_ARTICLE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        article, word = m.group("article").lower(), m.group("word")
+        wanted = "an" if vowel_sound(word) else "a"
+        if wanted != article:
+            yield "a_an", m.start(), m.end()
+    lower = text.lower()
+    for fact in plurals:
+        for m in re.finditer(rf"\b(?:a|an)\s+{re.escape(fact)}(?![\w-])", lower):
+            yield "article_plural", m.start(), m.end()
+    for fact in singulars:
+        for m in re.finditer(
+            rf"\b(?:has|have|features|includes|with|thanks to)\s+{re.escape(fact)}(?![\w-])", lower
+        ):
+            yield "missing_article", m.start(), m.end()
+
+
+def fix_articles(text: str) -> str:
+    """`text` with every "a"/"an" that mismatches the next word's sound swapped ("an 8 mm")."""
+
+    def right(m: re.Match[str]) -> str:
+        article, word = m.group("article"), m.group("word")
+        if _NOT_ARTICLE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            return m.group()
+        wanted = "an" if vowel_sound(word) else "a"
+        if wanted == article.lower():
+            return m.group()
+        return (wanted.capitalize() if article[0].isupper() else wanted) + m.group()[len(article) :]
+
+    return _ARTICLE.sub(right, text)
+
+
+def vowel_sound(word: str) -> bool:
+    """Whether a word is spoken starting with a vowel sound (what "an" goes before)."""
+    core = word.strip("'’\"“(")
+    if not core:
+        return False
+    if core[0].isdigit():
+        return core[0] == "8" or bool(re.match(r"1[18](?!\d)", core))
+    letters = re.match(r"[A-Za-z]+", core)
+    head = letters.group() if letters else core
+    if len(head) >= 2 and head.isupper() and not _is_word_like(head):
+        return head[0] in _VOWEL_LETTERS
+    if len(head) == 1 and not core[1:2].isalpha():  # a letter on its own: "an X-shaped frame"
+        return head.upper() in _VOWEL_LETTERS
+    if head[0].lower() in "aeiou":
+        return not _CONSONANT_VOWELS.match(core)
+    return bool(_SILENT_H.match(core))
+
+
+def _is_word_like(head: str) -> bool:
+    """An upper-case word read as a word ("ORGANIC"); four letters or fewer are initialisms."""
+    return len(head) >= 5 and any(c in "AEIOU" for c in head[1:])
+
+
+def _countable_facts(product: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The product's features that are plural phrases ("padded shoulder straps") and those that
+    are one countable thing ("telescopic handle"), lower case. Materials and certifications are
+    left out (mass nouns: "made from oak veneer"), as are features with a digit, a capital or a
+    head word that names a substance or activity ("active noise cancelling")."""
+    plurals: list[str] = []
+    singulars: list[str] = []
+    for key in FACT_KEYS:
+        value = product.get(key)
+        for raw in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(raw, str) or not raw.strip():
+                continue
+            text = raw.strip()
+            if _is_plural(text.lower()):
+                plurals.append(text.lower())
+            elif key in ("features", "feature") and _countable(text):
+                singulars.append(text.lower())
+    return plurals, singulars
+
+
+def _countable(text: str) -> bool:
+    """Whether a feature reads as one countable thing that needs "a"/"an" ("hidden drawer")."""
+    words = text.split()
+    if not words or re.search(r"\d", text) or any(w[:1].isupper() for w in words):
+        return False
+    head = re.split(r"[\s-]", words[-1].lower())[-1]
+    return head not in _MASS_HEADS and not head.endswith(("ing", "ness", "ion", "ity"))
+
+
+def _is_plural(phrase: str) -> bool:
+    last = phrase.split()[-1] if phrase.split() else ""
+    if last in _IRREGULAR_PLURALS:
+        return True
+    if not last.endswith("s") or last.endswith(("ss", "us", "is")) or last in _SINGULAR_S:
+        return False
+    return not re.search(r"\d", last)

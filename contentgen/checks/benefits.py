@@ -1,0 +1,169 @@
+"""Benefits (rubric U6): what the copy says a product fact does for the buyer.
+
+Marketing copy only. A benefit is read where the copy links a clause to a fact: "Thanks to F, B",
+"With F, B", "B, thanks to F", "... F, so B", "F means B", "... F: B". Two kinds of Problem:
+
+- `false_causality`: the benefit clause is another product fact, as if one fact caused the
+  other ("The desk has a height-adjustable frame, thanks to a cable management tray").
+- `unstated_benefit`: the brief states what the fact does (a `benefits` mapping of fact to
+  benefit, the features-advantages-benefits brief marketers write) and the copy says something
+  else ("Thanks to a chest pocket, your arms stay free from wrinkles" where the brief says "a
+  pen is always within reach"). Words are compared as Snowball stems, so "never rub" matches
+  "nothing rubs"; at least `MIN_SHARED` of the clause's content words must come from the stated
+  benefit, the fact itself or the product's name. A fact the brief states no benefit for is
+  not judged (the copy may explain it in its own words), nor is a measured cause ("adjusts from
+  40-45 cm, so ..."): a spec explains itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.problems import Problem
+from contentgen.types import Task
+
+MIN_SHARED = 0.5  # of a benefit clause's content words, the share the stated benefit must hold
+FACT_KEYS = ("features", "feature", "material", "materials", "certifications")
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)?")
+# (cause, benefit) clause pairs, in the order tried; each pattern spans a whole sentence.
+_LINKS = (
+    re.compile(r"^\s*(?:thanks to|with|because of)\s+(?P<fact>[^,]+),\s*(?P<benefit>.+)$", re.I),
+    re.compile(r"^\s*(?P<benefit>.+?),?\s+thanks to\s+(?P<fact>.+)$", re.I),
+    re.compile(r"^\s*(?P<fact>.+?),?\s+so(?: that)?\s+(?P<benefit>.+)$", re.I),
+    re.compile(r"^\s*(?P<fact>.+?)\s+means?(?: that)?\s+(?P<benefit>.+)$", re.I),
+    re.compile(r"^\s*(?P<fact>.+?):\s+(?P<benefit>.+)$", re.I),
+)
+_STOP = word_set(
+    "a an and are as at be been but by can could for from has have in into is it its it's of on "
+    "or our so that the their them there they this those to was we were will with you your "
+    "yours i my me us all also every even just more much one ones than too very what when which "
+    "while who whole each any both own get gets got make makes made keep keeps kept stay stays "
+    "let lets always never nothing no not don't doesn't won't any way ways well"
+)
+# Verbs that state a fact rather than a benefit ("the desk has a frame", "comes with").
+_STATING = word_set("has have had is are come comes feature features offer offers include includes")
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """One product fact, its content stems, and the benefit the brief states for it."""
+
+    text: str
+    stems: frozenset[str]
+    stated: frozenset[str]
+
+
+class BenefitsCheck(Detector):
+    """Gate 'benefits': a fact said to cause another fact, or a benefit the brief does not state."""
+
+    name = "benefits"
+    tasks = frozenset({Task.MARKETING})
+
+    def problems(self, item: EvalInput) -> list[Problem]:
+        """One Problem per linked clause that misstates what a fact does, per field."""
+        product = product_facts(item)
+        facts = _facts(product)
+        if not facts:
+            return []
+        own = _stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
+        found: list[Problem] = []
+        for field, value in text_fields(item).items():
+            for sentence in _SENTENCE.findall(value):
+                found += self._sentence(field, sentence.strip(), facts, own)
+        return found
+
+    def _sentence(
+        self, field: str, sentence: str, facts: list[_Fact], own: frozenset[str]
+    ) -> Iterator[Problem]:
+        for cause, benefit, measured in _links(sentence):
+            causes = [f for f in facts if _mentions(cause, f)]
+            if not causes:
+                continue
+            said = _stems(benefit)
+            others = [f for f in facts if f not in causes and _mentions(said, f)]
+            if others and _states_facts(said, others, own):
+                yield self.problem("false_causality", field, sentence, limit=others[0].text)
+                return
+            # A measured cause ("The chain adjusts from 40-45 cm, so ...") is a spec, which
+            # explains itself: the brief states benefits for features, not for numbers.
+            stated = [f for f in causes if f.stated] if not measured else []
+            if stated and not _grounded(said, stated, own):
+                yield self.problem("unstated_benefit", field, sentence, limit=stated[0].text)
+                return
+
+
+def _links(sentence: str) -> Iterator[tuple[frozenset[str], str, bool]]:
+    """(cause stems, benefit clause, whether the cause is measured) for each way the sentence
+    links a cause to a benefit."""
+    for pattern in _LINKS:
+        m = pattern.match(sentence)
+        if m and m.group("benefit").strip():
+            yield _stems(m.group("fact")), m.group("benefit"), bool(_DIGIT.search(m.group("fact")))
+
+
+def _facts(product: Mapping[str, Any]) -> list[_Fact]:
+    """The product's features, materials and certifications with their stated benefits."""
+    texts: list[str] = []
+    for key in FACT_KEYS:
+        value = product.get(key)
+        values = value if isinstance(value, list | tuple) else [value]
+        texts += [str(v) for v in values if isinstance(v, str) and v.strip()]
+    benefits = product.get("benefits")
+    stated = (
+        {str(k).lower(): str(v) for k, v in benefits.items()}
+        if isinstance(benefits, Mapping)
+        else {}
+    )
+    facts = []
+    for text in dict.fromkeys(texts):
+        stems = _stems(text)
+        if stems:
+            facts.append(_Fact(text, stems, _stems(stated.get(text.lower(), ""))))
+    return facts
+
+
+def _mentions(stems: frozenset[str], fact: _Fact) -> bool:
+    """Whether these words name the fact: all its content words, or all but one of four or more."""
+    missing = len(fact.stems - stems)
+    return missing == 0 or (missing == 1 and len(fact.stems) >= 4)
+
+
+def _states_facts(said: frozenset[str], others: list[_Fact], own: frozenset[str]) -> bool:
+    """Whether a clause says nothing but other facts (and the product's name)."""
+    known = own | _STATING | frozenset().union(*(f.stems for f in others))
+    return len(said - known) <= 1
+
+
+def _grounded(said: frozenset[str], causes: list[_Fact], own: frozenset[str]) -> bool:
+    """Whether the clause's content words come mostly from the stated benefits of its causes."""
+    words = said - own - _STATING
+    if not words:
+        return True
+    allowed = frozenset().union(*(f.stated | f.stems for f in causes))
+    return len(words & allowed) >= MIN_SHARED * len(words)
+
+
+def _stems(text: str) -> frozenset[str]:
+    """The Snowball stems of a text's content words."""
+    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+    return frozenset(_stem(w) for w in words if w not in _STOP and len(w) > 1)
+
+
+@lru_cache(maxsize=8192)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word.removesuffix("'s"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")

@@ -1,0 +1,86 @@
+"""Benefits: one fact is not the cause of another, and a stated benefit is the one the copy says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.benefits import BenefitsCheck
+from contentgen.types import Task
+
+DESK = {"name": "Altavik Mira Desk", "product_type": "desk", "material": "oak veneer",
+        "features": ["height-adjustable frame", "cable management tray", "hidden drawer"]}  # fmt: skip
+SHIRT = {"name": "Marvik Coast Linen Shirt", "product_type": "linen shirt",
+         "material": "linen-cotton blend", "features": ["relaxed fit", "chest pocket"],
+         "certifications": ["OEKO-TEX certified"],
+         "benefits": {"relaxed fit": "it moves with you instead of clinging",
+                      "chest pocket": "sunglasses or a pen are always within reach",
+                      "linen-cotton blend": "it breathes like linen and feels soft like cotton"}}  # fmt: skip
+TOP = {"name": "Brae Fjord Running Top", "features": ["flatlock seams", "thumb loops"],
+       "benefits": {"flatlock seams": "nothing rubs, even under a backpack strap"}}  # fmt: skip
+NECKLACE = {"name": "Leonard Nova Pendant Necklace", "features": ["adjustable chain", "gift box"],
+            "specs": {"chain length": "40-45 cm"},
+            "benefits": {"adjustable chain": "it sits right with any neckline"}}  # fmt: skip
+
+
+def _problems(product: dict[str, Any], text: str, task: Task = Task.MARKETING) -> list[Any]:
+    item = EvalInput(task=task, text=text, facts={"product": product})
+    verdict = BenefitsCheck().evaluate([item])[0]
+    return (verdict.detail or {}).get("problems", [])
+
+
+@pytest.mark.parametrize(
+    ("product", "text", "kind"),
+    [
+        (
+            DESK,
+            "The Altavik Mira Desk has a height-adjustable frame, thanks to a cable "
+            "management tray.",
+            "false_causality",
+        ),  # fmt: skip
+        (DESK, "With a hidden drawer, the desk has a cable management tray.", "false_causality"),
+        (DESK, "A cable management tray means the desk has a hidden drawer.", "false_causality"),
+        (SHIRT, "Thanks to a chest pocket, your arms stay free from wrinkles.", "unstated_benefit"),
+        (
+            SHIRT,
+            "The shirt has a relaxed fit, so there is room for a second set of shoulders.",
+            "unstated_benefit",
+        ),  # fmt: skip
+        (SHIRT, "Made from a linen-cotton blend, so it never needs ironing.", "unstated_benefit"),
+        (TOP, "With flatlock seams, the top dries in minutes.", "unstated_benefit"),
+    ],
+)
+def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: str) -> None:
+    (problem,) = _problems(product, text)
+    assert problem["kind"] == kind and problem["check"] == "benefits"
+    assert problem["evidence"].rstrip(".") in text
+
+
+@pytest.mark.parametrize(
+    ("product", "text"),
+    [
+        (SHIRT, "Thanks to a chest pocket, sunglasses or a pen are always within reach."),
+        (SHIRT, "The shirt has a relaxed fit, so it moves with you and never clings."),
+        (SHIRT, "Made from a linen-cotton blend: it breathes like linen, soft like cotton."),
+        (TOP, "With flatlock seams, the seams never rub, even under a backpack strap."),
+        # facts listed, not linked as cause and effect
+        (DESK, "The Altavik Mira Desk has a height-adjustable frame and a hidden drawer."),
+        (DESK, "Altavik Mira Desk: a height-adjustable frame, a hidden drawer. 701.90 EUR."),
+        # no stated benefit for this fact: the copy may explain it in its own words
+        (TOP, "With thumb loops, your sleeves stay put on cold mornings."),
+        (DESK, "With a hidden drawer, your desk stays tidy."),
+        # a measured cause is a spec: it explains itself
+        (NECKLACE, "The chain adjusts from 40-45 cm, so it suits a crew neck or a V-neck."),
+        # a cause that names no fact is not judged
+        (SHIRT, "Made for everyday wear, so it is ready when you are."),
+    ],
+)
+def test_a_benefit_the_brief_supports_passes(product: dict[str, Any], text: str) -> None:
+    assert _problems(product, text) == []
+
+
+def test_only_marketing_copy_is_judged() -> None:
+    assert BenefitsCheck().tasks == {Task.MARKETING}
+    assert _problems({}, "With a hidden drawer, the desk has a cable management tray.") == []
