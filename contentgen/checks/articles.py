@@ -1,6 +1,6 @@
 """Articles: "a" and "an" that a proofreader would mark (rubric: grammar clean for publishable).
 
-Marketing copy only. Two kinds of Problem:
+Marketing copy only. Three kinds of Problem:
 
 - `a_an`: "a" before a vowel sound or "an" before a consonant sound: "a SD card reader", "an
   USB-C hub", "a 18k gold chain", "an padded seat". The sound is read from the next word: an
@@ -10,6 +10,8 @@ Marketing copy only. Two kinds of Problem:
 - `article_plural`: "a" or "an" before a plural fact of the product: "a padded shoulder straps",
   "an elastic closure and a mother-of-pearl buttons" for the facts "padded shoulder straps" and
   "mother-of-pearl buttons".
+- `missing_article`: a countable one-thing feature with no article after "has", "with" or "thanks
+  to" ("has chest pocket").
 """
 
 from __future__ import annotations
@@ -60,11 +62,7 @@ class ArticlesCheck(Detector):
 
 def _slips(text: str, plurals: list[str], singulars: list[str]) -> Iterator[tuple[str, int, int]]:
     for m in _ARTICLE.finditer(text):
-        if _NOT_ARTICLE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
-            continue
-        article, word = m.group("article").lower(), m.group("word")
-        wanted = "an" if vowel_sound(word) else "a"
-        if wanted != article:
+        if _wanted(text, m) is not None:
             yield "a_an", m.start(), m.end()
     lower = text.lower()
     for fact in plurals:
@@ -81,15 +79,20 @@ def fix_articles(text: str) -> str:
     """`text` with every "a"/"an" that mismatches the next word's sound swapped ("an 8 mm")."""
 
     def right(m: re.Match[str]) -> str:
-        article, word = m.group("article"), m.group("word")
-        if _NOT_ARTICLE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
-            return m.group()
-        wanted = "an" if vowel_sound(word) else "a"
-        if wanted == article.lower():
+        wanted, article = _wanted(text, m), m.group("article")
+        if wanted is None:
             return m.group()
         return (wanted.capitalize() if article[0].isupper() else wanted) + m.group()[len(article) :]
 
     return _ARTICLE.sub(right, text)
+
+
+def _wanted(text: str, m: re.Match[str]) -> str | None:
+    """The article an `_ARTICLE` match should have, or None when it is right (or not one)."""
+    if _NOT_ARTICLE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+        return None
+    wanted = "an" if vowel_sound(m.group("word")) else "a"
+    return None if wanted == m.group("article").lower() else wanted
 
 
 def vowel_sound(word: str) -> bool:
