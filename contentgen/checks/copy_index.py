@@ -106,11 +106,15 @@ class CopyIndex:
     def __len__(self) -> int:
         return len(self.signatures)
 
-    def find(self, text: str, limit: int | None = None) -> list[CopyMatch]:
+    def find(
+        self, text: str, limit: int | None = None, own: frozenset[str] = frozenset()
+    ) -> list[CopyMatch]:
         """The reference passages `text` copies, the closest first (at most one per document).
 
         With `limit`, confirming stops once that many documents matched (candidates are tried
-        in the order of their estimated overlap, so these are the likeliest sources).
+        in the order of their estimated overlap, so these are the likeliest sources). A shingle
+        made only of `own` words (the request's facts and function words) is never evidence:
+        two texts that name the same product and features share those words, not a passage.
         """
         found = words(text)
         if not found:
@@ -118,7 +122,7 @@ class CopyIndex:
         best: dict[int, CopyMatch] = {}
         for key in self._candidates(found):
             doc = int(self.spans[key][0])
-            match = self._confirm(found, key)
+            match = self._confirm(found, key, own)
             if match is not None and (doc not in best or _rank(match) > _rank(best[doc])):
                 best[doc] = match
             if limit is not None and len(best) >= limit:
@@ -162,13 +166,18 @@ class CopyIndex:
             self._passages[key] = cached
         return cached
 
-    def _confirm(self, output: Sequence[Word], key: int) -> CopyMatch | None:
+    def _confirm(
+        self, output: Sequence[Word], key: int, own: frozenset[str] = frozenset()
+    ) -> CopyMatch | None:
         s = self.settings
         doc = self.docs[int(self.spans[key][0])]
         source, theirs = self._passage(key)
         mine = shingles(output, s.shingle_words)
-        shared = set(mine) & set(theirs)
-        share = len(shared) / max(1, min(len(set(mine)), len(set(theirs))))
+        # Containment among the shingles that can be evidence at all (none when `own` is empty).
+        mine_set = {x for x in mine if not own.issuperset(x)}
+        theirs_set = {x for x in theirs if not own.issuperset(x)}
+        shared = mine_set & theirs_set
+        share = len(shared) / max(1, min(len(mine_set), len(theirs_set)))
         copied = len(shared) >= s.min_shared and share >= s.min_containment
         # A run of n words shares n - k + 1 shingles: fewer cannot make a long verbatim run.
         if not copied and len(shared) < s.long_run_words - s.shingle_words + 1:

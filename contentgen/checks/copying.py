@@ -5,6 +5,9 @@ brand's own published copy) and the tuning corpus of any adapter the generators 
 finding is a Problem record whose evidence is the source's matched words, with the corpus and
 document id as its reference and the copied span's offsets in the output; the verdict's detail
 also lists the matches in full (`matches`). The index loads on the first output checked.
+Words of the request's own facts are never evidence of copying: an adapter's tuning corpus
+describes other products with the same features in the same house style ("... has a cable
+management tray and a height-adjustable frame, for ..."), and an SMS that says so copies nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import TYPE_CHECKING
 
 from contentgen.checks.base import EvalInput
 from contentgen.checks.copy_index import CopyIndex, CopyMatch, CopySettings
+from contentgen.checks.detector import fact_values, leaves, product_facts, word_set
 from contentgen.checks.problems import Problem, verdict
+from contentgen.checks.shingles import words
 from contentgen.errors import ConfigError
 from contentgen.types import ALL_TASKS, Evaluation, Task
 
@@ -28,6 +33,10 @@ log = logging.getLogger(__name__)
 NAME = "copying"
 COPIED = "copied_text"
 SHOWN_MATCHES = 3  # a verdict names the closest sources, not every one
+FUNCTION_WORDS = word_set(
+    "a an the and or but nor so for with without of to in on at by from into as is are was be "
+    "it its this that these those has have had your you our we us their they them can will"
+)
 
 
 def match_problem(match: CopyMatch, field: str = "text") -> Problem:
@@ -41,6 +50,18 @@ def match_problem(match: CopyMatch, field: str = "text") -> Problem:
         start=match.output_start,
         end=match.output_end,
     )
+
+
+def own_words(item: EvalInput) -> frozenset[str]:
+    """The words a marketing output may share with any reference without copying it: its
+    request's facts (the product's name, features and stated benefits, the audience), its fields'
+    labels and function words; none for other tasks, whose facts (a news article) are what a
+    copy would be copied from."""
+    if not product_facts(item):
+        return frozenset()
+    facts = (w.text for leaf in leaves(fact_values(item)) for w in words(leaf))
+    labels = (w.text for name in item.fields or {} for w in words(name))
+    return FUNCTION_WORDS | frozenset(facts) | frozenset(labels)
 
 
 class CopyingEvaluator:
@@ -73,7 +94,7 @@ class CopyingEvaluator:
         return [self._one(index, item) for item in items]
 
     def _one(self, index: CopyIndex, item: EvalInput) -> Evaluation:
-        matches = index.find(item.text, limit=SHOWN_MATCHES)
+        matches = index.find(item.text, limit=SHOWN_MATCHES, own=own_words(item))
         return verdict(
             self.name,
             [match_problem(m) for m in matches],

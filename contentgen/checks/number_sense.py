@@ -16,6 +16,10 @@ The `numbers` gate checks that a value is grounded; this one checks how the copy
    down from, from ... to, regular, list price, RRP, original, before, save, off, "→", "~~"):
    "€239.20, €299.00." fails (`unlabelled_regular_price`), and so do "now €299" for the regular
    price and "instead of €239.20" for the current one (`swapped_prices`).
+5. A price without a reduction is not "now" one. When the facts give one price (no regular
+   price above a current one, no discount), "It is now €79" or "Now only €79" announces a price change the
+   facts do not give (`implied_discount`, the rubric's invented discount); "available now for
+   €79" and "Order now. €79." say no such thing.
 4. A weight keeps its fact's meaning. A mass (kg, g, lb, oz) right after a verb of the table
    whose grounding facts all sit under keys that name another quantity fails (`wrong_quantity`):
    "It weighs 3.5 kg" for `baby weight: 3.5-15 kg`, "can move up to 80 kg" for `maximum load:
@@ -93,6 +97,7 @@ _REGULAR_MARK = re.compile(
     re.IGNORECASE,
 )
 _CURRENT_WORDS = word_set("now only just")
+_NOW_BEFORE = re.compile(r"\bnow(?:\s+(?:only|just))?\s*$", re.IGNORECASE)
 _REGULAR_BEFORE = re.compile(
     r"\b(?:was|instead of|previously|reduced from|down from|regular(?:ly)?|list price|rrp)"
     r"\W{0,3}$",
@@ -307,3 +312,5 @@ def _price_role(text: str, claim: NumberClaim, facts: _Facts) -> Iterable[str]:
             yield "unlabelled_regular_price"
     elif current and facts.regular and _REGULAR_BEFORE.search(before):
         yield "swapped_prices"
+    elif not facts.regular and not facts.savings and _NOW_BEFORE.search(before):
+        yield "implied_discount"

@@ -1,13 +1,14 @@
 """Repetition: decoding loops and padding that no reviewer would let through.
 
-Six signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
+Seven signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
 "# # # #", "Ðørøskøb — Ðørøskøb — Ðørøskøb", or a run of three or more tokens repeated back to
 back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
 product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
 `overused_word` (one content word, not a word of the product's name, making up more than
 `MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times);
-`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, said twice
-in one sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A
+`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, or a
+whole fact of two or more words outside the name ("6 mm cushioning"), said twice in one
+sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A
 hidden drawer and a hidden drawer": a fact explained by itself, which the blind review graded
 nonsense; parallel phrasing such as "cold drinks stay cold and hot drinks stay hot" and other
 tasks' "within 3 working days ... after 5 working days" are not facts of the product);
@@ -15,7 +16,9 @@ tasks' "within 3 working days ... after 5 working days" are not facts of the pro
 Baby Carrier"); and `repeated_sentence` also covers two sentences that say the same thing about
 a fact in other words: a run of RESTATED_WORDS content words (not the name, facts or audience)
 shared by two sentences of marketing copy ("With an acid-free paper, it is light and packs down
-neatly. With acid-free paper, it is light and packs down neatly.").
+neatly. With acid-free paper, it is light and packs down neatly."); and `repeated_field`
+(one field the same text as another of the output: an email subject that is its preheader word
+for word).
 """
 
 from __future__ import annotations
@@ -83,12 +86,24 @@ class RepetitionCheck(Detector):
         # Naming a fact or the audience again is fine; saying the same thing about it is not.
         audience = {w.lower() for w in _WORD.findall(str(item.facts.get("audience") or ""))}
         known = name_words | fact_words | audience
+        # Whole facts of two or more words ("6 mm cushioning", "4-way stretch"), said twice in
+        # one sentence even where a word of them is too short or is also a word of the name.
+        phrases = sorted({t.lower() for t in leaves(facts) if len(t.split()) > 1}, key=len)
+        name = str(product.get("name", "")).lower()
         found: list[Problem] = []
+        said: set[str] = set()
         for field, value in text_fields(item).items():
+            words = " ".join(_WORD.findall(value.lower()))
+            if words and words in said:
+                found.append(self.problem("repeated_field", field, value[:60], limit=1))
+            said.add(words)
             found += self._field(field, value, name_words)
             found += [
                 self.problem("echoed_phrase", field, phrase, limit=1)
-                for phrase in _echoes(value, fact_words - name_words - _STOP)
+                for phrase in dict.fromkeys(
+                    _echoes(value, fact_words - name_words - _STOP)
+                    + _facts_twice(value, phrases, name)
+                )
             ]
             found += [
                 self.problem("doubled_word", field, f"{word} {word}", limit=1)
@@ -168,6 +183,18 @@ def _longest_common_run(a: list[str], b: list[str]) -> list[str]:
     """The longest run of words `a` and `b` both hold, in order and back to back."""
     match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return a[match.a : match.a + match.size]
+
+
+def _facts_twice(text: str, phrases: list[str], name: str) -> list[str]:
+    """Fact phrases said twice within one sentence ("a 6 mm cushioning and a 6 mm cushioning"),
+    not counting the product's name ("the Sprint Adjustable Dumbbell, an adjustable dumbbell")."""
+    found: list[str] = []
+    for sentence in _sentences(text):
+        sentence = sentence.replace(name, " ") if name else sentence
+        found += [
+            p for p in phrases if len(re.findall(rf"(?<!\w){re.escape(p)}(?!\w)", sentence)) > 1
+        ]
+    return found
 
 
 def _echoes(text: str, fact_words: set[str]) -> list[str]:

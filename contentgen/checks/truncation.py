@@ -44,6 +44,11 @@ _CLOSING = re.compile(
 )
 
 
+def _last_word(text: str) -> str:
+    words = _WORD.findall(text)
+    return words[-1].lower() if words else ""
+
+
 class TruncationCheck(Detector):
     """Gate 'truncation': fields that stop mid-sentence, mid-phrase or mid-word."""
 
@@ -52,7 +57,10 @@ class TruncationCheck(Detector):
     def problems(self, item: EvalInput) -> list[Problem]:
         """Every field that does not end complete."""
         style = str(item.facts.get("style") or "")
-        fact_words = {w.lower() for leaf in leaves(fact_values(item)) for w in _WORD.findall(leaf)}
+        fact_leaves = leaves(fact_values(item))
+        fact_words = {w.lower() for leaf in fact_leaves for w in _WORD.findall(leaf)}
+        # A fact may itself end on such a word ("energy class A"): said whole, it is complete.
+        ends_of_facts = tuple(f for f in fact_leaves if _last_word(f) in OPEN_ENDED)
         # A word the copy also uses elsewhere is a word, not a fragment ("a plan" ... "a plan").
         said = Counter(w.lower() for v in text_fields(item).values() for w in _WORD.findall(v))
         words_of_copy = {w for w, n in said.items() if n > 1}
@@ -63,17 +71,23 @@ class TruncationCheck(Detector):
                 continue
             if style == "bullets" and field == "summary":
                 for line in filter(None, (ln.strip(" -•*\t") for ln in value.splitlines())):
-                    found += self._end(field, line, True, set(), words_of_copy)
+                    found += self._end(field, line, True, set(), words_of_copy, ends_of_facts)
             else:
                 headline = field in HEADLINE_FIELDS or (style == "headline" and field == "summary")
                 near_limit = _near_limit(item.channel, field, value)
                 cut_from = fact_words if near_limit else set()
-                found += self._end(field, value, headline, cut_from, words_of_copy)
+                found += self._end(field, value, headline, cut_from, words_of_copy, ends_of_facts)
             found += self._balance(field, value)
         return found
 
     def _end(
-        self, field: str, value: str, headline: bool, cut_from: set[str], repeated: set[str]
+        self,
+        field: str,
+        value: str,
+        headline: bool,
+        cut_from: set[str],
+        repeated: set[str],
+        ends_of_facts: tuple[str, ...] = (),
     ) -> list[Problem]:
         body = _TAIL.sub("", _without_signoff(value)).rstrip()
         tail = value[-40:]
@@ -87,7 +101,8 @@ class TruncationCheck(Detector):
         terminal = bool(_TERMINAL.search(body))
         if _BAD_END.search(body):
             return [self.problem("unfinished", field, tail)]
-        if last in (ALWAYS_DANGLING if terminal else OPEN_ENDED):
+        said_fact = body.rstrip(".!?…").endswith(ends_of_facts) if ends_of_facts else False
+        if last in (ALWAYS_DANGLING if terminal else OPEN_ENDED) and not said_fact:
             return [self.problem("dangling_word", field, tail)]
         if not terminal and last not in repeated and _cut_word(last, cut_from):
             return [self.problem("cut_word", field, tail)]

@@ -73,8 +73,8 @@ def test_an_output_copying_a_registered_corpus_is_rejected_with_the_source(
     assert [e.passed for e in original.evaluations if e.name == "copying"] == [True]
 
 
-def test_the_tuning_corpus_of_an_adapter_in_use_is_a_reference(tmp_path: Path) -> None:
-    answer = "Meet the Marvik Coast Linen Shirt: a relaxed fit, a chest pocket and pearl buttons."
+def _adapter_trained_on(tmp_path: Path, name: str, answer: str) -> Settings:
+    """Settings whose default generator uses an adapter `contentgen tune` trained on one chat."""
     rows = [
         {
             "messages": [
@@ -85,14 +85,19 @@ def test_the_tuning_corpus_of_an_adapter_in_use_is_a_reference(tmp_path: Path) -
     ]
     train = tmp_path / "sft.jsonl"
     train.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    adapter = tmp_path / "my-adapter"
+    adapter = tmp_path / name
     adapter.mkdir()
     (adapter / "contentgen_tune.json").write_text(
         json.dumps({"data": {"file": str(train)}}), encoding="utf-8"
     )
-    settings = Settings(
+    return Settings(
         data_dir=tmp_path / "data", generators={"builtin:transformers": {"adapter": str(adapter)}}
     )
+
+
+def test_the_tuning_corpus_of_an_adapter_in_use_is_a_reference(tmp_path: Path) -> None:
+    answer = "Meet the Marvik Coast Linen Shirt: a relaxed fit, a chest pocket and pearl buttons."
+    settings = _adapter_trained_on(tmp_path, "my-adapter", answer)
     check = copying_evaluator(settings)
     assert check is not None
     (copied, fresh) = check.evaluate(
@@ -142,3 +147,31 @@ def test_the_review_page_shows_a_copied_output_with_its_source(data_dir: Path) -
     assert "copying (gate) FAIL" in " ".join(re.sub(r"<[^>]+>", " ", why).split())
     assert "copies brand/brand.txt#1" in why and "organic loopback cotton" in why
     assert "copying" in page and "brand/brand.txt#1" in page
+
+
+def test_sharing_the_requests_own_facts_with_the_tuning_corpus_is_not_copying(
+    tmp_path: Path,
+) -> None:
+    trained = (
+        "The Brukio Mira Desk has a cable management tray and a height-adjustable frame, for "
+        "€649. Cables never tangle under your feet and the desk looks tidy from every side."
+    )
+    check = copying_evaluator(_adapter_trained_on(tmp_path, "house-style", trained))
+    assert check is not None
+    facts = {
+        "product": {
+            "name": "Altavik Mira Desk",
+            "features": ["cable management tray", "height-adjustable frame"],
+            "price_eur": "701.90",
+        }
+    }
+    own = "The Altavik Mira Desk has a cable management tray and a height-adjustable frame, for €701.90."
+    copied = own + " Cables never tangle under your feet and the desk looks tidy from every side."
+    (same_facts, same_sentence) = check.evaluate(
+        [
+            EvalInput(task=Task.MARKETING, text=own, facts=facts),
+            EvalInput(task=Task.MARKETING, text=copied, facts=facts),
+        ]
+    )
+    assert same_facts.passed  # the product's name and features are the user's, not the corpus's
+    assert not same_sentence.passed  # the corpus's own sentence is still a copy

@@ -51,6 +51,8 @@ def _kinds(product: dict[str, Any], text: str) -> list[str]:
         (NECKLACE, "Now €299.00 instead of €239.20.", "swapped_prices"),
         (NECKLACE, "Get 30% off the necklace today.", "not_a_saving"),
         (HUB, "Six ports and a 19.90 hub.", "price_without_currency"),
+        (LAMP, "It is now €79. Get yours now.", "implied_discount"),
+        (HUB, "Now only €19.90!", "implied_discount"),
     ],
 )  # fmt: skip
 def test_a_number_read_in_the_wrong_sense_is_rejected(
@@ -73,6 +75,8 @@ def test_a_number_read_in_the_wrong_sense_is_rejected(
         (LAMP, "Thanks to its dimmable LED, evenings feel calm. All for €79."),
         (HUB, "Six ports, one cable. Yours for 19.90 EUR."),
         (SHIRT, "A 220 g linen-cotton blend that breathes. 119 EUR."),
+        (LAMP, "The Smith Nordlys Pendant Light is available now for €79."),
+        (LAMP, "Order now. €79."),
     ],
 )
 def test_numbers_in_their_stated_sense_pass(product: dict[str, Any], text: str) -> None:

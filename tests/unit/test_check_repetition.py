@@ -137,3 +137,48 @@ def test_a_doubled_name_word_is_named_and_emphasis_is_not() -> None:
     kinds = _marketing_kinds("Meet the Torand Honey Honey Baby Carrier. Order today.", CARRIER)
     assert kinds == ["doubled_word"]
     assert _marketing_kinds("The Torand Honey Baby Carrier is very very soft.", CARRIER) == []
+
+
+def test_a_field_that_repeats_another_word_for_word_is_rejected() -> None:
+    def kinds(fields: dict[str, str]) -> list[str]:
+        item = EvalInput(
+            task=Task.MARKETING,
+            text="\n".join(fields.values()),
+            fields=fields,
+            channel="email",
+            facts={"product": {"name": "Nordlys Pendant Light", "features": ["dimmable LED"]}},
+        )
+        return [p.kind for p in RepetitionCheck().problems(item)]
+
+    body = "The Nordlys Pendant Light has a dimmable LED.\n\nThe price is €79. Order today."
+    same = {"subject": "Hello, Nordlys Pendant Light!", "preheader": "hello nordlys pendant light"}
+    assert kinds({**same, "body": body}) == ["repeated_field"]
+    other = {"subject": "Meet the Nordlys Pendant Light", "preheader": "A dimmable LED, €79."}
+    assert kinds({**other, "body": body}) == []
+
+
+@pytest.mark.parametrize(
+    ("product", "description", "echoed"),
+    [  # the demo's own returned copy before this rule
+        ({"name": "Yoga Mat Pro", "feature": "6 mm cushioning"},
+         "The Yoga Mat Pro: a 6 mm cushioning and a 6 mm cushioning. Take a look.",
+         ["6 mm cushioning"]),
+        ({"name": "Stretch Chino Trousers", "feature": "4-way stretch"},
+         "4-way stretch and a 4-way stretch. Take a look.", ["4-way stretch"]),
+        ({"name": "Stretch Chino Trousers", "feature": "4-way stretch"},
+         "4-way stretch, made for the office. The 4-way stretch moves with you.", []),
+    ],
+)  # fmt: skip
+def test_a_whole_fact_said_twice_in_one_sentence_is_an_echo(
+    product: dict[str, str], description: str, echoed: list[str]
+) -> None:
+    fields = {"headline": "Chinos", "description": description}
+    item = EvalInput(
+        task=Task.MARKETING,
+        text="\n".join(fields.values()),
+        fields=fields,
+        channel="search_ad",
+        facts={"product": product},
+    )
+    found = [p.evidence for p in RepetitionCheck().problems(item) if p.kind == "echoed_phrase"]
+    assert found == echoed

@@ -89,3 +89,18 @@ def test_news_bullets_and_headlines_are_phrases() -> None:
     verdicts = TruncationCheck().evaluate([bullets, headline])
     assert verdicts[0].passed
     assert [p["kind"] for p in verdicts[1].detail["problems"]] == ["dangling_word"]
+
+
+def test_a_fact_that_ends_on_a_short_word_is_a_complete_ending() -> None:
+    def kinds(description: str) -> list[str]:
+        item = EvalInput(
+            task=Task.MARKETING,
+            text=description,
+            fields={"description": description},
+            channel="product_description",
+            facts={"product": {"name": "Arc Lamp", "certifications": ["energy class A"]}},
+        )
+        return [p["kind"] for p in TruncationCheck().evaluate([item])[0].detail["problems"]]
+
+    assert kinds("The Arc Lamp has a dimmer. It is in energy class A.") == []
+    assert kinds("The Arc Lamp has a dimmer. It comes with a.") == ["dangling_word"]

@@ -37,11 +37,33 @@ def main() -> None:
 @click.option(
     "--few-shot", is_flag=True, help="Put the templates' example turns into the SFT chats."
 )
-def build(out: Path, seed: int, briefs: int, news: int, variants: int, few_shot: bool) -> None:
+@click.option(
+    "--benefit-share",
+    type=click.FloatRange(0, 1),
+    default=0.7,
+    show_default=True,
+    help="Share of briefs that state benefits; the rest are facts only.",
+)
+def build(
+    out: Path,
+    seed: int,
+    briefs: int,
+    news: int,
+    variants: int,
+    few_shot: bool,
+    benefit_share: float,
+) -> None:
     """Write briefs, marketing, customer-service, news and SFT JSONL files into OUT."""
     from contentgen.datasets.copywriting.build import BuildConfig, build_corpus
 
-    cfg = BuildConfig(seed=seed, briefs=briefs, news=news, variants=variants, few_shot=few_shot)
+    cfg = BuildConfig(
+        seed=seed,
+        briefs=briefs,
+        news=news,
+        variants=variants,
+        few_shot=few_shot,
+        benefit_share=benefit_share,
+    )
     manifest = build_corpus(out, cfg)
     click.echo(json.dumps(manifest["counts"], indent=2))
 

@@ -171,7 +171,9 @@ def _one(index: int, cat: Category, rng: random.Random, fake: Any) -> Brief:
     )
 
 
-def generate_briefs(count: int, seed: int = 0) -> Iterator[Brief]:
+def generate_briefs(
+    count: int, seed: int = 0, benefit_share: float = BENEFIT_SHARE
+) -> Iterator[Brief]:
     """`count` briefs spread evenly over the categories (round robin), reproducible from `seed`."""
     if count < 1:
         raise ValidationError("briefs", f"must be at least 1, got {count}")
@@ -186,12 +188,14 @@ def generate_briefs(count: int, seed: int = 0) -> Iterator[Brief]:
             brief = _one(index, cat, rng, fake)
         names.add(brief.name)
         # A stream of its own, so the briefs' facts stay those of corpora built before benefits.
-        yield with_benefits(brief, cat, random.Random(f"{seed}:benefits:{index}"))
+        yield with_benefits(brief, cat, random.Random(f"{seed}:benefits:{index}"), benefit_share)
 
 
-def with_benefits(brief: Brief, cat: Category, rng: random.Random) -> Brief:
-    """`brief` stating one benefit per feature, material and certification (BENEFIT_SHARE of them)."""
-    if rng.random() >= BENEFIT_SHARE:
+def with_benefits(
+    brief: Brief, cat: Category, rng: random.Random, share: float = BENEFIT_SHARE
+) -> Brief:
+    """`brief` stating one benefit per feature, material and certification (`share` of them)."""
+    if rng.random() >= share:
         return brief
     stated = [(f, rng.choice(cat.features[f].so)) for f in brief.features]
     stated.append((brief.material, rng.choice(cat.materials[brief.material])))

@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from contentgen.datasets.copywriting.briefs import Brief, _faker, generate_briefs
+from contentgen.datasets.copywriting.briefs import BENEFIT_SHARE, Brief, _faker, generate_briefs
 from contentgen.datasets.copywriting.marketing import CHANNEL_NAMES, variant_tones, write
 from contentgen.datasets.copywriting.news import generate_news
 from contentgen.datasets.copywriting.resources import category
@@ -42,6 +42,7 @@ class BuildConfig:
     variants: int = 2
     heldout_share: float = 0.2
     few_shot: bool = False
+    benefit_share: float = BENEFIT_SHARE  # briefs that state benefits; the rest are facts only
 
     def __post_init__(self) -> None:
         if not 0 < self.heldout_share < 1:
@@ -52,6 +53,8 @@ class BuildConfig:
             raise ValidationError(
                 "variants", f"must be from 1 to 5 (one per tone), got {self.variants}"
             )
+        if not 0 <= self.benefit_share <= 1:
+            raise ValidationError("benefit_share", f"must be from 0 to 1, got {self.benefit_share}")
         if self.news < 1:
             raise ValidationError("news", f"must be at least 1, got {self.news}")
 
@@ -131,7 +134,7 @@ def _sft(
 def build_corpus(out: Path, cfg: BuildConfig = BuildConfig()) -> dict[str, Any]:
     """Write the corpus files into `out` and return the manifest (counts, seed, file hashes)."""
     out.mkdir(parents=True, exist_ok=True)
-    briefs = list(generate_briefs(cfg.briefs, cfg.seed))
+    briefs = list(generate_briefs(cfg.briefs, cfg.seed, cfg.benefit_share))
     split = stratified_split(((b.id, b.category) for b in briefs), cfg.heldout_share, cfg.seed)
     fake = _faker(cfg.seed + 1)
     support = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from contentgen.checks.channels import CHANNELS
@@ -28,6 +28,26 @@ def _naming(options: list[str], s: Sentences) -> list[str]:
     return [o for o in options if s.slots["brand"] in o]
 
 
+def _stating(options: list[str], s: Sentences) -> list[str]:
+    """The options that say one of the brief's stated benefits (none for a facts-only brief)."""
+    benefits = [b.lower() for _, b in s.brief.benefits]
+    return [o for o in options if any(b in o.lower() for b in benefits)]
+
+
+def _pick(
+    s: Sentences, options: list[str], *, limit: int, minimum: int = 1, ctas: Sequence[str] = ()
+) -> str | None:
+    """An option that fits; where one fits, one that says a stated benefit (what a feature does
+    for the reader) and ends with one of `ctas` (what to do next), in that order of preference."""
+    stating = _stating(options, s)
+    ending = [o for o in options if o.endswith(tuple(ctas))] if ctas else []
+    tiers = ([o for o in stating if o in ending], stating, ending, options)
+    for tier in tiers:
+        if chosen := pick(s.rng, tier, limit=limit, minimum=minimum):
+            return chosen
+    return None
+
+
 def _search_ad(s: Sentences) -> dict[str, str]:
     bank: Mapping[str, Any] = phrases()["search_ad"]
     low, high = _limit("search_ad", "headline")
@@ -38,14 +58,14 @@ def _search_ad(s: Sentences) -> dict[str, str]:
     ctas = s.tone_options("cta_short")
     options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
     if s.slots["brand"] not in head:  # the ad must name the product somewhere
-        named = pick(s.rng, _naming(options, s), limit=high, minimum=low)
+        named = _pick(s, _naming(options, s), limit=high, minimum=low, ctas=ctas)
         if named is None:
             head = (
                 pick(s.rng, _naming(heads, s), limit=high, minimum=low)
                 or f"Shop {s.slots['brand']}"
             )
         options = [named] if named else options
-    description = pick(s.rng, options, limit=high, minimum=low)
+    description = _pick(s, options, limit=high, minimum=low, ctas=ctas)
     return {"headline": head, "description": description or f"The {s.slots['name']}."}
 
 
@@ -56,7 +76,7 @@ def _sms(s: Sentences) -> dict[str, str]:
     ctas = s.tone_options("cta_short")
     options = [f"{o} {b} {c}" for o in opens for b in bodies for c in ctas]
     options += [f"{b} {c}" for b in bodies for c in ctas]
-    text = pick(s.rng, _naming(options, s), limit=high, minimum=40)
+    text = _pick(s, _naming(options, s), limit=high, minimum=40)
     return {
         "text": text or pick(s.rng, _naming(bodies, s), limit=high) or f"The {s.slots['name']}."
     }
@@ -68,11 +88,12 @@ def _push(s: Sentences) -> dict[str, str]:
     title = title or pick(s.rng, [f"The {s.slots['name']}", s.slots["brand"]], limit=high)
     _, high = _limit("push", "body")
     bodies = filled(phrases()["push"]["body"], s.slots)
-    ctas = s.tone_options("cta_short")
+    # "Discover the ..." then "Discover it.": a call to action never repeats the title's verb
+    ctas = [c for c in s.tone_options("cta_short") if c.split()[0] not in (title or "").split()]
     options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
     if title and s.slots["brand"] not in title:
         options = _naming(options, s)
-    body = pick(s.rng, options, limit=high, minimum=20) or f"The {s.slots['name']}."
+    body = _pick(s, options, limit=high, minimum=20, ctas=ctas) or f"The {s.slots['name']}."
     return {"title": title or "Take a look", "body": body}
 
 
@@ -80,6 +101,8 @@ def _social_post(s: Sentences) -> dict[str, str]:
     _, high = _limit("social_post", "post")
     middles = filled(phrases()["social_post"]["middle"], s.slots)
     s.rng.shuffle(middles)
+    stating = _stating(middles, s)
+    middles.sort(key=lambda m: m not in stating)  # a stated benefit first
     parts = [s.tone_line("open"), middles[0], s.price(), s.tone_line("cta")]
     if s.rng.random() < 0.5 and len(middles) > 1:
         parts.insert(2, middles[1])
@@ -90,7 +113,7 @@ def _social_post(s: Sentences) -> dict[str, str]:
     return {"post": f"{text} {s.slots['tags']}"}
 
 
-def _distinct(groups: list[list[str | None]]) -> list[list[str]]:
+def _distinct(groups: Sequence[Sequence[str | None]]) -> list[list[str]]:
     """The groups' sentences, each kept only where it first appears (none said twice)."""
     seen: set[str] = set()
     out: list[list[str]] = []
@@ -108,9 +131,11 @@ def _email(s: Sentences) -> dict[str, str]:
     preheader = pick(s.rng, s.tone_options("preheader"), limit=high, minimum=low)
     opening = s.tone_line("open")
     first = [opening, s.intro(opening)]
-    benefits = s.features()[:2] + [s.material()]
+    # Short: two sentences on what it does, one detail, the offer. Each further sentence was one
+    # more chance for a small model to say a benefit twice, and a reader skims an email anyway.
+    benefits = [x for x in [*s.features(), s.material()] if x][:2]
     s.rng.shuffle(benefits)
-    details = (s.specs() + s.extras())[:3]
+    details = (s.specs() + s.extras())[:1]
     last = [*details, s.price(), s.tone_line("cta")]
     parts = _distinct([first, benefits, last])
     paragraphs = [" ".join(parts[0]), " ".join(parts[1])]

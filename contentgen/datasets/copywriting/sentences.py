@@ -8,6 +8,7 @@ from typing import Any
 
 from contentgen.datasets.copywriting.briefs import Brief
 from contentgen.datasets.copywriting.compose import one
+from contentgen.datasets.copywriting.grammar import join_list, noun_phrase
 from contentgen.datasets.copywriting.resources import Category, phrases
 from contentgen.datasets.copywriting.slots import feature_slots, fill
 
@@ -50,22 +51,33 @@ class Sentences:
         return self.rng.choice(options) if options else None
 
     def feature(self, text: str) -> str | None:
-        """What one feature does for the buyer, as a sentence."""
-        slots = {
-            **self.slots,
-            **feature_slots(self.category.features[text], self.rng, self.brief.benefit(text)),
-        }
-        return one(self.rng, self.neutral["feature"], slots)
+        """What one feature does for the buyer as the brief states it, or the feature plainly."""
+        stated = self.brief.benefit(text)
+        slots = {**self.slots, **feature_slots(self.category.features[text], self.rng, stated)}
+        return one(self.rng, self.neutral["feature" if stated else "feature_plain"], slots)
 
     def features(self) -> list[str]:
-        """A sentence for each feature, in the brief's order shuffled by seed."""
+        """A sentence for each feature with a stated benefit, in an order shuffled by seed; the
+        features without one together in a single plain sentence."""
         order = list(self.brief.features)
         self.rng.shuffle(order)
-        return [s for s in (self.feature(f) for f in order) if s]
+        plain = [noun_phrase(f) for f in order if not self.brief.benefit(f)]
+        out = [self.feature(f) for f in order if self.brief.benefit(f)]
+        if len(plain) > 1:
+            out.append(
+                one(
+                    self.rng,
+                    self.neutral["features_plain"],
+                    {**self.slots, "f_list": join_list(plain)},
+                )
+            )
+        elif plain:
+            out.append(self.feature(next(f for f in order if not self.brief.benefit(f))))
+        return [s for s in out if s]
 
     def material(self) -> str | None:
-        """What the material means for the buyer."""
-        return self.neutral_line("material")
+        """What the material means for the buyer as the brief states it, or the material plainly."""
+        return self.neutral_line("material" if "mat_so" in self.slots else "material_plain")
 
     def spec(self) -> str | None:
         """One spec and what it means, as a sentence."""
@@ -97,7 +109,7 @@ class Sentences:
         """Certification, warranty, colour and size sentences the brief supports."""
         out = []
         if "cert" in self.slots:
-            out.append(self.neutral_line("cert"))
+            out.append(self.neutral_line("cert" if "cert_so" in self.slots else "cert_plain"))
         if "a_warranty" in self.slots:
             out.append(self.neutral_line("warranty"))
         if len(self.brief.colours) > 1:

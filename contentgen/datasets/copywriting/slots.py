@@ -50,12 +50,13 @@ def fill(template: str, slots: Mapping[str, str]) -> str | None:
 def _feature_slots(
     prefix: str, feature: Feature, rng: random.Random, stated: str | None = None
 ) -> dict[str, str]:
-    so = rng.choice(feature.so)  # drawn even when stated: the same stream as facts-only briefs
+    rng.choice(feature.so)  # drawn all the same: every later choice keeps its stream
     slots = {
         f"{prefix}_np": noun_phrase(feature.text),
-        f"{prefix}_so": stated or so,
         f"{prefix}_s": "" if is_plural(feature.text) else "s",
     }
+    if stated:  # a benefit the brief does not state is never written: copy stays grounded
+        slots[f"{prefix}_so"] = stated
     if feature.adj:
         slots[f"{prefix}_adj"] = feature.adj
     return slots
@@ -64,7 +65,7 @@ def _feature_slots(
 def feature_slots(
     feature: Feature, rng: random.Random, stated: str | None = None
 ) -> dict[str, str]:
-    """Slots for one feature sentence: f_np, f_so (the brief's stated benefit, if any), f_s."""
+    """Slots for one feature sentence: f_np, f_s, and f_so when the brief states its benefit."""
     return _feature_slots("f", feature, rng, stated)
 
 
@@ -120,20 +121,29 @@ def base_slots(brief: Brief, category: Category, rng: random.Random) -> dict[str
         slots["adj"] = adjectives[0]
     material = brief.material
     slots |= {"mat": material, "mat_np": noun_phrase(material)}
-    mat_so = rng.choice(category.materials[material])
-    slots["mat_so"] = brief.benefit(material) or mat_so
+    rng.choice(category.materials[material])  # drawn all the same, as for features
+    if stated := brief.benefit(material):
+        slots["mat_so"] = stated
     if is_mass(material) and not is_plural(material):
         slots["made_from"] = f"made from {material}"
+    else:
+        slots["mat_part"] = noun_phrase(material)  # "an aluminium shell": a part it has
     if brief.specs:
         key, value = rng.choice(brief.specs)
         if category.specs[key].short != "{value}":  # a bare "20 cm" says nothing on its own
             slots["spec_short"] = category.specs[key].short.format(value=value)
     if brief.certifications:
         cert = rng.choice(brief.certifications)
-        cert_so = rng.choice(category.certs[cert])
-        slots |= {"cert": cert, "cert_so": brief.benefit(cert) or cert_so}
+        rng.choice(category.certs[cert])  # drawn all the same, as for features
+        slots["cert"] = cert
+        if stated := brief.benefit(cert):
+            slots["cert_so"] = stated
         if cert.lower().endswith(_ADJECTIVE_CERTS):
             slots["cert_adj"] = cert
+        elif cert.lower().startswith("energy class"):
+            slots["cert_class"] = cert  # "it is in energy class A", not "it has an ..."
+        else:
+            slots["cert_np"] = noun_phrase(cert)
     if brief.warranty_years:
         slots["a_warranty"] = noun_phrase(f"{brief.warranty_years}-year warranty")
     if brief.colours:

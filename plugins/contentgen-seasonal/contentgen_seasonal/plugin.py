@@ -56,7 +56,7 @@ class PhrasebookGenerator(Generator):
         product = prompt.data.get("product", {})
         name = str(product.get("name", "our bestseller"))
         price = product.get("price_eur") or product.get("price")
-        line = f"{phrases[pick]} {name}" + (f", now {price} EUR." if price else ".")
+        line = f"{phrases[pick]} {name}" + (f", for {price} EUR." if price else ".")
         spec = CHANNELS[str(prompt.data.get("channel", "sms"))]
         text = (
             line
