@@ -61,18 +61,15 @@ class Sentences:
         features without one together in a single plain sentence."""
         order = list(self.brief.features)
         self.rng.shuffle(order)
-        plain = [noun_phrase(f) for f in order if not self.brief.benefit(f)]
         out = [self.feature(f) for f in order if self.brief.benefit(f)]
+        plain = [f for f in order if not self.brief.benefit(f)]
         if len(plain) > 1:
+            f_list = join_list([noun_phrase(f) for f in plain])
             out.append(
-                one(
-                    self.rng,
-                    self.neutral["features_plain"],
-                    {**self.slots, "f_list": join_list(plain)},
-                )
+                one(self.rng, self.neutral["features_plain"], {**self.slots, "f_list": f_list})
             )
         elif plain:
-            out.append(self.feature(next(f for f in order if not self.brief.benefit(f))))
+            out.append(self.feature(plain[0]))
         return [s for s in out if s]
 
     def material(self) -> str | None:
