@@ -8,6 +8,18 @@ short forms the copy may use instead. Three kinds of Problem:
   letter away.
 - `wrong_name`: part of the name used as a name with a word of its own in place of the rest
   ("Beachy Hiking Boots" for the "Alpine Hiking Boot") in running text.
+- `cut_name`: the name broken off inside the words that name the product's kind (its last
+  words that are words of `product_type`): "The Barker Cadence Wireless" for the "Barker
+  Cadence Wireless Earbuds" (a "pair of true wireless earbuds"), "Torford Orchard Raised
+  Garden" (a "raised garden bed"): the name from its first word on, stopping after the first
+  of those words and before the last, not followed by an inflection of the next ("Cobalen
+  Folio Dotted Notebooks" names the notebook). A brand-and-model
+  short form ("Cloud Nine" for the "Cloud Nine Crib Mattress") and a configured short form pass.
+- `name_repeated`: the full name again in the same or the next sentence of what a reader reads
+  as one piece (a push title and its body; each other field on its own, since an ad's
+  headline is a label and an email's body names the product again after its subject): the
+  blind review marked it clumsy every time ("Meet the Torand Honey Baby Carrier, a baby
+  carrier. The Torand Honey Baby Carrier has ..."). The next mention says "it" or the kind.
 - `name_missing`: the fields that carry the message (see NAMING_FIELDS) never name the product:
   neither the name, a short form, two or more consecutive words of the name ("Hiking Boots"
   for the "Alpine Hiking Boot"), nor its first word when that word is the brand (capitalised,
@@ -37,6 +49,7 @@ NAMING_FIELDS: dict[str, tuple[str, ...]] = {
     "product_description": ("description",),
 }
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def _inflection(word: str, base: str) -> bool:
@@ -75,9 +88,14 @@ class NameFidelityCheck(Detector):
         known = {w.lower() for leaf in leaves(product) for w in _WORD.findall(leaf)}
         found: list[Problem] = []
         fields = text_fields(item)
+        kind = {w.lower() for w in _WORD.findall(str(product.get("product_type") or ""))}
         for field, value in fields.items():
             found += self._misspelt(field, value, name_words, known)
             found += self._wrong_name(field, value, name_words, known)
+            found += self._cut(field, value, name_words, forms, kind)
+        for group in reading_groups(item.channel or "", list(fields)):
+            if _named_back_to_back(name, [fields[f] for f in group]):
+                found.append(self.problem("name_repeated", "+".join(group), name, limit=1))
         naming = [f for f in NAMING_FIELDS.get(item.channel or "", ()) if f in fields]
         naming = naming or list(fields)
         if not any(names_product(fields[f], forms, name_words) for f in naming):
@@ -106,6 +124,32 @@ class NameFidelityCheck(Detector):
                         self.problem("misspelt", field, m.group(), start=m.start(), end=m.end())
                     )
                     break
+        return found
+
+    def _cut(
+        self, field: str, value: str, name_words: list[str], forms: list[str], kind: set[str]
+    ) -> list[Problem]:
+        shorts = {" ".join(_WORD.findall(f)) for f in forms[1:]}
+        words = _WORD.findall(value)
+        tail = 0  # the name's last words that name its kind ("Wireless Earbuds")
+        while tail < len(name_words) and name_words[-1 - tail].lower() in kind:
+            tail += 1
+        found = []
+        for i, word in enumerate(words):
+            if word != name_words[0]:
+                continue
+            k = 1
+            while i + k < len(words) and k < len(name_words) and words[i + k] == name_words[k]:
+                k += 1
+            run = " ".join(words[i : i + k])
+            after = words[i + k] if i + k < len(words) else ""
+            inside = len(name_words) - tail < k < len(name_words)  # stops inside the kind
+            if (
+                inside
+                and not _inflection(after.lower(), name_words[k].lower())
+                and run not in shorts
+            ):
+                found.append(self.problem("cut_name", field, run, limit=" ".join(name_words)))
         return found
 
     def _wrong_name(
@@ -138,6 +182,22 @@ class NameFidelityCheck(Detector):
                     evidence = " ".join(words[i - 1 : i + len(part)])
                     found.append(self.problem("wrong_name", field, evidence))
         return found
+
+
+def reading_groups(channel: str, fields: list[str]) -> list[list[str]]:
+    """The fields a reader reads as one piece: a push notification's title and body; every
+    other field on its own (an ad's headline is a label, an email body follows its subject)."""
+    if channel == "push":
+        return [fields]
+    return [[f] for f in fields]
+
+
+def _named_back_to_back(name: str, texts: list[str]) -> bool:
+    """Whether the full name comes again in the same or the next sentence of these texts."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    sentences = [s for text in texts for s in _SENTENCE.findall(text)]
+    mentions = [i for i, s in enumerate(sentences) for _ in pattern.finditer(s)]
+    return any(b - a <= 1 for a, b in zip(mentions, mentions[1:], strict=False))
 
 
 def names_product(text: str, forms: list[str], name_words: list[str]) -> bool:

@@ -35,6 +35,8 @@ MAX_COUNT = 3  # a word may appear this often in any field, whatever its share
 MAX_SHARE = 0.12  # beyond MAX_COUNT, a word may make up at most this share of a field's words
 SHORT_LOOP = 3  # one or two tokens repeated back to back this many times is a loop
 RESTATED_WORDS = 3  # content words two sentences may not share as one run
+TWIN_WORDS = 5  # sentences this long or longer are compared whole with each other
+TWIN_RATIO = 0.8  # difflib ratio at which two sentences say the same thing
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -90,6 +92,10 @@ class RepetitionCheck(Detector):
         # one sentence even where a word of them is too short or is also a word of the name.
         phrases = sorted({t.lower() for t in leaves(facts) if len(t.split()) > 1}, key=len)
         name = str(product.get("name", "")).lower()
+        # What the product has (not its kind, colour or measures, which copy may name again).
+        claims = [p for p in phrases if p in {t.lower() for t in leaves(
+            {k: product.get(k) for k in ("features", "material", "materials", "certifications")}
+        )}]  # fmt: skip
         found: list[Problem] = []
         said: set[str] = set()
         for field, value in text_fields(item).items():
@@ -113,6 +119,16 @@ class RepetitionCheck(Detector):
                 self.problem("repeated_sentence", field, run, limit=1)
                 for run in (_restated(_sentences(value), known) if product else [])
             ]
+            if product:
+                sentences = _sentences(value)
+                found += [
+                    self.problem("repeated_sentence", field, s, limit=1)
+                    for s in _near_twins(sentences, name)
+                ]
+                found += [
+                    self.problem("restated_fact", field, fact, limit=1)
+                    for fact in _facts_again(sentences, claims)
+                ]
         return found
 
     def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
@@ -194,6 +210,42 @@ def _facts_twice(text: str, phrases: list[str], name: str) -> list[str]:
         found += [
             p for p in phrases if len(re.findall(rf"(?<!\w){re.escape(p)}(?!\w)", sentence)) > 1
         ]
+    return found
+
+
+def _near_twins(sentences: list[str], name: str) -> list[str]:
+    """Sentences of TWIN_WORDS or more words that say what another says, with the product's name
+    read as "it" ("The Altavik Mira Desk is a desk designed with home workers in mind. It is a
+    desk designed with home workers in mind."): a difflib ratio of TWIN_RATIO or more."""
+    out: list[str] = []
+    words = []
+    for sentence in dict.fromkeys(sentences):  # word-for-word repeats are counted above
+        said = sentence.replace(f"the {name}", "it").replace(name, "it") if name else sentence
+        words.append((sentence, _WORD.findall(said)))
+    for i, (first, a) in enumerate(words):
+        for _, b in words[i + 1 :]:
+            if min(len(a), len(b)) < TWIN_WORDS:
+                continue
+            if SequenceMatcher(None, a, b, autojunk=False).ratio() >= TWIN_RATIO:
+                out.append(first)
+    return out
+
+
+def _facts_again(sentences: list[str], phrases: list[str]) -> list[str]:
+    """Whole facts of two or more words named in two sentences of one field ("It is made from
+    organic cotton percale. ... It has an organic cotton percale."); a fact inside a longer one
+    ("organic cotton" in "GOTS-certified organic cotton") is not counted."""
+    found: list[str] = []
+    for phrase in phrases:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+        longer = [p for p in phrases if p != phrase and phrase in p]
+        mentions = 0
+        for sentence in sentences:
+            for other in longer:
+                sentence = sentence.replace(other, " ")
+            mentions += bool(pattern.search(sentence))
+        if mentions > 1:
+            found.append(phrase)
     return found
 
 

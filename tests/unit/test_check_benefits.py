@@ -31,6 +31,11 @@ def _problems(product: dict[str, Any], text: str, task: Task = Task.MARKETING) -
     return (verdict.detail or {}).get("problems", [])
 
 
+def _clauses(product: dict[str, Any], text: str) -> list[Any]:
+    """The problems with the copy's linked clauses (one sentence need not say a benefit)."""
+    return [p for p in _problems(product, text) if p["kind"] != "no_benefit"]
+
+
 @pytest.mark.parametrize(
     ("product", "text", "kind"),
     [
@@ -50,10 +55,14 @@ def _problems(product: dict[str, Any], text: str, task: Task = Task.MARKETING) -
         ),  # fmt: skip
         (SHIRT, "Made from a linen-cotton blend, so it never needs ironing.", "unstated_benefit"),
         (TOP, "With flatlock seams, the top dries in minutes.", "unstated_benefit"),
+        # no stated benefit: what the benefit lexicon knows the fact does is another thing
+        (TOP, "With thumb loops, the top dries in minutes.", "unfit_benefit"),
+        (DESK, "With a hidden drawer, the light is bright even in the dark.", "unfit_benefit"),
+        (NECKLACE, "It has a gift box, so it stays close to you.", "unfit_benefit"),
     ],
 )
 def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: str) -> None:
-    (problem,) = _problems(product, text)
+    (problem,) = _clauses(product, text)
     assert problem["kind"] == kind and problem["check"] == "benefits"
     assert problem["evidence"].rstrip(".") in text
 
@@ -68,9 +77,11 @@ def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: 
         # facts listed, not linked as cause and effect
         (DESK, "The Altavik Mira Desk has a height-adjustable frame and a hidden drawer."),
         (DESK, "Altavik Mira Desk: a height-adjustable frame, a hidden drawer. 701.90 EUR."),
-        # no stated benefit for this fact: the copy may explain it in its own words
-        (TOP, "With thumb loops, your sleeves stay put on cold mornings."),
-        (DESK, "With a hidden drawer, your desk stays tidy."),
+        # no stated benefit: one the benefit lexicon records for the fact, in other words
+        (TOP, "With thumb loops, your sleeves stay over your hands on cold mornings."),
+        (DESK, "With a hidden drawer, clutter has somewhere to go."),
+        # a fact the lexicon does not know is not judged
+        ({**DESK, "features": ["cable grommet"]}, "With a cable grommet, your desk stays tidy."),
         # a measured cause is a spec: it explains itself
         (NECKLACE, "The chain adjusts from 40-45 cm, so it suits a crew neck or a V-neck."),
         # a cause that names no fact is not judged
@@ -78,9 +89,42 @@ def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: 
     ],
 )
 def test_a_benefit_the_brief_supports_passes(product: dict[str, Any], text: str) -> None:
-    assert _problems(product, text) == []
+    assert _clauses(product, text) == []
+
+
+def test_copy_that_says_none_of_the_stated_benefits_is_a_feature_list() -> None:
+    (problem,) = _problems(SHIRT, "The Marvik Coast Linen Shirt has a relaxed fit. €49. Shop now.")
+    assert problem["kind"] == "no_benefit"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Marvik Coast Linen Shirt: sunglasses or a pen are always within reach.",
+        "It moves with you and never clings. Shop now.",  # in other words
+    ],
+)
+def test_one_stated_benefit_in_any_wording_is_enough(text: str) -> None:
+    assert _problems(SHIRT, text) == []
+
+
+def test_a_brief_that_states_no_benefit_asks_for_none() -> None:
+    assert _problems(DESK, "The Altavik Mira Desk has a hidden drawer. €701.90. Shop now.") == []
 
 
 def test_only_marketing_copy_is_judged() -> None:
     assert BenefitsCheck().tasks == {Task.MARKETING}
     assert _problems({}, "With a hidden drawer, the desk has a cable management tray.") == []
+
+
+def test_the_checks_copy_of_the_benefit_lexicon_is_the_corpus_lexicon() -> None:
+    import json
+    from importlib import resources
+
+    from contentgen.datasets.copywriting.resources import known_benefits
+
+    text = resources.files("contentgen.checks").joinpath("data/benefit_lexicon.json").read_text()
+    copied = {fact: set(says) for fact, says in json.loads(text).items()}
+    assert copied == {fact: set(says) for fact, says in known_benefits().items()}, (
+        "run python scripts/build_benefit_lexicon.py"
+    )

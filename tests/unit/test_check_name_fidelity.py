@@ -73,3 +73,53 @@ def test_only_the_fields_that_carry_the_message_must_name_the_product() -> None:
 def test_title_case_headlines_are_no_evidence_of_a_substituted_name() -> None:
     ad = {"headline": "Comfy Hiking Boots", "description": "The Alpine Hiking Boot, 149 EUR."}
     assert _kinds(BOOT, "search_ad", ad) == []
+
+
+EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "product_type": "pair of wireless earbuds"}
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["The Barker Cadence Wireless", "Barker Cadence Wireless: Order Now"],
+)
+def test_a_name_broken_off_before_its_last_word_is_a_cut_name(headline: str) -> None:
+    ad = {"headline": headline, "description": "Barker earbuds for commuters. Shop now."}
+    assert _kinds(EARBUDS, "search_ad", ad) == ["cut_name"]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Barker Cadence Wireless Earbuds", "Barker Wireless Earbuds", "The Barker Cadence"],
+)
+def test_the_whole_name_its_kind_or_brand_and_model_is_no_cut(headline: str) -> None:
+    ad = {"headline": headline, "description": "Barker earbuds for commuters. Shop now."}
+    assert _kinds(EARBUDS, "search_ad", ad) == []
+
+
+def test_a_configured_short_form_is_no_cut() -> None:
+    ad = {"headline": "Barker Cadence Wireless", "description": "Barker earbuds. Shop now."}
+    assert _kinds({**EARBUDS, "short_name": "Barker Cadence Wireless"}, "search_ad", ad) == []
+
+
+def test_the_full_name_again_in_the_next_sentence_is_named() -> None:
+    push = {"title": "Meet the Alpine Hiking Boot", "body": "The Alpine Hiking Boot keeps feet dry."}
+    assert _kinds(BOOT, "push", push) == ["name_repeated"]
+    assert _kinds(BOOT, "push", {**push, "body": "It keeps your feet dry. Shop now."}) == []
+    text = "Meet the Alpine Hiking Boot. The Alpine Hiking Boot has nubuck leather."
+    assert _kinds(BOOT, "product_description", {"description": text}) == ["name_repeated"]
+    apart = "Meet the Alpine Hiking Boot. It is nubuck. It is light. The Alpine Hiking Boot: 149 EUR."
+    assert _kinds(BOOT, "product_description", {"description": apart}) == []
+
+
+def test_an_ad_headline_is_a_label_the_description_may_name_again() -> None:
+    ad = {"headline": "Alpine Hiking Boot", "description": "The Alpine Hiking Boot keeps feet dry."}
+    assert _kinds(BOOT, "search_ad", ad) == []
+
+
+def test_an_email_body_names_the_product_again_after_its_subject() -> None:
+    email = {
+        "subject": "Meet the Alpine Hiking Boot",
+        "preheader": "Dry feet on every trail.",
+        "body": "The Alpine Hiking Boot keeps your feet dry.\n\nOrder yours today.",
+    }
+    assert _kinds(BOOT, "email", email) == []

@@ -125,12 +125,35 @@ def test_a_benefit_said_twice_in_other_words_is_a_repeated_sentence(
     assert "repeated_sentence" in _marketing_kinds(text, product)
 
 
-def test_naming_a_fact_again_is_not_a_repeated_sentence() -> None:
+def test_a_fact_named_in_two_sentences_is_restated_not_repeated() -> None:
     text = (
         "The Cobalen Folio Dotted Notebook is made from acid-free paper. Thanks to acid-free "
         "paper, your notes stay crisp for years."
     )
-    assert _marketing_kinds(text, NOTEBOOK) == []
+    assert _marketing_kinds(text, NOTEBOOK) == ["restated_fact"]
+    once = "It is made from acid-free paper, so your notes stay crisp for years. Order now."
+    assert _marketing_kinds(once, NOTEBOOK) == []
+
+
+def test_a_fact_inside_a_longer_fact_is_not_restated() -> None:
+    bag = {"name": "Patel Acorn Baby Sleeping Bag", "material": "organic cotton",
+           "certifications": ["GOTS-certified organic cotton"]}  # fmt: skip
+    text = "Made from organic cotton, it feels soft. GOTS-certified organic cotton: certified."
+    assert _marketing_kinds(text, bag) == []
+
+
+DESK = {"name": "Altavik Mira Desk", "features": ["hidden drawer"]}
+
+
+def test_a_sentence_said_again_with_it_for_the_name_is_a_repeated_sentence() -> None:
+    # verbatim from the tuned default model's returned emails (quality benchmark, 2026-12-07)
+    text = (
+        "The Altavik Mira Desk is a desk designed with home workers in mind. It is a desk "
+        "designed with home workers in mind."
+    )
+    assert "repeated_sentence" in _marketing_kinds(text, DESK)
+    other = "The Altavik Mira Desk is made for home workers. It has a hidden drawer for clutter."
+    assert _marketing_kinds(other, DESK) == []
 
 
 def test_a_doubled_name_word_is_named_and_emphasis_is_not() -> None:

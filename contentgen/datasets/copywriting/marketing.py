@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from contentgen.checks.channels import CHANNELS
+from contentgen.checks.detector import word_set
+from contentgen.checks.name_fidelity import reading_groups
 from contentgen.datasets.copywriting.briefs import TONES, Brief
 from contentgen.datasets.copywriting.compose import filled, headline, pack, pick
 from contentgen.datasets.copywriting.resources import Category, phrases
@@ -50,20 +53,22 @@ def _pick(
 
 def _search_ad(s: Sentences) -> dict[str, str]:
     bank: Mapping[str, Any] = phrases()["search_ad"]
-    low, high = _limit("search_ad", "headline")
+    head_low, head_high = _limit("search_ad", "headline")
     heads = [h for t in [*s.tone["headline"], *bank["headline"]] if (h := headline(t, s.slots))]
-    head = pick(s.rng, heads, limit=high, minimum=low) or f"Shop {s.slots['brand']}"
+    head = pick(s.rng, heads, limit=head_high, minimum=head_low) or f"Shop {s.slots['brand']}"
     low, high = _limit("search_ad", "description")
     bodies = filled(bank["description"], s.slots)
     ctas = s.tone_options("cta_short")
     options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
     if s.slots["brand"] not in head:  # the ad must name the product somewhere
         named = _pick(s, _naming(options, s), limit=high, minimum=low, ctas=ctas)
-        if named is None:
+        if named is None or (_stating(options, s) and not _stating([named], s)):
+            # a naming headline leaves the description free to say a stated benefit
             head = (
-                pick(s.rng, _naming(heads, s), limit=high, minimum=low)
+                pick(s.rng, _naming(heads, s), limit=head_high, minimum=head_low)
                 or f"Shop {s.slots['brand']}"
             )
+            named = None
         options = [named] if named else options
     description = _pick(s, options, limit=high, minimum=low, ctas=ctas)
     return {"headline": head, "description": description or f"The {s.slots['name']}."}
@@ -83,16 +88,21 @@ def _sms(s: Sentences) -> dict[str, str]:
 
 
 def _push(s: Sentences) -> dict[str, str]:
-    low, high = _limit("push", "title")
-    title = pick(s.rng, s.tone_options("push_title"), limit=high, minimum=low)
-    title = title or pick(s.rng, [f"The {s.slots['name']}", s.slots["brand"]], limit=high)
+    low, title_high = _limit("push", "title")
+    named_titles = [f"The {s.slots['name']}", s.slots["brand"]]
+    title = pick(s.rng, s.tone_options("push_title"), limit=title_high, minimum=low)
+    title = title or pick(s.rng, named_titles, limit=title_high)
     _, high = _limit("push", "body")
     bodies = filled(phrases()["push"]["body"], s.slots)
     # "Discover the ..." then "Discover it.": a call to action never repeats the title's verb
     ctas = [c for c in s.tone_options("cta_short") if c.split()[0] not in (title or "").split()]
     options = [f"{b} {c}" for b in bodies for c in ctas] + bodies
     if title and s.slots["brand"] not in title:
-        options = _naming(options, s)
+        if _stating(options, s) and not _stating(_naming(options, s), s):
+            # a title that names the product leaves the body free to say a stated benefit
+            title = pick(s.rng, named_titles, limit=title_high) or title
+        else:
+            options = _naming(options, s)
     body = _pick(s, options, limit=high, minimum=20, ctas=ctas) or f"The {s.slots['name']}."
     return {"title": title or "Take a look", "body": body}
 
@@ -108,9 +118,20 @@ def _social_post(s: Sentences) -> dict[str, str]:
         parts.insert(2, middles[1])
     text = pack(parts, high - len(s.slots["tags"]) - 1, required=2)
     if not _naming([text], s):  # the post must name the product
-        parts[1] = s.rng.choice(_naming(middles, s))
+        naming = _naming(middles, s)
+        parts[1] = s.rng.choice(_stating(naming, s) or naming)
+        text = pack(parts, high - len(s.slots["tags"]) - 1, required=2)
+    if len(parts) > 4 and not _apart(parts[1], parts[2], s):  # one fact, one sentence
+        del parts[1 if _naming([parts[2] or ""], s) and not _naming([parts[1] or ""], s) else 2]
         text = pack(parts, high - len(s.slots["tags"]) - 1, required=2)
     return {"post": f"{text} {s.slots['tags']}"}
+
+
+def _apart(first: str | None, second: str | None, s: Sentences) -> bool:
+    """Whether two sentences name no feature or material in common."""
+    facts = [f.lower() for f in (*s.brief.features, s.brief.material)]
+    a, b = (first or "").lower(), (second or "").lower()
+    return not any(f in a and f in b for f in facts)
 
 
 def _distinct(groups: Sequence[Sequence[str | None]]) -> list[list[str]]:
@@ -186,6 +207,39 @@ def variant_tones(brief: Brief, variants: int, seed: int) -> list[str]:
     return [tones[i % len(tones)] for i in range(variants)]
 
 
+# Verbs a product does as a sentence's subject: "The {name} has ..." said again is "It has ...".
+_SUBJECT_VERBS = word_set(
+    "has have is are comes come keeps keep brings bring makes make feels feel works work adds add "
+    "lets let gives give fits fit holds hold stays stay packs pack takes take"
+)
+
+
+def name_once(fields: Mapping[str, str], slots: Mapping[str, str]) -> dict[str, str]:
+    """The fields with the product's full name said once, where it first appears: each later
+    mention is a pronoun as a sentence's subject ("It has ..."), else the product's kind ("the
+    linen shirt"). Reviewers mark the full name twice in one piece of copy as clumsy."""
+    name = slots["name"]
+    plural = slots["it"] == "they"
+    kind = slots["nouns"] if plural else slots["noun"]
+    seen = False
+
+    def later(match: re.Match[str]) -> str:
+        nonlocal seen
+        if not seen:
+            seen = True
+            return match.group(0)
+        the, start, verb = match.group("the"), match.group("start") is not None, match.group("verb")
+        if the and start and verb in _SUBJECT_VERBS:
+            return f"{'They' if plural else 'It'} {verb}"
+        article = the or ("The " if start else "the ")
+        return f"{article}{kind}" + (f" {verb}" if verb else "")
+
+    pattern = re.compile(
+        rf"(?P<start>^|(?<=[.!?:]\s)|(?<=\n))?(?P<the>[Tt]he )?{re.escape(name)}(?: (?P<verb>[a-z]+))?"
+    )
+    return {key: pattern.sub(later, value) for key, value in fields.items()}
+
+
 REDRAWS = 8  # draws tried when a variant repeats itself (the default corpus redraws one, once)
 
 
@@ -218,6 +272,8 @@ def write(
         rng = stream(seed, *parts)
         slots = base_slots(brief, category, rng)
         fields = WRITERS[channel](Sentences(brief, category, tone, slots, rng))
+        for group in reading_groups(channel, list(fields)):
+            fields |= name_once({key: fields[key] for key in group}, slots)
         if not repeats(fields, channel, product):
             break
     return fields

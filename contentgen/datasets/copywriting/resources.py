@@ -176,3 +176,16 @@ def news_bank() -> Mapping[str, Any]:
 def style() -> Mapping[str, Any]:
     """The corpus brand kit and customer-service promise patterns (`data/style.toml`)."""
     return MappingProxyType(read_toml("style.toml"))
+
+
+@cache
+def known_benefits() -> Mapping[str, frozenset[str]]:
+    """What each feature, material and certification of every category does for the buyer, by
+    the fact's lower-case text: the benefit lexicon the corpus writes from."""
+    known: dict[str, set[str]] = {}
+    for cat in categories():
+        lexicon = [*((f.text, f.so) for f in cat.features.values()), *cat.materials.items(),
+                   *cat.certs.items()]  # fmt: skip
+        for text, says in lexicon:
+            known.setdefault(text.lower(), set()).update(says)
+    return MappingProxyType({k: frozenset(v) for k, v in known.items()})

@@ -42,12 +42,13 @@ class Sentences:
         return one(self.rng, self.neutral[kind], self.slots)
 
     def intro(self, opening: str | None) -> str | None:
-        """The product introduced, without repeating the name or hook the opening already used."""
+        """The product introduced, without repeating the name, hook or audience the opening used."""
         name, hook = self.slots["name"], self.slots["hook"]
         kind = "intro_short" if opening and name in opening else "intro"
         options = [t for t in (fill(x, self.slots) for x in self.neutral[kind]) if t]
-        if opening and hook in opening:
-            options = [o for o in options if hook not in o] or options
+        for said in (hook, self.slots["audience"]):  # an opening's words are not said again
+            if opening and said in opening:
+                options = [o for o in options if said not in o] or options
         return self.rng.choice(options) if options else None
 
     def feature(self, text: str) -> str | None:
