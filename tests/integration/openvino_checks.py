@@ -92,6 +92,20 @@ def greedy_gaps(gen: OpenVINOGenerator, prompts: Sequence[Prompt] | None = None)
 def _largest_gap(reference: Any, tokenizer: Any, ids: list[int], text: str) -> float:
     import torch
 
+    def step(out: Any, token: int) -> Any:
+        return reference(
+            torch.tensor([[token]]), past_key_values=out.past_key_values, use_cache=True
+        )
+
+    def gap_next(out: Any, rest: str) -> float:
+        """The gap of the token the text holds next, after `out` (0 where it is the best)."""
+        logprobs = out.logits[0, -1].log_softmax(-1)
+        best = int(logprobs.argmax())
+        if not rest or rest.startswith(tokenizer.decode([best]) or "\0"):
+            return 0.0
+        token = tokenizer.encode(rest, add_special_tokens=False)[0]
+        return float(logprobs[best] - logprobs[token])
+
     largest, rest = 0.0, text
     with torch.no_grad():
         out = reference(torch.tensor([ids]), use_cache=True)
@@ -99,18 +113,30 @@ def _largest_gap(reference: Any, tokenizer: Any, ids: list[int], text: str) -> f
             logprobs = out.logits[0, -1].log_softmax(-1)
             best = int(logprobs.argmax())
             best_text = tokenizer.decode([best])
+            whole = tokenizer.encode(rest, add_special_tokens=False)[0]
+            whole_text = tokenizer.decode([whole])
             if best_text and rest.startswith(best_text):
-                token, said = best, best_text
+                token, said, gap = best, best_text, 0.0
+                if len(whole_text) > len(best_text) and rest.startswith(whole_text):
+                    # The text may hold the longer token (" Scarfs") where the reference's best is
+                    # its start (" Scarf"), or the two tokens it starts with (" new" + "found"):
+                    # read it the way that leaves the smaller gap one token on.
+                    short = step(out, best)
+                    as_whole = float(logprobs[best] - logprobs[whole])
+                    if as_whole < gap_next(short, rest[len(best_text) :]):
+                        token, said, gap = whole, whole_text, as_whole
+                    else:
+                        out = short
+                        rest = rest[len(said) :]
+                        continue
             else:
-                token = tokenizer.encode(rest, add_special_tokens=False)[0]
-                said = tokenizer.decode([token])
-                largest = max(largest, float(logprobs[best] - logprobs[token]))
+                token, said = whole, whole_text
+                gap = float(logprobs[best] - logprobs[token])
+            largest = max(largest, gap)
             if not said or not rest.startswith(said):
                 break  # a byte of a longer character: the rest cannot be followed exactly
             rest = rest[len(said) :]
-            out = reference(
-                torch.tensor([[token]]), past_key_values=out.past_key_values, use_cache=True
-            )
+            out = step(out, token)
     return largest
 
 

@@ -33,9 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # int8 weights against the fp32 reference: with the first copywriter adapter (rank 8) the gaps
 # were at most 0.11 nats on both ISAs; with the rank-16 adapter one token of one test prompt broke
-# a 0.49-nat tie on AVX-512 kernels (AMD Zen 4). A different model (OpenVINO's Q4_1 reading)
-# departs by whole nats on the first token, so half a nat still tells the two apart.
-NEAR_TIE_NATS = 0.5
+# a 0.49-nat tie on AVX-512 kernels (AMD Zen 4); with the fifth adapter run, on an Intel Xeon
+# without AMX (AVX-512+VNNI), ties of 0.55 and 0.76 nats ("Spring Cups" for a mug; a newline
+# where the reference ends the answer). A different model (OpenVINO's Q4_1 reading) departs by
+# whole nats on the first token, so 0.8 nats still tells the two apart.
+NEAR_TIE_NATS = 0.8
 
 
 @pytest.fixture(scope="module")

@@ -82,6 +82,11 @@ def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: 
         (DESK, "With a hidden drawer, clutter has somewhere to go."),
         # a fact the lexicon does not know is not judged
         ({**DESK, "features": ["cable grommet"]}, "With a cable grommet, your desk stays tidy."),
+        # a price after the fact is no benefit
+        (
+            {"name": "Fjellvik Tava Casserole Dish", "material": "enamelled cast iron"},
+            "Fjellvik Tava Casserole Dish in enamelled cast iron: 71.20 EUR, down from 89 EUR.",
+        ),
         # a measured cause is a spec: it explains itself
         (NECKLACE, "The chain adjusts from 40-45 cm, so it suits a crew neck or a V-neck."),
         # a cause that names no fact is not judged
