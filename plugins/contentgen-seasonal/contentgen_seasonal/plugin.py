@@ -56,13 +56,31 @@ class PhrasebookGenerator(Generator):
         product = prompt.data.get("product", {})
         name = str(product.get("name", "our bestseller"))
         price = product.get("price_eur") or product.get("price")
-        line = f"{phrases[pick]} {name}" + (f", for {price} EUR." if price else ".")
+        benefits = product.get("benefits") or {}
+        benefit = str(next(iter(benefits.values()), "")) if isinstance(benefits, dict) else ""
         spec = CHANNELS[str(prompt.data.get("channel", "sms"))]
-        text = (
-            line
-            if len(spec.fields) == 1
-            else "\n".join(f"{f.title}: {line[: f.max_chars]}" for f in spec.fields)
-        )
+        if len(spec.fields) == 1:
+            said = f": {benefit}" if benefit else ""
+            text = f"{phrases[pick]} {name}{said}" + (f", for {price} EUR." if price else ".")
+        else:
+            # A headline names the product; the fields after it say what it does and costs,
+            # without the name again (a reader takes a title and its body as one).
+            head = f"{phrases[pick]} {name}"
+            first, *rest = spec.fields
+            head = head if len(head) <= first.max_chars else name[: first.max_chars]
+            body = (f"{benefit[:1].upper()}{benefit[1:]}. " if benefit else "") + (
+                f"Yours for {price} EUR. Take a look." if price else "Have a look at it today."
+            )
+            said = {f.name: body for f in rest}
+            if "body" in said and "preheader" in said:  # an email: its body stands on its own
+                said["preheader"] = f"{head}: take a look inside."
+                said["body"] = f"{head}. {body} Order yours today."
+            text = "\n".join(
+                [
+                    f"{first.title}: {head}",
+                    *(f"{f.title}: {said[f.name][: f.max_chars]}" for f in rest),
+                ]
+            )
         return Candidate(text=text, meta={"season": season})
 
     def model_info(self) -> ModelInfo:
