@@ -1,7 +1,7 @@
 """Name fidelity: marketing copy names the product, and spells it as the facts do.
 
 The product is `product.name` (or `title`); `product.short_name` (a string or a list) gives
-short forms the copy may use instead. Three kinds of Problem:
+short forms the copy may use instead. Five kinds of Problem:
 
 - `misspelt`: a near-miss of a name word ("Nordys" for "Nordis"; difflib similarity >= 0.8, not
   an inflection, not a word of the facts) next to another name word, or capitalised and one

@@ -1,24 +1,27 @@
 """Repetition: decoding loops and padding that no reviewer would let through.
 
-Seven signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
+Eight signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
 "# # # #", "Ðørøskøb — Ðørøskøb — Ðørøskøb", or a run of three or more tokens repeated back to
 back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
 product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
 `overused_word` (one content word, not a word of the product's name, making up more than
 `MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times);
-`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, or a
-whole fact of two or more words outside the name ("6 mm cushioning"), said twice in one
-sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A
-hidden drawer and a hidden drawer": a fact explained by itself, which the blind review graded
-nonsense; parallel phrasing such as "cold drinks stay cold and hot drinks stay hot" and other
-tasks' "within 3 working days ... after 5 working days" are not facts of the product);
-`doubled_word` (a word of the product's name or facts twice in a row: "the Torand Honey Honey
-Baby Carrier"); and `repeated_sentence` also covers two sentences that say the same thing about
-a fact in other words: a run of RESTATED_WORDS content words (not the name, facts or audience)
-shared by two sentences of marketing copy ("With an acid-free paper, it is light and packs down
-neatly. With acid-free paper, it is light and packs down neatly."); and `repeated_field`
-(one field the same text as another of the output: an email subject that is its preheader word
-for word).
+`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, or a whole
+fact of two or more words outside the name ("6 mm cushioning"), said twice in one sentence: "With a
+tool-free assembly, the tool-free assembly stays as clean as ever", "A hidden drawer and a hidden
+drawer": a fact explained by itself, which the blind review graded nonsense; parallel phrasing such
+as "cold drinks stay cold and hot drinks stay hot" and other tasks' "within 3 working days ...
+after 5 working days" are not facts of the product); `doubled_word` (a word of the product's name
+or facts twice in a row: "the Torand Honey Honey Baby Carrier"); and `repeated_sentence` also
+covers two sentences that say the same thing about a fact in other words: a run of RESTATED_WORDS
+content words (not the name, facts or audience) shared by two sentences of marketing copy ("With an
+acid-free paper, it is light and packs down neatly. With acid-free paper, it is light and packs
+down neatly.") and a sentence of five or more words said again with "it" for the product's name
+("The Altavik Mira Desk is a desk designed with home workers in mind. It is a desk designed with
+home workers in mind."); `restated_fact` (marketing copy: a feature, material or certification of
+two or more words named in two sentences of one field, "It is made from oak veneer. ... It has an
+oak veneer.", not counting a fact inside a longer one); and `repeated_field` (one field the same
+text as another of the output: an email subject that is its preheader word for word).
 """
 
 from __future__ import annotations
