@@ -96,9 +96,9 @@ class RepetitionCheck(Detector):
         phrases = sorted({t.lower() for t in leaves(facts) if len(t.split()) > 1}, key=len)
         name = str(product.get("name", "")).lower()
         # What the product has (not its kind, colour or measures, which copy may name again).
-        claims = [p for p in phrases if p in {t.lower() for t in leaves(
-            {k: product.get(k) for k in ("features", "material", "materials", "certifications")}
-        )}]  # fmt: skip
+        has = {k: product.get(k) for k in ("features", "material", "materials", "certifications")}
+        owned = {t.lower() for t in leaves(has)}
+        claims = [p for p in phrases if p in owned]
         found: list[Problem] = []
         said: set[str] = set()
         for field, value in text_fields(item).items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from contentgen.datasets.copywriting.briefs import BENEFIT_SHARE
 from contentgen.errors import ContentgenError
 
 
@@ -40,7 +41,7 @@ def main() -> None:
 @click.option(
     "--benefit-share",
     type=click.FloatRange(0, 1),
-    default=0.7,
+    default=BENEFIT_SHARE,
     show_default=True,
     help="Share of briefs that state benefits; the rest are facts only.",
 )
