@@ -52,6 +52,7 @@ from contentgen.config import Route, load_settings  # noqa: E402
 from contentgen.errors import ContentgenError, ValidationError  # noqa: E402
 from contentgen.hostinfo import host_cpu  # noqa: E402
 from contentgen.requests_io import prompt_variables  # noqa: E402
+from contentgen.tasks.brief_suggestions import SUGGESTION_SOURCES  # noqa: E402
 from contentgen.types import Output, Result, Task  # noqa: E402
 
 MARKETING_CHANNELS = tuple(c for c in CHANNELS if not c.endswith("_creative"))
@@ -153,14 +154,19 @@ def _shown(path: Path) -> str:
 
 
 def requests_for(
-    products: Sequence[dict[str, Any]], channel: str, variants: int, seed: int
+    products: Sequence[dict[str, Any]],
+    channel: str,
+    variants: int,
+    seed: int,
+    suggestions: str = "lexicon",
 ) -> list[MarketingRequest]:
     """One request per product; tones rotate over the corpus's marketing tones."""
     from contentgen.datasets.copywriting.briefs import TONES
 
     return [
         MarketingRequest(product=p["product"], channel=channel, audience=p["audience"],
-                         tone=TONES[i % len(TONES)], variants=variants, seed=seed + 1000 * i)
+                         tone=TONES[i % len(TONES)], variants=variants, seed=seed + 1000 * i,
+                         suggestions=suggestions)
         for i, p in enumerate(products)
     ]  # fmt: skip
 
@@ -191,7 +197,7 @@ def measure(
 ) -> tuple[Cell, list[dict[str, Any]], list[dict[str, Any]]]:
     """Run one channel for every product through the engine; the cell, the returned rows and
     the rejected drafts (each with the gate problems that rejected it)."""
-    requests = requests_for(products, channel, args.variants, args.seed)
+    requests = requests_for(products, channel, args.variants, args.seed, args.suggestions)
     wall, cpu = time.perf_counter(), time.process_time()
     results: list[Result] = engine.generate_many(requests)
     cell = Cell(wall_s=time.perf_counter() - wall, cpu_s=time.process_time() - cpu)
@@ -327,6 +333,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--benefits", choices=BENEFIT_CHOICES, default="as-built",
                         help="briefs as built (most state benefits), only those that do, or all "
                         "as facts only")  # fmt: skip
+    parser.add_argument("--suggestions", choices=SUGGESTION_SOURCES, default="lexicon",
+                        help="fill in the benefits and the use a brief does not state from the "
+                        "lexicons (the request default), or off")  # fmt: skip
     parser.add_argument("--fields", choices=("whole", "each"),
                         help="write channels whole or field by field (default: each template's)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "quality.md")
@@ -357,6 +366,7 @@ def header(args: Any, products: Sequence[dict[str, Any]], load: tuple[float, flo
         "(the machine was shared: CPU seconds are the steadier figure).",
         f"{len(products)} held-out products ({categories} categories) x {len(args.channels)} channels x "
         f"{args.variants} variants, seed {args.seed}, briefs {args.benefits}, "
+        f"suggestions {args.suggestions}, "
         f"temperature {args.temperature if args.temperature is not None else 'default'} "
         f"({sum(1 for p in products if p['product'].get('benefits'))} state benefits); "
         "the default route's sampling"

@@ -11,7 +11,7 @@ from typing import Any
 from contentgen.checks.base import EvalInput, Evaluator, run_evaluators, run_staged
 from contentgen.checks.channels import CHANNELS, ChannelSpec
 from contentgen.checks.detectors import quality_detectors
-from contentgen.checks.problems import Problem, render_reason, verdict_problems
+from contentgen.checks.problems import DUPLICATE_VARIANT, Problem, render_reason, verdict_problems
 from contentgen.types import Candidate, Evaluation, Task
 
 
@@ -277,3 +277,24 @@ def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
         repaired="shortened",
         evaluations=(),
     )
+
+
+def same_copy(draft: Draft, accepted: Sequence[Draft]) -> bool:
+    """Whether an accepted draft already says the draft's words (case and spacing aside; an
+    image is never a duplicate of one)."""
+    if draft.image_png is not None:
+        return False
+    words = _copy_words(draft)
+    return bool(words) and any(_copy_words(other) == words for other in accepted)
+
+
+def duplicate_problem(draft: Draft) -> Problem:
+    """The record of a draft kept out because another variant says the same words."""
+    return Problem("variants", DUPLICATE_VARIANT, "text", (draft.text or "")[:80])
+
+
+def _copy_words(draft: Draft) -> str:
+    """The draft's text (or fields) as lower-case words, for comparing variants."""
+    text = draft.text if draft.text is not None else " ".join(draft.fields.values())
+    return " ".join(text.lower().split())
+

@@ -21,9 +21,11 @@ from contentgen.checks.problems import RERANKED_OUT, Problem
 from contentgen.checks.rerank import BEST_OF_PARAM, Reranker
 from contentgen.checks.reward import REWARD_EVALUATION
 from contentgen.drafts import (
+    duplicate_problem,
     evaluate_drafts,
     evaluate_many,
     parse_candidate,
+    same_copy,
     screen_drafts,
     shorten_draft,
 )
@@ -207,7 +209,10 @@ class Generation:
         )
         for (work, _, _), drafts in zip(answered, checked, strict=True):
             for draft in drafts:
-                if not draft.problems and len(work.accepted) < work.wanted:
+                if not draft.problems and same_copy(draft, work.accepted):
+                    # Two variants that say the same words are one variant: ask again instead.
+                    work.rejected.append(replace(draft, problems=(duplicate_problem(draft),)))
+                elif not draft.problems and len(work.accepted) < work.wanted:
                     work.accepted.append(draft)
                 elif draft.problems:
                     work.rejected.append(draft)

@@ -1,10 +1,15 @@
-"""Write contentgen/checks/data/benefit_lexicon.json: what each known fact does for its buyer.
+"""Write the checks' copies of the corpus lexicons: benefit_lexicon.json and audience_hooks.json.
 
 The copywriting corpus's lexicon (`contentgen/datasets/copywriting/data/categories/`) records, for
 each feature, material and certification of its 24 categories, two or three benefits ("gift box":
-"it is ready to give the moment it arrives", "no extra wrapping is needed"). The `benefits` check
-reads this copy of it to judge a benefit that copy gives a fact whose brief states none
-(`unfit_benefit`); a test keeps the copy equal to the lexicon.
+"it is ready to give the moment it arrives", "no extra wrapping is needed"), by category label.
+The `benefits` check reads this copy of it to judge a benefit that copy gives a fact whose brief
+states none (`unfit_benefit`), and marketing requests fill in the benefits a brief does not state
+from it (contentgen.tasks.brief_suggestions); a test keeps the copy equal to the lexicon.
+Each category also names what every audience uses the product for (its "hook": students of
+apparel, "lectures, libraries and late nights"); the `purpose` check reads
+contentgen/checks/data/audience_hooks.json to tell a purpose the copy may give the product from an
+invented one.
 
     python scripts/build_benefit_lexicon.py
 """
@@ -18,20 +23,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from contentgen.datasets.copywriting.resources import known_benefits  # noqa: E402
+from contentgen.datasets.copywriting.resources import (  # noqa: E402
+    benefits_by_category,
+    categories,
+)
 
-OUT = ROOT / "contentgen" / "checks" / "data" / "benefit_lexicon.json"
+DATA = ROOT / "contentgen" / "checks" / "data"
+OUT = DATA / "benefit_lexicon.json"
+HOOKS = DATA / "audience_hooks.json"
 
 
-def lexicon() -> dict[str, list[str]]:
-    """The lexicon as the file holds it: facts in order, each with its benefits sorted."""
-    return {fact: sorted(says) for fact, says in sorted(known_benefits().items())}
+def lexicon() -> dict[str, dict[str, list[str]]]:
+    """The lexicon as the file holds it: facts in order, each with its categories in order and
+    their benefits sorted."""
+    return {
+        fact: {label: sorted(says) for label, says in sorted(per_category.items())}
+        for fact, per_category in sorted(benefits_by_category().items())
+    }
+
+
+def audience_hooks() -> dict[str, dict[str, str]]:
+    """Each category label with what each of its audiences uses the product for."""
+    return {
+        cat.label: {a.name: a.hook for a in sorted(cat.audiences, key=lambda a: a.name)}
+        for cat in sorted(categories(), key=lambda c: c.label)
+    }
 
 
 def main() -> int:
-    """Write the file; 0 on success."""
-    OUT.write_text(json.dumps(lexicon(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(lexicon())} facts written to {OUT.relative_to(ROOT)}")
+    """Write the files; 0 on success."""
+    for path, data, what in ((OUT, lexicon(), "facts"), (HOOKS, audience_hooks(), "categories")):
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{len(data)} {what} written to {path.relative_to(ROOT)}")
     return 0
 
 

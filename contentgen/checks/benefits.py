@@ -17,8 +17,8 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
   close to you"; the lexicon: "it is ready to give the moment it arrives", "no extra wrapping
   is needed"). The lexicon is what the copywriting corpus writes from
   (`contentgen/datasets/copywriting/data/categories/`: 370 features, materials and
-  certifications of 24 categories, 2-3 benefits each), copied to data/benefit_lexicon.json by
-  scripts/build_benefit_lexicon.py; a fact it does not know is not judged.
+  certifications of 24 categories, 2-3 benefits each; contentgen.checks.benefit_lexicon), in any
+  category; a fact it does not know is not judged.
   Of 360 blind-graded outputs of the copywriter it rejects 57, all graded unusable (nonsense
   for the product) and none graded light edit or publishable. A clause that starts with a price
   ("in enamelled cast iron: 71.20 EUR, down from 89 EUR") is no benefit.
@@ -30,14 +30,13 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
 from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
@@ -91,14 +90,14 @@ class BenefitsCheck(Detector):
         facts = _facts(product)
         if not facts:
             return []
-        own = _stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
+        own = content_stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
         found: list[Problem] = []
         fields = text_fields(item)
         for field, value in fields.items():
             for sentence in _SENTENCE.findall(value):
                 found += self._sentence(field, sentence.strip(), facts, own)
         stated = [f for f in facts if f.stated]
-        said = _stems(" ".join(fields.values()))
+        said = content_stems(" ".join(fields.values()))
         if stated and not any(len(f.stated & said) >= MIN_SAID * len(f.stated) for f in stated):
             text = " ".join(fields.values())[:80]
             found.append(self.problem("no_benefit", "+".join(fields), text, limit=len(stated)))
@@ -111,7 +110,7 @@ class BenefitsCheck(Detector):
             causes = [f for f in facts if _mentions(cause, f)]
             if not causes:
                 continue
-            said = _stems(benefit)
+            said = content_stems(benefit)
             others = [f for f in facts if f not in causes and _mentions(said, f)]
             if others and _states_facts(said, others, own):
                 yield self.problem("false_causality", field, sentence, limit=others[0].text)
@@ -136,27 +135,35 @@ def _links(sentence: str) -> Iterator[tuple[frozenset[str], str, bool]]:
     for pattern in _LINKS:
         m = pattern.match(sentence)
         if m and m.group("benefit").strip():
-            yield _stems(m.group("fact")), m.group("benefit"), bool(_DIGIT.search(m.group("fact")))
+            yield content_stems(m.group("fact")), m.group("benefit"), bool(_DIGIT.search(m.group("fact")))
 
 
-def _facts(product: Mapping[str, Any]) -> list[_Fact]:
-    """The product's features, materials and certifications with their stated benefits."""
+def fact_texts(product: Mapping[str, Any]) -> list[str]:
+    """The product's features, materials and certifications, each once, in brief order."""
     texts: list[str] = []
     for key in FACT_KEYS:
         value = product.get(key)
         values = value if isinstance(value, list | tuple) else [value]
         texts += [str(v) for v in values if isinstance(v, str) and v.strip()]
+    return list(dict.fromkeys(texts))
+
+
+def stated_benefits(product: Mapping[str, Any]) -> dict[str, str]:
+    """The brief's `benefits` mapping by lower-case fact (empty when it states none)."""
     benefits = product.get("benefits")
-    stated = (
-        {str(k).lower(): str(v) for k, v in benefits.items()}
-        if isinstance(benefits, Mapping)
-        else {}
-    )
+    if not isinstance(benefits, Mapping):
+        return {}
+    return {str(k).lower(): str(v) for k, v in benefits.items()}
+
+
+def _facts(product: Mapping[str, Any]) -> list[_Fact]:
+    """The product's features, materials and certifications with their stated benefits."""
+    stated = stated_benefits(product)
     facts = []
-    for text in dict.fromkeys(texts):
-        stems = _stems(text)
+    for text in fact_texts(product):
+        stems = content_stems(text)
         if stems:
-            facts.append(_Fact(text, stems, _stems(stated.get(text.lower(), ""))))
+            facts.append(_Fact(text, stems, content_stems(stated.get(text.lower(), ""))))
     return facts
 
 
@@ -185,21 +192,15 @@ def _fits_lexicon(said: frozenset[str], causes: list[_Fact]) -> bool:
     """Whether a clause says what the benefit lexicon records for one of its causes (or says
     nothing beyond the facts, or no cause is in the lexicon)."""
     said = said - frozenset().union(*(f.stems for f in causes))
-    known = [b for f in causes for b in _lexicon().get(f.text.lower(), ())]
+    known = [b for f in causes for b in benefit_lexicon.known(f.text)]
     if not said or not known:
         return True
-    shared = [len(said & _stems(b)) for b in known]
+    shared = [len(said & content_stems(b)) for b in known]
     return max(shared) >= min(LEXICON_SHARED, MIN_SHARED * len(said))
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> Mapping[str, tuple[str, ...]]:
-    """data/benefit_lexicon.json (written by scripts/build_benefit_lexicon.py)."""
-    text = resources.files("contentgen.checks").joinpath("data/benefit_lexicon.json").read_text()
-    return {fact: tuple(says) for fact, says in json.loads(text).items()}
 
-
-def _stems(text: str) -> frozenset[str]:
+def content_stems(text: str) -> frozenset[str]:
     """The Snowball stems of a text's content words."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
     return frozenset(_stem(w) for w in words if w not in _STOP and len(w) > 1)

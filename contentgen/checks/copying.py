@@ -8,6 +8,9 @@ also lists the matches in full (`matches`). The index loads on the first output 
 Words of the request's own facts are never evidence of copying: an adapter's tuning corpus
 describes other products with the same features in the same house style ("... has a cable
 management tray and a height-adjustable frame, for ..."), and an SMS that says so copies nothing.
+A channel's fields are compared one by one: a push whose title is a house phrase of the corpus
+("Your new sidekick is here") and whose body says the brief's own benefit copies no passage, and
+its label ("Body:") joins no words into one.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import importlib.util
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from contentgen.checks.base import EvalInput
@@ -94,13 +98,47 @@ class CopyingEvaluator:
         return [self._one(index, item) for item in items]
 
     def _one(self, index: CopyIndex, item: EvalInput) -> Evaluation:
-        matches = index.find(item.text, limit=SHOWN_MATCHES, own=own_words(item))
+        own = own_words(item)
+        found: dict[str, tuple[str, CopyMatch]] = {}
+        for field, offset, text in field_texts(item):
+            for match in index.find(text, limit=SHOWN_MATCHES, own=own):
+                shifted = replace(match, output_start=match.output_start + offset,
+                                  output_end=match.output_end + offset)  # fmt: skip
+                key = f"{match.corpus}/{match.doc_id}"
+                if key not in found or _closer(shifted, found[key][1]):
+                    found[key] = (field, shifted)
+        closest = sorted(found.values(), key=lambda fm: _closeness(fm[1]), reverse=True)
+        closest = closest[:SHOWN_MATCHES]
         return verdict(
             self.name,
-            [match_problem(m) for m in matches],
-            matches=[m.as_dict() for m in matches],
+            [match_problem(m, field) for field, m in closest],
+            matches=[m.as_dict() for _, m in closest],
             references=len(index),
         )
+
+
+def field_texts(item: EvalInput) -> list[tuple[str, int, str]]:
+    """(field, offset in the text, words) for each field of a channel's output, each compared on
+    its own: a label is structure, and a shingle across two fields ("is here / Body: The") joins
+    words nobody wrote together. Unstructured text, or fields not found in it, as one."""
+    if not item.fields:
+        return [("text", 0, item.text)]
+    parts, start = [], 0
+    for field, value in item.fields.items():
+        at = item.text.find(value, start) if isinstance(value, str) and value else -1
+        if at < 0:
+            return [("text", 0, item.text)]
+        parts.append((field, at, value))
+        start = at + len(value)
+    return parts
+
+
+def _closeness(match: CopyMatch) -> tuple[float, int]:
+    return (match.containment, match.longest_run)
+
+
+def _closer(match: CopyMatch, other: CopyMatch) -> bool:
+    return _closeness(match) > _closeness(other)
 
 
 def load_reference_index(settings: Settings, copy: CopySettings | None = None) -> CopyIndex:

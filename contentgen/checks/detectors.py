@@ -17,6 +17,7 @@ from contentgen.checks.numbers import NumbersCheck
 from contentgen.checks.off_topic import OffTopicCheck
 from contentgen.checks.polarity import PolarityCheck
 from contentgen.checks.policy import PolicyCheck
+from contentgen.checks.purpose import PurposeCheck
 from contentgen.checks.repetition import RepetitionCheck
 from contentgen.checks.truncation import TruncationCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
@@ -37,6 +38,7 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     OffTopicCheck,
     UnsupportedClaimsCheck,
     BenefitsCheck,
+    PurposeCheck,
     FormCheck,
     ArticlesCheck,
 )

@@ -21,8 +21,9 @@ EVIDENCE_CHARS = 200  # stored evidence is a span, not a copy of the whole outpu
 REASON_PROBLEMS = 5  # a reason names this many problems, then counts the rest
 FAILED = "failed"  # the kind of a verdict that failed without records (a plugin's, a crash)
 RERANKED_OUT = "reranked_out"  # a draft that passed every gate but lost to better ones
+DUPLICATE_VARIANT = "duplicate_variant"  # a draft that says what an accepted variant says
 # Problems read without their check's name in front (what happened, not what a check found).
-_BARE_KINDS = frozenset({"empty", RERANKED_OUT})
+_BARE_KINDS = frozenset({"empty", RERANKED_OUT, DUPLICATE_VARIANT})
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ _PHRASES: Mapping[tuple[str, str], str] = {
     ("", FAILED): "{p.evidence}",
     ("", "empty"): "the generator returned empty text",
     ("", RERANKED_OUT): "reranked out",
+    ("", DUPLICATE_VARIANT): "the same words as another variant of the request",
     ("channel", "missing"): "{p.field} is missing",
     ("channel", "too_long"): "{p.field} is {size} characters; the limit is {p.limit}",
     ("channel", "too_short"): "{p.field} is {size} characters; the minimum is {p.limit}",

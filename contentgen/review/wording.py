@@ -13,7 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contentgen.checks.problems import FAILED, RERANKED_OUT, Problem, explain, problems_from_detail
+from contentgen.checks.problems import (
+    DUPLICATE_VARIANT,
+    FAILED,
+    RERANKED_OUT,
+    Problem,
+    explain,
+    problems_from_detail,
+)
 from contentgen.types import Evaluation, Output
 
 # The gates of the built-in evaluator set, for verdicts whose evaluator this engine does not run.
@@ -32,6 +39,7 @@ WORDING: Mapping[tuple[str, str], str] = {
     ("", FAILED): "A check did not pass: {evidence}",
     ("", "empty"): "The model returned no text",
     ("", RERANKED_OUT): "Passed every check, but a better variant of the same request was kept",
+    ("", DUPLICATE_VARIANT): "Passed every check, but another variant already says the same words",
     ("", "check_failed"): "A check did not pass: {evidence}",
     ("channel", "missing"): "The {field} is missing",
     ("channel", "too_long"): "The {field} is {size} characters long; the channel allows {limit}",

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from contentgen.checks.channels import CHANNELS, ChannelSpec
 from contentgen.config import Route
 from contentgen.errors import ValidationError
+from contentgen.tasks.brief_suggestions import SUGGESTION_SOURCES, with_suggestions
 from contentgen.tasks.spec import RowSpec, TaskSpec
 from contentgen.types import (
     MAX_VARIANTS,
@@ -39,6 +40,14 @@ class MarketingRequest(BaseRequest):
     audience: str | None = field(default=None, metadata={"help": "Who the copy is for."})
     tone: str = field(default="friendly", metadata={"choices": TONES})
     variants: int = field(default=3, metadata={"help": "How many variants to write."})
+    suggestions: str = field(
+        default="lexicon",
+        metadata={
+            "choices": SUGGESTION_SOURCES,
+            "help": "Fill in the benefits and the use (made_for) a brief does not state from "
+            "the project's lexicons, or off.",
+        },
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -62,6 +71,13 @@ class MarketingRequest(BaseRequest):
         if self.audience is not None:
             require_text(self.audience, "audience", max_chars=500)
         require_int(self.variants, "variants", 1, MAX_VARIANTS)
+        if self.suggestions not in SUGGESTION_SOURCES:
+            raise ValidationError(
+                "suggestions", f"unknown source {self.suggestions!r}", SUGGESTION_SOURCES
+            )
+        if self.suggestions == "lexicon":
+            suggested = with_suggestions(self.product, self.audience)
+            object.__setattr__(self, "product", frozen_mapping(suggested, "product"))
 
     @property
     def n(self) -> int:
@@ -99,7 +115,7 @@ SPEC = TaskSpec(
     fact_fields=("product", "audience"),
     output_spec=_channel,
     row_mapping=RowSpec(
-        fields=("audience", "tone"),
+        fields=("audience", "tone", "suggestions"),
         nested="product",
         rest_to_nested=True,
         required=("product.name", "product.title"),

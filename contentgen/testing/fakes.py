@@ -23,12 +23,15 @@ from contentgen.types import ALL_TASKS, Candidate, ModelInfo, Prompt, PromptErro
 if TYPE_CHECKING:
     from contentgen.engine import Engine
 
-_OPENERS = ("Meet", "Discover", "Try", "Say hello to", "Get", "Enjoy", "Choose", "Love")
+_OPENERS = ("Meet", "Discover", "Try", "Say hello to", "Get", "Enjoy", "Choose", "Love", "Explore",
+            "Pick", "Find", "Grab", "Shop", "See", "Welcome", "Unbox")  # fmt: skip
 
 
 def _pick(seed: int | None, i: int, options: Sequence[str]) -> str:
-    digest = hashlib.sha256(f"{seed}:{i}".encode()).digest()
-    return options[digest[0] % len(options)]
+    """The i-th variant's option for a seed: variants of one prompt never share one (up to
+    len(options) variants), as a model's sampled variants seldom say the same words."""
+    digest = hashlib.sha256(f"{seed}".encode()).digest()
+    return options[(digest[0] + i) % len(options)]
 
 
 class EchoOptions(GeneratorOptions):

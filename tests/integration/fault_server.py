@@ -85,7 +85,7 @@ class FaultStats:
 def _text(seed: int, choice: int) -> str:
     """A search ad the channel checks accept, different per seed and choice."""
     return (
-        f"Headline: Fresh pick {seed % 997} no {choice + 1}\n"
+        f"Headline: Fresh pick {seed} no {choice + 1}\n"
         "Description: A sturdy everyday favourite, ready when you are. Order today."
     )
 

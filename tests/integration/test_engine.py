@@ -165,6 +165,20 @@ def test_a_good_second_attempt_is_accepted(settings: Settings) -> None:
     assert result.outputs[0].fields["headline"] == "Trail Runner X" and len(result.rejected) == 1
 
 
+def test_a_variant_that_says_what_another_says_is_asked_for_again(settings: Settings) -> None:
+    good = "Headline: Trail Runner X\nDescription: Grippy, light and made from recycled mesh."
+    other = "Headline: Trail Runner X\nDescription: Light on the trail at 89.99 EUR."
+    with _engine(settings, answers=(good, good, other)) as engine:
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=2, generator="flaky:scripted")
+        )
+    assert [o.fields["description"] for o in result.outputs] == [
+        "Grippy, light and made from recycled mesh.", "Light on the trail at 89.99 EUR."
+    ]  # fmt: skip
+    (twin,) = result.rejected
+    assert twin.reason == "the same words as another variant of the request"
+
+
 def test_images_are_stored_as_png_artifacts(engine: Engine) -> None:
     result = engine.generate(ImageRequest(prompt="white sneaker", count=3, seed=3))
     paths = [engine.store.artifacts.path(o.image_path) for o in result.outputs]

@@ -190,7 +190,14 @@ def test_search_finds_text_product_name_and_sku_and_review_status_filters(engine
 
 
 def test_identical_texts_are_never_paired_and_ties_are_stored(engine: Engine) -> None:
-    same_a, same_b, other = _variants(engine, seed=1)
+    # The engine never returns two variants of one request with the same words, but two
+    # requests can say the same thing (same brief, same seed): those are never paired.
+    (same_a,) = engine.generate(
+        MarketingRequest(product=PRODUCT, channel="sms", variants=1, seed=1)
+    ).outputs
+    same_b, other = engine.generate(
+        MarketingRequest(product=PRODUCT, channel="sms", variants=2, seed=1)
+    ).outputs
     assert same_a.text == same_b.text != other.text
     for seed in range(25):
         pair = reads.pick_pair(engine.store, reads.QueueFilters(), random.Random(seed))
@@ -198,13 +205,13 @@ def test_identical_texts_are_never_paired_and_ties_are_stored(engine: Engine) ->
     with pytest.raises(ValidationError, match="same text"):
         engine.compare(same_a.id, same_b.id, preferred=same_a.id, rater="ana", distinct=True)
     tie = engine.compare(same_a.id, same_b.id, preferred="tie", rater="ana", distinct=True)
-    win = engine.compare(same_a.id, other.id, preferred=other.id, rater="ana")
+    win = engine.compare(same_b.id, other.id, preferred=other.id, rater="ana")
     noise = engine.compare(same_a.id, same_b.id, preferred=same_b.id, rater="bo")
     assert (tie.preferred_output_id, win.preferred_output_id) == (None, other.id)
     assert noise.preferred_output_id == same_b.id, "the library records what it is told"
     dpo = build_dataset(engine.store, engine.templates, "dpo", style="standard")
     assert dpo.sources == {"preference": 1} and dpo.skipped["tie"] == 1
-    assert dpo.skipped["same text"] == 1, "a preference between equal texts is no DPO row"
+    assert dpo.skipped["preference across requests"] == 1, "equal texts make no DPO row"
     assert all(row["chosen"] != row["rejected"] for row in dpo.rows)
 
 

@@ -90,14 +90,19 @@ def seeded(engine: Engine) -> Seeded:
             )
 
     engine.store.db.write(add_job)
-    runner = engine.generate_many(
-        [MarketingRequest(product={"name": "Trail Runner"}, variants=3, seed=1)], job_id=job_id
-    )[0]
+    # Two requests with the same brief and seed say the same words (the engine never returns
+    # two such variants for one request): the job holds three outputs, two of them alike.
+    runs = engine.generate_many(
+        [MarketingRequest(product={"name": "Trail Runner"}, variants=2, seed=1),
+         MarketingRequest(product={"name": "Trail Runner"}, variants=1, seed=1)],
+        job_id=job_id,
+    )  # fmt: skip
+    runner_ids = [o.id for run in runs for o in run.outputs]
     flagged = engine.generate(MarketingRequest(product={"name": "Bad Boots"}, variants=2, seed=2))
     image = engine.generate(ImageRequest(prompt="noise", count=1, seed=3))
     return Seeded(
         engine,
-        [o.id for o in runner.outputs],
+        runner_ids,
         [o.id for o in flagged.outputs],
         generated_text(engine, f"{XSS} Spring sale."),
         generated_text(engine, '=HYPERLINK("http://evil.example")'),
@@ -621,7 +626,7 @@ def test_compare_offers_a_tie_and_never_two_identical_texts(
     headers = _name(client)
     texts = {oid: seeded.engine.get_output(oid).text for oid in seeded.runner}
     same = [oid for oid in seeded.runner if list(texts.values()).count(texts[oid]) == 2]
-    assert len(same) == 2, "the echo generator wrote two identical variants at seed 1"
+    assert len(same) == 2, "two requests of the job wrote the same text at seed 1"
     for _ in range(15):
         html = client.get("/compare", params={"job_id": seeded.job_id}).text
         shown = set(re.findall(r'name="preferred" value="([0-9a-f]{32})"', html))

@@ -2,7 +2,8 @@
 
 Products carry traps (numbers in names, ranges, negative temperatures, "-free" facts, long and
 instruction-like names, look-alike names, sale prices); each copy row is hand-written good copy
-or a known-bad output labelled with the detector that must catch it and the trap it falls into.
+or a known-bad output labelled with the detector that must catch it and the trap it falls into;
+a row may name the audience it was written for (else "general shoppers").
 Prompts and few-shot examples are rendered from the built-in templates exactly as the engine
 renders them.
 """
@@ -65,7 +66,7 @@ def _variables(row: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         channel = row["channel"]
         variables = {
             "product": products()[row["request"]]["product"],
-            "audience": "general shoppers",
+            "audience": row.get("audience", "general shoppers"),
             "channel": channel,
             "tone": "friendly",
             "variants": 2,
@@ -100,7 +101,7 @@ def _prompt(row_key: str) -> tuple[str, dict[str, Any], tuple[tuple[str, str], .
 
 
 def _case(row: dict[str, Any]) -> CopyCase:
-    key = {k: row[k] for k in ("task", "request", "channel") if k in row}
+    key = {k: row[k] for k in ("task", "request", "channel", "audience") if k in row}
     prompt, variables, examples = _prompt(json.dumps(key, sort_keys=True))
     fields = row.get("fields", {})
     channel = row.get("channel")

@@ -123,13 +123,9 @@ def test_only_marketing_copy_is_judged() -> None:
 
 
 def test_the_checks_copy_of_the_benefit_lexicon_is_the_corpus_lexicon() -> None:
-    import json
-    from importlib import resources
+    from contentgen.checks.benefit_lexicon import by_category
+    from contentgen.datasets.copywriting.resources import benefits_by_category
 
-    from contentgen.datasets.copywriting.resources import known_benefits
-
-    text = resources.files("contentgen.checks").joinpath("data/benefit_lexicon.json").read_text()
-    copied = {fact: set(says) for fact, says in json.loads(text).items()}
-    assert copied == {fact: set(says) for fact, says in known_benefits().items()}, (
-        "run python scripts/build_benefit_lexicon.py"
-    )
+    copied = {fact: {k: set(v) for k, v in per.items()} for fact, per in by_category().items()}
+    corpus = {fact: {k: set(v) for k, v in per.items()} for fact, per in benefits_by_category().items()}
+    assert copied == corpus, "run python scripts/build_benefit_lexicon.py"

@@ -30,6 +30,7 @@ DETECTORS = [
     "off_topic",
     "unsupported_claims",
     "benefits",
+    "purpose",
     "form",
     "articles",
 ]

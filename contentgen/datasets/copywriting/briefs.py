@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from contentgen.checks.purpose import MADE_FOR
 from contentgen.datasets.copywriting.resources import (
     Category,
     ProductType,
@@ -60,6 +61,8 @@ class Brief:
             "brand": self.brand,
             "category": category.label,
             "product_type": self.product_type,
+            # what the audience uses it for: the copy's "made for ..." says this and no other
+            MADE_FOR: next(a.hook for a in category.audiences if a.name == self.audience),
             "price_eur": f"{(self.sale if self.sale is not None else self.price):.2f}",
         }
         if self.sale is not None:  # the regular price, under a key contentgen reads as such

@@ -179,13 +179,15 @@ def style() -> Mapping[str, Any]:
 
 
 @cache
-def known_benefits() -> Mapping[str, frozenset[str]]:
-    """What each feature, material and certification of every category does for the buyer, by
-    the fact's lower-case text: the benefit lexicon the corpus writes from."""
-    known: dict[str, set[str]] = {}
+def benefits_by_category() -> Mapping[str, Mapping[str, frozenset[str]]]:
+    """What each feature, material and certification does for the buyer, by the fact's
+    lower-case text and then by category label: the benefit lexicon the corpus writes from."""
+    known: dict[str, dict[str, set[str]]] = {}
     for cat in categories():
         lexicon = [*((f.text, f.so) for f in cat.features.values()), *cat.materials.items(),
                    *cat.certs.items()]  # fmt: skip
         for text, says in lexicon:
-            known.setdefault(text.lower(), set()).update(says)
-    return MappingProxyType({k: frozenset(v) for k, v in known.items()})
+            known.setdefault(text.lower(), {}).setdefault(cat.label, set()).update(says)
+    return MappingProxyType(
+        {fact: {label: frozenset(v) for label, v in per.items()} for fact, per in known.items()}
+    )

@@ -27,8 +27,11 @@ NEWS_TEMPLATES = {"headline": "news_summary/headline", "brief": "news_summary/br
 def marketing_request(
     product: Mapping[str, Any], channel: str, tone: str, audience: str
 ) -> MarketingRequest:
-    """The request a user would make for this copy."""
-    return MarketingRequest(product=product, channel=channel, tone=tone, audience=audience)
+    """The request a user would make for this copy, with the brief exactly as the copy was
+    written from it (no benefits filled in: a facts-only brief teaches copy for facts only)."""
+    return MarketingRequest(
+        product=product, channel=channel, tone=tone, audience=audience, suggestions="off"
+    )
 
 
 def support_request(record: Mapping[str, Any]) -> CustomerServiceRequest:

@@ -52,7 +52,8 @@ class PhrasebookGenerator(Generator):
 
             raise ValidationError("params.season", f"unknown season {season!r}", get_args(Season))
         phrases = PHRASES[season]
-        pick = hashlib.sha256(f"{prompt.seed}:{index}".encode()).digest()[0] % len(phrases)
+        # Variants of one prompt take different phrases: two variants with the same words are one.
+        pick = (hashlib.sha256(f"{prompt.seed}".encode()).digest()[0] + index) % len(phrases)
         product = prompt.data.get("product", {})
         name = str(product.get("name", "our bestseller"))
         price = product.get("price_eur") or product.get("price")

@@ -1,0 +1,77 @@
+"""Purpose: what the copy says the product is made for must be what its audience uses it for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.purpose import PurposeCheck, audience_hooks
+from contentgen.types import Task
+
+SHIRT = {"name": "Marvik Ember Linen Shirt", "category": "apparel", "product_type": "linen shirt",
+         "features": ["relaxed fit", "chest pocket"], "material": "linen-cotton blend"}  # fmt: skip
+BED = {"name": "Torford Orchard Raised Garden Bed", "category": "garden",
+       "product_type": "raised garden bed", "features": ["tool-free assembly"]}  # fmt: skip
+
+
+def _purposes(text: str, product: dict[str, Any] = SHIRT, audience: str = "students") -> list[str]:
+    item = EvalInput(task=Task.MARKETING, text=text, channel="sms",
+                     facts={"product": product, "audience": audience})  # fmt: skip
+    return [p.evidence for p in PurposeCheck().problems(item)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Marvik Ember Linen Shirt is made for mornings and afternoons.",
+        "The Marvik Ember Linen Shirt is made for a well-balanced, productive study.",
+        "Built for days between work and the bedroom, it has a relaxed fit.",
+        "Meet the Marvik Ember Linen Shirt, your new favourite for long weeks on the property.",
+    ],
+)
+def test_an_invented_purpose_is_rejected(text: str) -> None:
+    assert len(_purposes(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Made for lectures and late nights. The Marvik Ember Linen Shirt has a relaxed fit.",
+        "The Marvik Ember Linen Shirt, made for students, with a chest pocket.",
+        "Designed for everyday wear, week after week.",  # another apparel audience's use
+        "It is made for students, and it costs 119 EUR.",
+    ],
+)
+def test_the_audience_its_recorded_uses_and_the_facts_are_fit_purposes(text: str) -> None:
+    assert _purposes(text) == []
+
+
+def test_a_benefit_of_the_products_facts_is_a_fit_purpose() -> None:
+    assert _purposes("It is ready for soil in minutes.", BED, "beginner gardeners") == []
+    assert _purposes("Built for beginners who want to start a career in law.", BED,
+                     "beginner gardeners") == ["Built for beginners who want to start a career in law"]  # fmt: skip
+
+
+def test_an_audience_the_lexicon_does_not_know_is_not_judged() -> None:
+    assert audience_hooks("yoga teachers", "apparel") == []
+    assert _purposes("Made for long sessions on the mat.", SHIRT, "yoga teachers") == []
+
+
+def test_the_use_the_brief_states_is_a_fit_purpose_for_any_audience() -> None:
+    product = {**SHIRT, "made_for": "long sessions on the mat"}
+    assert _purposes("Made for long sessions on the mat.", product, "yoga teachers") == []
+    assert _purposes("Made for mornings and afternoons.", product, "yoga teachers") != []
+
+
+def test_a_category_the_lexicon_does_not_know_uses_the_audiences_uses_anywhere() -> None:
+    hooks = audience_hooks("students", "campus wear")
+    assert "lectures, libraries and late nights" in hooks
+    product = {**SHIRT, "category": "campus wear"}
+    assert _purposes("Made for lectures and late nights.", product) == []
+    assert _purposes("Made for mornings and afternoons.", product) != []
+
+
+def test_only_marketing_copy_is_judged() -> None:
+    assert PurposeCheck().tasks == {Task.MARKETING}
