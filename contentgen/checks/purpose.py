@@ -126,7 +126,7 @@ def audience_hooks(audience: object, category: object) -> list[str]:
 
 
 def _label(category: object) -> str:
-    """A category as the lexicon labels it ("kitchen_cookware" reads "kitchen cookware")."""
+    """A category in the lexicon's form: lower case, underscores read as spaces."""
     return category.strip().lower().replace("_", " ") if isinstance(category, str) else ""
 
 

@@ -75,3 +75,11 @@ def test_a_category_the_lexicon_does_not_know_uses_the_audiences_uses_anywhere()
 
 def test_only_marketing_copy_is_judged() -> None:
     assert PurposeCheck().tasks == {Task.MARKETING}
+
+
+def test_the_checks_copy_of_the_audience_uses_is_the_corpus_lexicon() -> None:
+    from contentgen.checks.purpose import _hooks
+    from contentgen.datasets.copywriting.resources import categories
+
+    corpus = {c.label: {a.name.lower(): a.hook for a in c.audiences} for c in categories()}
+    assert _hooks() == corpus, "run python scripts/build_benefit_lexicon.py"
