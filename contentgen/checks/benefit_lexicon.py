@@ -34,11 +34,16 @@ def known(fact: str) -> tuple[str, ...]:
     return tuple(sorted({says for benefits in per_category.values() for says in benefits}))
 
 
-def for_category(fact: str, category: str | None) -> tuple[str, ...]:
+def category_label(category: object) -> str:
+    """A product's category in the lexicons' form: lower case, underscores read as spaces."""
+    return category.strip().lower().replace("_", " ") if isinstance(category, str) else ""
+
+
+def for_category(fact: str, category: object) -> tuple[str, ...]:
     """The fact's benefits in this category; where the category is not the lexicon's, its
     benefits only if every category shares them (else none: a guess could be nonsense)."""
     per_category = by_category().get(fact.strip().lower(), {})
-    wanted = (category or "").strip().lower().replace("_", " ")
+    wanted = category_label(category)
     for label, benefits in per_category.items():
         if label == wanted:
             return benefits

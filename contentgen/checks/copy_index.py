@@ -123,11 +123,11 @@ class CopyIndex:
         for key in self._candidates(found):
             doc = int(self.spans[key][0])
             match = self._confirm(found, key, own)
-            if match is not None and (doc not in best or _rank(match) > _rank(best[doc])):
+            if match is not None and (doc not in best or closeness(match) > closeness(best[doc])):
                 best[doc] = match
             if limit is not None and len(best) >= limit:
                 break
-        return sorted(best.values(), key=_rank, reverse=True)
+        return sorted(best.values(), key=closeness, reverse=True)
 
     def _candidates(self, found: Sequence[Word]) -> list[int]:
         """The LSH candidates most likely to be copied, by the share of shingles their
@@ -201,7 +201,8 @@ class CopyIndex:
         )
 
 
-def _rank(match: CopyMatch) -> tuple[float, int]:
+def closeness(match: CopyMatch) -> tuple[float, int]:
+    """How close a copy is, for ranking matches: containment, then the longest verbatim run."""
     return (match.containment, match.longest_run)
 
 

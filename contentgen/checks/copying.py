@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.copy_index import CopyIndex, CopyMatch, CopySettings
+from contentgen.checks.copy_index import CopyIndex, CopyMatch, CopySettings, closeness
 from contentgen.checks.detector import fact_values, leaves, product_facts, word_set
 from contentgen.checks.problems import Problem, verdict
 from contentgen.checks.shingles import words
@@ -105,9 +105,9 @@ class CopyingEvaluator:
                 shifted = replace(match, output_start=match.output_start + offset,
                                   output_end=match.output_end + offset)  # fmt: skip
                 key = f"{match.corpus}/{match.doc_id}"
-                if key not in found or _closer(shifted, found[key][1]):
+                if key not in found or closeness(shifted) > closeness(found[key][1]):
                     found[key] = (field, shifted)
-        closest = sorted(found.values(), key=lambda fm: _closeness(fm[1]), reverse=True)
+        closest = sorted(found.values(), key=lambda fm: closeness(fm[1]), reverse=True)
         closest = closest[:SHOWN_MATCHES]
         return verdict(
             self.name,
@@ -132,13 +132,6 @@ def field_texts(item: EvalInput) -> list[tuple[str, int, str]]:
         start = at + len(value)
     return parts
 
-
-def _closeness(match: CopyMatch) -> tuple[float, int]:
-    return (match.containment, match.longest_run)
-
-
-def _closer(match: CopyMatch, other: CopyMatch) -> bool:
-    return _closeness(match) > _closeness(other)
 
 
 def load_reference_index(settings: Settings, copy: CopySettings | None = None) -> CopyIndex:

@@ -71,6 +71,13 @@ class PurposeCheck(Detector):
     def problems(self, item: EvalInput) -> list[Problem]:
         """One Problem per unfit purpose phrase, per field (none for an audience the lexicon
         does not know in a brief that says nothing of what the product is for)."""
+        phrases = [
+            (field, match)
+            for field, value in text_fields(item).items()
+            for match in _PURPOSE.finditer(value)
+        ]
+        if not phrases:  # most copy states no purpose: nothing to stem
+            return []
         product = product_facts(item)
         audience = item.facts.get("audience")
         audience = audience if isinstance(audience, str) else ""
@@ -82,11 +89,10 @@ class PurposeCheck(Detector):
         known = _known_words(product, audience)
         supports = [content_stems(text) for text in [*hooks, *_benefits(product)]]
         found = []
-        for field, value in text_fields(item).items():
-            for match in _PURPOSE.finditer(value):
-                left = content_stems(match.group("purpose")) - known
-                if left and not any(len(left & s) >= MIN_FIT * len(left) for s in supports):
-                    found.append(self.problem("unfit_purpose", field, match.group(0).strip()))
+        for field, match in phrases:
+            left = content_stems(match.group("purpose")) - known
+            if left and not any(len(left & s) >= MIN_FIT * len(left) for s in supports):
+                found.append(self.problem("unfit_purpose", field, match.group(0).strip()))
         return found
 
 
@@ -109,7 +115,7 @@ def audience_uses(audience: object, category: object) -> list[str]:
     if not isinstance(audience, str):
         return []
     hooks, wanted = _hooks(), audience.strip().lower()
-    label = _label(category)
+    label = benefit_lexicon.category_label(category)
     if label in hooks:
         return [hooks[label][wanted]] if wanted in hooks[label] else []
     return list(dict.fromkeys(per[wanted] for per in hooks.values() if wanted in per))
@@ -119,15 +125,10 @@ def audience_hooks(audience: object, category: object) -> list[str]:
     """The purposes copy may give a product of the category for this audience: every
     audience's uses of the category when the lexicon knows the audience there (a shirt for
     students may also be for "everyday wear"), else the audience's uses anywhere."""
-    label = _label(category)
+    label = benefit_lexicon.category_label(category)
     if label in _hooks():
         return list(_hooks()[label].values()) if audience_uses(audience, category) else []
     return audience_uses(audience, category)
-
-
-def _label(category: object) -> str:
-    """A category in the lexicon's form: lower case, underscores read as spaces."""
-    return category.strip().lower().replace("_", " ") if isinstance(category, str) else ""
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,8 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from contentgen.checks.benefit_lexicon import for_category
+from contentgen.checks.benefits import fact_texts, stated_benefits
 from contentgen.checks.purpose import MADE_FOR, audience_uses
 
 SUGGESTION_SOURCES = ("lexicon", "off")
@@ -43,9 +45,6 @@ def with_suggestions(product: Mapping[str, Any], audience: str | None) -> dict[s
 
 def with_suggested_benefits(product: Mapping[str, Any]) -> dict[str, Any]:
     """The product with a lexicon benefit for each known fact its brief states none for."""
-    from contentgen.checks.benefit_lexicon import for_category
-    from contentgen.checks.benefits import fact_texts, stated_benefits
-
     given = product.get("benefits")
     if given is not None and not isinstance(given, Mapping):
         return dict(product)  # free text: nothing to merge into, and nothing to override
@@ -56,7 +55,7 @@ def with_suggested_benefits(product: Mapping[str, Any]) -> dict[str, Any]:
     for fact in fact_texts(product):
         if fact.lower() in stated:
             continue
-        choices = for_category(fact, category if isinstance(category, str) else None)
+        choices = for_category(fact, category)
         if choices:
             added[fact] = choices[_pick(name, fact, len(choices))]
     if not added:
