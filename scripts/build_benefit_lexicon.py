@@ -1,4 +1,5 @@
-"""Write the checks' copies of the corpus lexicons: benefit_lexicon.json and audience_hooks.json.
+"""Write the checks' copies of the corpus lexicons: benefit_lexicon.json, audience_hooks.json and
+spec_sayings.json and category_hashtags.json.
 
 The copywriting corpus's lexicon (`contentgen/datasets/copywriting/data/categories/`) records, for
 each feature, material and certification of its 24 categories, two or three benefits ("gift box":
@@ -9,7 +10,12 @@ from it (contentgen.tasks.brief_suggestions); a test keeps the copy equal to the
 Each category also names what every audience uses the product for (its "hook": students of
 apparel, "lectures, libraries and late nights"); the `purpose` check reads
 contentgen/checks/data/audience_hooks.json to tell a purpose the copy may give the product from an
-invented one.
+invented one. For each measured spec it writes what the spec means ("maximum load": "It takes a
+maximum load of {value}."); the `spec_claims` check reads contentgen/checks/data/spec_sayings.json
+to tell a spec stated as the corpus states it from one given another spec's meaning ("At 80 kg,
+it is easy to carry"). The `hashtags` check reads each category's hashtags
+(contentgen/checks/data/category_hashtags.json) to tell a post's hashtag from another category's
+("#trailrunning" on a linen shirt).
 
     python scripts/build_benefit_lexicon.py
 """
@@ -31,6 +37,8 @@ from contentgen.datasets.copywriting.resources import (  # noqa: E402
 DATA = ROOT / "contentgen" / "checks" / "data"
 OUT = DATA / "benefit_lexicon.json"
 HOOKS = DATA / "audience_hooks.json"
+SPECS = DATA / "spec_sayings.json"
+HASHTAGS = DATA / "category_hashtags.json"
 
 
 def lexicon() -> dict[str, dict[str, list[str]]]:
@@ -50,9 +58,34 @@ def audience_hooks() -> dict[str, dict[str, str]]:
     }
 
 
+def spec_sayings() -> dict[str, dict[str, list[str]]]:
+    """Each category label with each spec label's sentences and short form, sorted."""
+    sayings: dict[str, dict[str, set[str]]] = {}
+    for cat in categories():
+        for spec in cat.specs.values():
+            sayings.setdefault(cat.label, {}).setdefault(spec.label, set()).update(
+                (*spec.say, spec.short)
+            )
+    return {
+        label: {spec: sorted(says) for spec, says in sorted(per.items())}
+        for label, per in sorted(sayings.items())
+    }
+
+
+def category_hashtags() -> dict[str, list[str]]:
+    """Each category label with the hashtags its social posts use, sorted."""
+    return {cat.label: sorted(cat.hashtags) for cat in sorted(categories(), key=lambda c: c.label)}
+
+
 def main() -> int:
     """Write the files; 0 on success."""
-    for path, data, what in ((OUT, lexicon(), "facts"), (HOOKS, audience_hooks(), "categories")):
+    files = (
+        (OUT, lexicon(), "facts"),
+        (HOOKS, audience_hooks(), "categories"),
+        (SPECS, spec_sayings(), "categories"),
+        (HASHTAGS, category_hashtags(), "categories"),
+    )
+    for path, data, what in files:
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"{len(data)} {what} written to {path.relative_to(ROOT)}")
     return 0

@@ -8,6 +8,7 @@ from contentgen.checks.benefits import BenefitsCheck
 from contentgen.checks.detector import Detector
 from contentgen.checks.example_words import ExampleWordsCheck
 from contentgen.checks.form import FormCheck
+from contentgen.checks.hashtags import HashtagCheck
 from contentgen.checks.instructions import InstructionCheck
 from contentgen.checks.leaks import LeakCheck
 from contentgen.checks.meta import MetaCommentaryCheck
@@ -19,6 +20,7 @@ from contentgen.checks.polarity import PolarityCheck
 from contentgen.checks.policy import PolicyCheck
 from contentgen.checks.purpose import PurposeCheck
 from contentgen.checks.repetition import RepetitionCheck
+from contentgen.checks.spec_claims import SpecClaimsCheck
 from contentgen.checks.truncation import TruncationCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
 
@@ -39,6 +41,8 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     UnsupportedClaimsCheck,
     BenefitsCheck,
     PurposeCheck,
+    SpecClaimsCheck,
+    HashtagCheck,
     FormCheck,
     ArticlesCheck,
 )

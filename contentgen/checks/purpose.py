@@ -26,6 +26,13 @@ come from one of:
 
 Anything else is `unfit_purpose`. For an audience the lexicon does not know, in a brief with no
 `made_for`, nothing is judged: what such an audience uses a product for is not recorded.
+
+A field that states its purpose twice in words it shares ("The bed is built for beginners. It is
+designed with beginners in mind."; "your new favourite for long evenings with a good book. It is
+made for long evenings with a good book.") is `repeated_purpose`, for any audience: "designed with
+X in mind" counts as a purpose phrase here. Of all blind-graded outputs, the 17 that did so were
+all graded unusable; the copywriting corpus stacked two purposes in a third of its emails until
+its email openings stopped doing so.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ _PURPOSE = re.compile(
     rf"(?P<purpose>(?:[^.,;:!?\n]|,(?!\s*(?:(?:{_CLAUSE_START})\b|[\d€$£])))+)",
     re.I,
 )
+_IN_MIND = re.compile(r"\bwith\s+(?P<purpose>[^.,;:!?\n]+?)\s+in\s+mind\b", re.I)
 _OWN_KEYS = ("name", "title", "brand", "product_type", "category")
 
 
@@ -71,13 +79,11 @@ class PurposeCheck(Detector):
     def problems(self, item: EvalInput) -> list[Problem]:
         """One Problem per unfit purpose phrase, per field (none for an audience the lexicon
         does not know in a brief that says nothing of what the product is for)."""
-        phrases = [
-            (field, match)
-            for field, value in text_fields(item).items()
-            for match in _PURPOSE.finditer(value)
-        ]
+        fields = text_fields(item)
+        phrases = [(field, m) for field, value in fields.items() for m in _PURPOSE.finditer(value)]
         if not phrases:  # most copy states no purpose: nothing to stem
             return []
+        found = [self.problem("repeated_purpose", f, said) for f, said in _repeated(fields)]
         product = product_facts(item)
         audience = item.facts.get("audience")
         audience = audience if isinstance(audience, str) else ""
@@ -85,15 +91,29 @@ class PurposeCheck(Detector):
         hooks = audience_hooks(audience, product.get("category"))
         hooks += [stated] if isinstance(stated, str) and stated.strip() else []
         if not hooks:
-            return []
+            return found
         known = _known_words(product, audience)
         supports = [content_stems(text) for text in [*hooks, *_benefits(product)]]
-        found = []
         for field, match in phrases:
             left = content_stems(match.group("purpose")) - known
             if left and not any(len(left & s) >= MIN_FIT * len(left) for s in supports):
                 found.append(self.problem("unfit_purpose", field, match.group(0).strip()))
         return found
+
+
+def _repeated(fields: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(field, the second purpose) for each field that states two purposes sharing a word."""
+    found = []
+    for field, value in fields.items():
+        matches = sorted([*_PURPOSE.finditer(value), *_IN_MIND.finditer(value)], key=lambda m: m.start())
+        said: list[frozenset[str]] = []
+        for match in matches:
+            words = content_stems(match.group("purpose"))
+            if any(words & before for before in said):
+                found.append((field, match.group(0).strip()))
+                break
+            said.append(words)
+    return found
 
 
 def _known_words(product: Mapping[str, Any], audience: str) -> frozenset[str]:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from contentgen.checks.base import EvalInput
+from contentgen.checks.problems import Problem
 from contentgen.checks.purpose import PurposeCheck, audience_hooks
 from contentgen.types import Task
 
@@ -16,10 +17,14 @@ BED = {"name": "Torford Orchard Raised Garden Bed", "category": "garden",
        "product_type": "raised garden bed", "features": ["tool-free assembly"]}  # fmt: skip
 
 
-def _purposes(text: str, product: dict[str, Any] = SHIRT, audience: str = "students") -> list[str]:
+def _problems(text: str, product: dict[str, Any], audience: str) -> list[Problem]:
     item = EvalInput(task=Task.MARKETING, text=text, channel="sms",
                      facts={"product": product, "audience": audience})  # fmt: skip
-    return [p.evidence for p in PurposeCheck().problems(item)]
+    return PurposeCheck().problems(item)
+
+
+def _purposes(text: str, product: dict[str, Any] = SHIRT, audience: str = "students") -> list[str]:
+    return [p.evidence for p in _problems(text, product, audience)]
 
 
 @pytest.mark.parametrize(
@@ -83,3 +88,36 @@ def test_the_checks_copy_of_the_audience_uses_is_the_corpus_lexicon() -> None:
 
     corpus = {c.label: {a.name.lower(): a.hook for a in c.audiences} for c in categories()}
     assert _hooks() == corpus, "run python scripts/build_benefit_lexicon.py"
+
+
+def _kinds(text: str, product: dict[str, Any] = BED, audience: str = "beginner gardeners") -> list[str]:
+    return [p.kind for p in _problems(text, product, audience)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Torford Orchard Raised Garden Bed is built for beginners. It is designed with beginners in mind.",
+        "Meet the bed, your new favourite for a first vegetable patch. It is made for a first vegetable patch.",
+    ],
+)
+def test_a_purpose_said_twice_in_one_field_is_rejected(text: str) -> None:
+    assert "repeated_purpose" in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Torford Orchard Raised Garden Bed is made for a first vegetable patch.",
+        "Built for beginners: the Torford Orchard Raised Garden Bed. It has tool-free assembly.",
+        # Two purposes in other words: stacked, but not the same thing said twice.
+        "The bed is made for a first vegetable patch. It is designed with beginners in mind.",
+    ],
+)
+def test_one_purpose_or_two_in_other_words_is_not_a_repeat(text: str) -> None:
+    assert "repeated_purpose" not in _kinds(text)
+
+
+def test_a_repeat_is_judged_for_an_audience_the_lexicon_does_not_know() -> None:
+    text = "Made for long sessions on the mat. It is designed with long sessions in mind."
+    assert _kinds(text, SHIRT, "yoga teachers") == ["repeated_purpose"]

@@ -348,3 +348,20 @@ def test_a_later_mention_of_the_name_becomes_a_pronoun_or_the_products_kind() ->
         "title": "Meet the Alpine Hiking Boot",
         "body": "It has a membrane. Get the hiking boot now.",
     }
+
+
+# "getting ready for the first weeks" is an audience's use, not a purpose phrase.
+_PURPOSE_PHRASE = re.compile(
+    r"\b(?:made|built|designed|(?<!getting )ready)\s+for\b|\bin\s+mind\b|\bnew\s+favourite\s+for\b",
+    re.I,
+)
+
+
+def test_an_email_opening_states_what_the_product_is_for_once(corpus: Path) -> None:
+    emails = [r for r in _rows(corpus, "marketing") if r["channel"] == "email"]
+    stacked = [
+        r["id"]
+        for r in emails
+        if len(_PURPOSE_PHRASE.findall(r["fields"]["body"].split("\n\n")[0])) > 1
+    ]
+    assert emails and stacked == []

@@ -31,6 +31,8 @@ DETECTORS = [
     "unsupported_claims",
     "benefits",
     "purpose",
+    "spec_claims",
+    "hashtags",
     "form",
     "articles",
 ]

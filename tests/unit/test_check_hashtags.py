@@ -1,0 +1,53 @@
+"""Hashtags: a post's hashtags belong to the product's category or to the request's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.hashtags import HashtagCheck
+from contentgen.types import Task
+
+SHIRT = {"name": "Marvik Ember Linen Shirt", "category": "apparel", "product_type": "linen shirt",
+         "features": ["relaxed fit", "chest pocket"], "material": "linen-cotton blend"}  # fmt: skip
+
+
+def _tags(post: str, product: dict[str, object] = SHIRT) -> list[tuple[str, str]]:
+    item = EvalInput(task=Task.MARKETING, text=post, fields={"post": post}, channel="social_post",
+                     facts={"product": product, "audience": "students"})  # fmt: skip
+    return [(p.kind, p.evidence) for p in HashtagCheck().problems(item)]
+
+
+def test_another_categorys_hashtag_is_rejected() -> None:
+    assert _tags("A relaxed fit for long days. #style #trailrunning") == [
+        ("off_product_hashtag", "#trailrunning")
+    ]
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "A relaxed fit for long days. #style #slowfashion",  # the category's own
+        "A relaxed fit for long days. #linenlove",  # the request's own word
+        "A relaxed fit for long days. #cozyup",  # no category's: the copywriter's choice
+    ],
+)
+def test_the_categorys_the_requests_and_unknown_hashtags_pass(post: str) -> None:
+    assert _tags(post) == []
+
+
+def test_a_hashtag_twice_is_rejected() -> None:
+    assert _tags("A relaxed fit. #style #Style") == [("repeated_hashtag", "#style")]
+
+
+def test_a_category_the_corpus_does_not_know_is_not_judged() -> None:
+    product = {**SHIRT, "category": "campus wear"}
+    assert _tags("A relaxed fit for long days. #trailrunning", product) == []
+
+
+def test_the_checks_copy_of_the_hashtags_is_the_corpus_lexicon() -> None:
+    from contentgen.checks.hashtags import _hashtags
+    from contentgen.datasets.copywriting.resources import categories
+
+    corpus = {c.label: frozenset(c.hashtags) for c in categories()}
+    assert _hashtags() == corpus, "run python scripts/build_benefit_lexicon.py"
