@@ -1,6 +1,6 @@
 """Form (rubric U5 and the publishable bar): the shape each channel's readers expect.
 
-Marketing copy only. Four kinds of Problem:
+Marketing copy only. Five kinds of Problem:
 
 - `one_block` (email body): `MIN_SENTENCES` or more sentences with no paragraph break (a blank
   line). Readers scan an email; a wall of text is rewritten before it is sent.
@@ -13,6 +13,11 @@ Marketing copy only. Four kinds of Problem:
   ends with one or two hashtags").
 - `lowercase_headline` (search ad headline, push title, email subject): starts with a lower-case
   letter ("linen shirts in burgundy").
+- `stray_capital` (every field but those headlines, which may be in title case): a word of the
+  brief's facts capitalised inside a sentence where the brief writes it in lower case ("the
+  Case tops up on a wireless charging Pad" for the fact "wireless charging case"; rubric L4).
+  The product's name and brand, and facts the brief capitalises ("FSC-certified", "Bluetooth
+  5.3"), are left alone. The blind review graded such copy unusable or a light edit every time.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import re
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.detector import Detector, text_fields, word_set
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
@@ -32,6 +37,9 @@ _ENDS_WITH_TAG = re.compile(r"#\w+[^\w#]*$")
 SIGN_OFF_WORDS = 4  # "Happy riding!" may follow the call to action
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")  # not the point of "24.90"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# A capitalised word after a lower-case word or a comma, inside a sentence ("the Case tops up").
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_PROPER_KEYS = ("name", "brand", "title", "short_name")
 _IMPERATIVES = word_set(
     "order discover explore find take treat add view see grab get make pick shop come buy browse "
     "visit reserve book try claim choose click tap head check join sign hurry upgrade bring give "
@@ -70,6 +78,14 @@ class FormCheck(Detector):
             found.append(self.problem("no_hashtag", "post", fields.get("post", "")[-60:]))
         if item.channel == "email":
             found += self._email(fields.get("body", "").strip())
+        lower = _lower_case_fact_words(item)
+        found += [
+            self.problem("stray_capital", name, match.group(0))
+            for name, value in fields.items()
+            if name not in HEADLINE_FIELDS
+            for match in _MID_SENTENCE_CAPITAL.finditer(value)
+            if match.group(0).lower() in lower
+        ]
         return found
 
     def _email(self, body: str) -> list[Problem]:
@@ -82,6 +98,15 @@ class FormCheck(Detector):
         if sentences and not _ends_asking(sentences):
             found.append(self.problem("no_call_to_action", "body", sentences[-1]))
         return found
+
+
+def _lower_case_fact_words(item: EvalInput) -> frozenset[str]:
+    """The words the brief's facts write only in lower case (none of the name or brand)."""
+    product = product_facts(item)
+    facts = " ".join(leaves({k: v for k, v in product.items() if k not in _PROPER_KEYS}))
+    proper = " ".join(str(product.get(k, "")) for k in _PROPER_KEYS)
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z]\w*", facts + " " + proper)}
+    return frozenset(w for w in re.findall(r"\b[a-z]{2,}\b", facts) if w not in capitalised)
 
 
 def _ends_asking(sentences: list[str]) -> bool:

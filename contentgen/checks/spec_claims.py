@@ -54,7 +54,7 @@ from contentgen.types import Task
 
 SAYINGS_FILE = "data/spec_sayings.json"
 # Words that state a measure without claiming anything about it.
-_STATING = content_stems(
+_STATING_WORDS = (
     "measure measures measuring weigh weighs weight hold holds take takes rated rating size sized "
     "offer offers come comes give gives feature features just only whole full total up across "
     "long wide tall high deep about around"
@@ -202,7 +202,8 @@ def _known_specs(product: Mapping[str, Any]) -> list[_Spec]:
 
 def _meaning_stems(label: str, says: tuple[str, ...]) -> frozenset[str]:
     """The stems a sentence stating this spec may use beyond the request's own words."""
-    return _STATING | content_stems(label) | content_stems(" ".join(says).replace("{value}", " "))
+    meaning = content_stems(" ".join(says).replace("{value}", " "))
+    return content_stems(_STATING_WORDS) | content_stems(label) | meaning
 
 
 def _request_stems(product: Mapping[str, Any], audience: str) -> frozenset[str]:

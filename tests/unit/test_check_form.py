@@ -67,3 +67,37 @@ def test_a_post_without_a_hashtag_and_a_lower_case_headline_are_named() -> None:
     assert _channel_kinds("search_ad", ad) == ["lowercase_headline"]
     for headline in ("25% off the Brae Case", "iPhone Cases by Brae", "Linen Shirts at €119"):
         assert _channel_kinds("search_ad", {**ad, "headline": headline}) == []
+
+
+EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "brand": "Barker",
+           "features": ["wireless charging case", "active noise cancelling"],
+           "certifications": ["CE marked"]}  # fmt: skip
+
+
+def _capitals(fields: dict[str, str], channel: str = "product_description") -> list[str]:
+    item = EvalInput(task=Task.MARKETING, text=" ".join(fields.values()), fields=fields,
+                     channel=channel, facts={"product": EARBUDS})  # fmt: skip
+    return [p.evidence for p in FormCheck().problems(item) if p.kind == "stray_capital"]
+
+
+def test_a_fact_word_capitalised_inside_a_sentence_is_a_stray_capital() -> None:
+    text = "With a wireless charging case, the Case tops up on a wireless charging pad."
+    assert _capitals({"description": text}) == ["Case"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Barker Cadence Wireless Earbuds have a wireless charging case.",  # the name
+        "Discover Barker. Case closed: it charges anywhere.",  # brand; a sentence start
+        "It is CE marked, so it meets European safety requirements.",  # capitalised in the brief
+        "Meet the Cadence, with active noise cancelling.",  # a name word, not a fact word
+    ],
+)
+def test_names_sentence_starts_and_facts_the_brief_capitalises_are_left_alone(text: str) -> None:
+    assert _capitals({"description": text}) == []
+
+
+def test_a_headline_in_title_case_is_no_stray_capital() -> None:
+    fields = {"headline": "Wireless Charging Case Earbuds", "description": "Tops up anywhere."}
+    assert _capitals(fields, "search_ad") == []
