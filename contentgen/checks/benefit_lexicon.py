@@ -9,21 +9,20 @@ in benefits the brief does not state from it (contentgen.tasks.brief_suggestions
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 
-LEXICON_FILE = "data/benefit_lexicon.json"
+from contentgen.checks.data_files import read_json
+
+LEXICON_FILE = "benefit_lexicon.json"
 
 
 @lru_cache(maxsize=1)
 def by_category() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     """Each known fact (lower case) with its benefits per category label."""
-    text = resources.files("contentgen.checks").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
     return {
         fact: {category: tuple(says) for category, says in per_category.items()}
-        for fact, per_category in json.loads(text).items()
+        for fact, per_category in read_json(LEXICON_FILE).items()
     }
 
 

@@ -78,14 +78,19 @@ class FormCheck(Detector):
             found.append(self.problem("no_hashtag", "post", fields.get("post", "")[-60:]))
         if item.channel == "email":
             found += self._email(fields.get("body", "").strip())
-        lower = _lower_case_fact_words(item)
-        found += [
-            self.problem("stray_capital", name, match.group(0))
+        capitals = [
+            (name, match.group(0))
             for name, value in fields.items()
             if name not in HEADLINE_FIELDS
             for match in _MID_SENTENCE_CAPITAL.finditer(value)
-            if match.group(0).lower() in lower
         ]
+        if capitals:  # most copy has none: the brief's words are read only when it does
+            lower = _lower_case_fact_words(item)
+            found += [
+                self.problem("stray_capital", name, word)
+                for name, word in capitals
+                if word.lower() in lower
+            ]
         return found
 
     def _email(self, body: str) -> list[Problem]:

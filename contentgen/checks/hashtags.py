@@ -16,19 +16,18 @@ Two kinds of Problem:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
+from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
-HASHTAGS_FILE = "data/category_hashtags.json"
+HASHTAGS_FILE = "category_hashtags.json"
 MIN_OWN_WORD = 4  # shorter request words ("and", "for") say nothing of a tag
 _HASHTAG = re.compile(r"#(\w+)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -81,5 +80,4 @@ def _own(tag: str, item: EvalInput) -> bool:
 @lru_cache(maxsize=1)
 def _hashtags() -> Mapping[str, frozenset[str]]:
     """data/category_hashtags.json: category label -> the hashtags its posts use."""
-    text = resources.files("contentgen.checks").joinpath(HASHTAGS_FILE).read_text(encoding="utf-8")
-    return {label: frozenset(tags) for label, tags in json.loads(text).items()}
+    return {label: frozenset(tags) for label, tags in read_json(HASHTAGS_FILE).items()}

@@ -37,23 +37,22 @@ its email openings stopped doing so.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefits import content_stems, fact_texts, stated_benefits
+from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, product_facts, text_fields
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
 MADE_FOR = "made_for"  # the brief fact that says what the audience uses the product for
 MIN_FIT = 0.5  # of a purpose's own words, the share a hook or a benefit must hold
-HOOKS_FILE = "data/audience_hooks.json"
+HOOKS_FILE = "audience_hooks.json"
 # A comma ends the purpose only where a new clause starts after it ("made for a well-balanced,
 # productive study" is one purpose; "made for students, and it costs 49 EUR" is not).
 _CLAUSE_START = (
@@ -154,8 +153,7 @@ def audience_hooks(audience: object, category: object) -> list[str]:
 @lru_cache(maxsize=1)
 def _hooks() -> Mapping[str, Mapping[str, str]]:
     """data/audience_hooks.json: category label -> audience -> hook."""
-    text = resources.files("contentgen.checks").joinpath(HOOKS_FILE).read_text(encoding="utf-8")
     return {
         label: {name.lower(): hook for name, hook in per.items()}
-        for label, per in json.loads(text).items()
+        for label, per in read_json(HOOKS_FILE).items()
     }

@@ -34,25 +34,24 @@ graded unusable; of the 15,000 marketing records of the copywriting corpus, none
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefits import content_stems, fact_texts
+from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
 from contentgen.checks.problems import Problem
 from contentgen.checks.purpose import audience_uses
 from contentgen.checks.vocabulary import FUNCTION_WORDS
 from contentgen.types import Task
 
-SAYINGS_FILE = "data/spec_sayings.json"
+SAYINGS_FILE = "spec_sayings.json"
 # Words that state a measure without claiming anything about it.
 _STATING_WORDS = (
     "measure measures measuring weigh weighs weight hold holds take takes rated rating size sized "
@@ -200,6 +199,7 @@ def _known_specs(product: Mapping[str, Any]) -> list[_Spec]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def _meaning_stems(label: str, says: tuple[str, ...]) -> frozenset[str]:
     """The stems a sentence stating this spec may use beyond the request's own words."""
     meaning = content_stems(" ".join(says).replace("{value}", " "))
@@ -226,9 +226,8 @@ def spec_sayings(label: str, category: object) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _sayings() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     """data/spec_sayings.json: category label -> spec label -> sentences and short form."""
-    text = resources.files("contentgen.checks").joinpath(SAYINGS_FILE).read_text(encoding="utf-8")
     return {
         category: {label: tuple(says) for label, says in specs.items()}
-        for category, specs in json.loads(text).items()
+        for category, specs in read_json(SAYINGS_FILE).items()
     }
 
