@@ -371,7 +371,9 @@ def header(args: Any, products: Sequence[dict[str, Any]], load: tuple[float, flo
         f"({sum(1 for p in products if p['product'].get('benefits'))} state benefits); "
         "the default route's sampling"
         f"{f' with fields = {args.fields!r}' if args.fields else ''}; the engine's "
-        "default checks with up to 3 rounds, then shortening; defects counted by running the "
+        "default checks with up to 3 rounds (a draft whose only slips are articles or capitals "
+        "is edited, not redrawn) and 3 more for a request with none accepted, then shortening; "
+        "defects counted by running the "
         "quality detectors again on each returned output.",
     ]
 

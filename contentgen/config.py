@@ -91,6 +91,7 @@ class Settings:
     brand_kit: Path | None = None
     stereotype_gate: bool = False  # reject drafts with stereotyped sentences (else advisory)
     repair_attempts: int = 3
+    rescue_attempts: int = 3  # more rounds for a request with no accepted variant (retry.py)
     generator_timeout_s: float | None = None
     generator_retries: int = 2
     untrusted_generators: tuple[str, ...] = ()

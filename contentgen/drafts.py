@@ -1,4 +1,5 @@
-"""Turning raw candidates into checked drafts: channel parsing, evaluator verdicts, shortening."""
+"""Turning raw candidates into checked drafts: channel parsing, evaluator verdicts, mechanical
+edits and shortening."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ class Draft:
     def reason(self) -> str | None:
         """Why the draft is rejected, for people (None when it passed every check)."""
         return render_reason(self.problems)
+
+    @property
+    def editable(self) -> bool:
+        """True when every problem carries a mechanical fix at a known place (an article, a
+        capital), so editing the draft corrects it."""
+        return bool(self.problems) and all(
+            p.fix is not None and p.start is not None and p.end is not None for p in self.problems
+        )
 
     @property
     def length_only(self) -> bool:
@@ -115,6 +124,7 @@ def parse_candidate(candidate: Candidate, ctx: DraftContext, seed: int, generate
     return copied_from_example(replace(draft, generate_s=generate_s), ctx)
 
 
+EDITS = "edits"  # a draft's meta: the mechanical fixes made to it ({"field", "from", "to"})
 _NOT_FACTS = frozenset({"answer", "tone", "audience", "style", "channel", "target_words"})
 
 
@@ -279,6 +289,51 @@ def shorten_draft(draft: Draft, ctx: DraftContext) -> Draft:
     )
 
 
+def edit_drafts(groups: Sequence[tuple[Sequence[Draft], DraftContext]]) -> list[list[Draft]]:
+    """Each editable draft with its fixes made and checked again (all groups at once, as in
+    `evaluate_many`); a draft whose edit does not pass every check stays as it was."""
+    out = [list(drafts) for drafts, _ in groups]
+    edited: list[tuple[int, int, Draft]] = []
+    for g, (drafts, ctx) in enumerate(groups):
+        for i, draft in enumerate(drafts):
+            fixed = edit_draft(draft, ctx) if draft.editable else None
+            if fixed is not None:
+                edited.append((g, i, fixed))
+    if not edited:
+        return out
+    rechecked = evaluate_many([([fixed], groups[g][1]) for g, _, fixed in edited])
+    for (g, i, _), (fixed,) in zip(edited, rechecked, strict=True):
+        if not fixed.problems:
+            out[g][i] = fixed
+    return out
+
+
+def edit_draft(draft: Draft, ctx: DraftContext) -> Draft | None:
+    """The draft with every problem's fix made in its field (None when a fix no longer matches
+    its place, or two overlap), its channel spec checked again and its verdicts cleared."""
+    fields = dict(draft.fields) if draft.fields else {"text": draft.text or ""}
+    places = sorted({(p.field, p.start or 0, p.end or 0, p.fix or "", p.evidence) for p in
+                     draft.problems}, key=lambda x: (x[0], -x[1]))  # fmt: skip
+    edits = []
+    ends: dict[str, int] = {}
+    for name, start, end, fix, evidence in places:
+        value = fields.get(name)
+        if value is None or value[start:end] != evidence or end > ends.get(name, len(value)):
+            return None
+        fields[name] = value[:start] + fix + value[end:]
+        ends[name] = start
+        edits.append({"field": name, "from": evidence, "to": fix})
+    spec = ctx.spec
+    problems: tuple[Problem, ...] = ()
+    if not draft.fields or spec is None:
+        text, fields = fields["text"], {}
+    else:
+        text, problems = spec.render(fields), tuple(spec.problems(fields))
+    meta = {**draft.meta, EDITS: edits}
+    return replace(draft, text=text, fields=fields, problems=problems, meta=meta,
+                   repaired="edited", evaluations=())  # fmt: skip
+
+
 def same_copy(draft: Draft, accepted: Sequence[Draft]) -> bool:
     """Whether an accepted draft already says the draft's words (case and spacing aside; an
     image is never a duplicate of one)."""
@@ -297,4 +352,3 @@ def _copy_words(draft: Draft) -> str:
     """The draft's text (or fields) as lower-case words, for comparing variants."""
     text = draft.text if draft.text is not None else " ".join(draft.fields.values())
     return " ".join(text.lower().split())
-

@@ -22,6 +22,7 @@ from contentgen.checks.rerank import BEST_OF_PARAM, Reranker
 from contentgen.checks.reward import REWARD_EVALUATION
 from contentgen.drafts import (
     duplicate_problem,
+    edit_drafts,
     evaluate_drafts,
     evaluate_many,
     parse_candidate,
@@ -96,9 +97,28 @@ class Generation:
                 self.generate(group, attempt, early)
         for work in works:
             self._shorten_rejected(work)
+        rescued = self._rescue(works)
+        for work in works:
+            if id(work) in rescued:  # its new drafts may be over-long only
+                self._shorten_rejected(work)
             self._summary_fallback(work)
         if reranker is not None:
             self._rerank(reranker, widened)
+
+    def _rescue(self, works: Sequence[Work]) -> set[int]:
+        """More rounds for the requests with nothing accepted (not those with a fallback to
+        take); the id() of each work that got one."""
+        rescued: set[int] = set()
+        for attempt in self.policy.rescue_rounds():
+            pending = [w for w in works if w.needed and not w.accepted and not w.error]
+            pending = [w for w in pending if self.policy.may_repair(w.plan.params)]
+            pending = [w for w in pending if not w.plan.check_fallback]
+            if not pending:
+                break
+            rescued.update(id(w) for w in pending)
+            for group in by_generator(pending).values():
+                self.generate(group, attempt)
+        return rescued
 
     def first_call(self, works: Sequence[Work]) -> EarlyCall | None:
         """Make a model batch's first-round call now, as `run` would; None where it cannot.
@@ -204,9 +224,10 @@ class Generation:
             [parse_candidate(c, work.ctx, prompt.seed or 0, share) for c in candidates]
             for work, prompt, candidates in answered
         ]
-        checked = evaluate_many(
-            [(drafts, work.ctx) for (work, _, _), drafts in zip(answered, parsed, strict=True)]
-        )
+        contexts = [work.ctx for work, _, _ in answered]
+        checked = evaluate_many(list(zip(parsed, contexts, strict=True)))
+        # A draft whose only slips are mechanical (an article, a capital) is edited, not redrawn.
+        checked = edit_drafts(list(zip(checked, contexts, strict=True)))
         for (work, _, _), drafts in zip(answered, checked, strict=True):
             for draft in drafts:
                 if not draft.problems and same_copy(draft, work.accepted):

@@ -7,7 +7,9 @@ Three kinds, from the innermost out:
   one bad prompt fails only its own request (`RetryPolicy.call`); a generator can also report
   one prompt's failure itself, as a `PromptError` in its result list;
 - a request still short of good outputs is generated again with a new seed, up to
-  `repair_attempts` rounds in all, when it samples (greedy output would only repeat itself).
+  `repair_attempts` rounds in all, when it samples (greedy output would only repeat itself); one
+  with no good output at all after them gets up to `rescue_attempts` rounds more (a user who
+  asked for two variants would rather wait for one than get none).
 """
 
 from __future__ import annotations
@@ -82,21 +84,30 @@ class RetryPolicy:
     generator_retries: int = 2
     timeout_s: float | None = None
     repair_attempts: int = 3
+    rescue_attempts: int = 3
     backoff_s: float = 0.5
     max_backoff_s: float = 8.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetryPolicy:
-        """The policy Settings describe (generator_retries, generator_timeout_s, repair_attempts)."""
+        """The policy Settings describe (generator_retries, generator_timeout_s, repair_attempts,
+        rescue_attempts)."""
         return cls(
             generator_retries=settings.generator_retries,
             timeout_s=settings.generator_timeout_s,
             repair_attempts=settings.repair_attempts,
+            rescue_attempts=settings.rescue_attempts,
         )
 
     def rounds(self) -> range:
         """The generation rounds of a model batch: the first, then the repair rounds."""
         return range(max(1, self.repair_attempts))
+
+    def rescue_rounds(self) -> range:
+        """The rounds after those for requests with no good output yet (none when repairs are
+        off: `repair_attempts` of 1 or less asks for first drafts only)."""
+        first = max(1, self.repair_attempts)
+        return range(first, first + self.rescue_attempts) if first > 1 else range(0)
 
     @staticmethod
     def may_repair(params: Mapping[str, Any]) -> bool:

@@ -52,6 +52,11 @@ class FileSettings(BaseModel):
     repair_attempts: int | None = Field(
         None, ge=0, description="how often a draft that fails its checks is regenerated"
     )
+    rescue_attempts: int | None = Field(
+        None,
+        ge=0,
+        description="further rounds for a request with no accepted variant after repair_attempts",
+    )
     generator_timeout_s: float | None = Field(
         None, gt=0, description="seconds one generator call may take"
     )

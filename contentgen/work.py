@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from contentgen import requests_io
 from contentgen.confidence import TOKEN_LOGPROBS
-from contentgen.drafts import Draft, DraftContext
+from contentgen.drafts import EDITS, Draft, DraftContext
 from contentgen.fields import FIELDS_PARAM, WHOLE
 from contentgen.generator import GeneratorSpec
 from contentgen.ids import new_id
@@ -158,6 +158,8 @@ def _how_written(work: Work, draft: Draft) -> dict[str, Any]:
         made[FIELDS_PARAM] = written or WHOLE
     if draft.meta.get(TOKEN_LOGPROBS):  # asked for with params={"logprobs": True}
         made[TOKEN_LOGPROBS] = draft.meta[TOKEN_LOGPROBS]
+    if draft.meta.get(EDITS):  # mechanical fixes the engine made (drafts.edit_draft)
+        made[EDITS] = list(draft.meta[EDITS])
     if draft.meta.get("cut"):  # fields cut at a boundary to fit their limits while written
         made["cut"] = list(draft.meta["cut"])
         made.setdefault("repaired", "cut")

@@ -1,6 +1,6 @@
 """Articles: "a" and "an" that a proofreader would mark (rubric: grammar clean for publishable).
 
-Marketing copy only. Three kinds of Problem:
+Marketing copy only. Four kinds of Problem:
 
 - `a_an`: "a" before a vowel sound or "an" before a consonant sound: "a SD card reader", "an
   USB-C hub", "a 18k gold chain", "an padded seat". The sound is read from the next word: an
@@ -10,8 +10,15 @@ Marketing copy only. Three kinds of Problem:
 - `article_plural`: "a" or "an" before a plural fact of the product: "a padded shoulder straps",
   "an elastic closure and a mother-of-pearl buttons" for the facts "padded shoulder straps" and
   "mother-of-pearl buttons".
-- `missing_article`: a countable one-thing feature with no article after "has", "with" or "thanks
-  to" ("has chest pocket").
+- `article_mass`: "a" or "an" before a fact that names a substance or an activity, which takes no
+  article: "an acid-free paper", "an active noise cancelling".
+- `missing_article`: a countable one-thing feature, or a material that names a part, with no
+  article after "has", "with", "thanks to" or "made from" ("has chest pocket", "made from
+  aluminium shell").
+
+Each record carries its correction (`fix`: "padded shoulder straps", "has a chest pocket", and
+"an SD card reader" when the words after the article are a fact as the brief words it), which the
+engine applies instead of writing the draft again.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefits import FACT_KEYS
-from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
@@ -35,6 +42,22 @@ _MASS_HEADS = word_set(
     "polyester mesh knit suede canvas steel aluminium iron glass silicone rubber cork foam wood "
     "oak ash pine latex paper felt titanium silver vermeil rope terry fleece plastic webbing crystal "
     "fill filling percale sateen rattan design finish protection support storage"
+)
+# Head words of facts that never take "a"/"an": substances and an activity ("an acid-free paper",
+# "an active noise cancelling" are slips).
+_SUBSTANCES = word_set(
+    "leather wool linen cotton nylon polyester suede steel aluminium iron glass silicone rubber "
+    "cork foam oak ash pine latex paper felt titanium silver vermeil fleece plastic percale sateen "
+    "rattan cancelling"
+)
+# What may follow a substance named as the thing itself: the clause ends, or a link word follows.
+_NO_NOUN_NEXT = (
+    r"(?=\s*(?:[.,;:!?)]|$)|\s+(?:so|and|or|that|which|for|to|with|in|on|at|from|is|are|means)\b)"
+)
+# Materials that name one part, which takes an article ("made from a linen-cotton blend").
+_COUNTABLE_MATERIAL_HEADS = word_set(
+    "blend shell housing barrel frame arm grip burner base sleeve top liner motor cover plate tube "
+    "gearbox casing body"
 )
 _IRREGULAR_PLURALS = word_set("feet teeth children men women mice geese")
 _SINGULAR_S = word_set("lens canvas series species chassis bias atlas iris gas yes news glass")
@@ -51,28 +74,62 @@ class ArticlesCheck(Detector):
     tasks = frozenset({Task.MARKETING})
 
     def problems(self, item: EvalInput) -> list[Problem]:
-        """Every article slip, per field."""
-        plurals, singulars = _countable_facts(product_facts(item))
+        """Every article slip, per field, each with its correction."""
+        product = product_facts(item)
+        plurals, singulars = _countable_facts(product)
+        substances = _substance_facts(product)
+        worded = _worded_facts(product)
         found: list[Problem] = []
         for field, value in text_fields(item).items():
-            for kind, start, end in _slips(value, plurals, singulars):
-                found.append(self.problem(kind, field, value[start:end], start=start, end=end))
+            slips = _slips(value, plurals, singulars, worded, substances)
+            for kind, start, end, fix in slips:
+                evidence = value[start:end]
+                found.append(self.problem(kind, field, evidence, start=start, end=end, fix=fix))
         return found
 
 
-def _slips(text: str, plurals: list[str], singulars: list[str]) -> Iterator[tuple[str, int, int]]:
-    for m in _ARTICLE.finditer(text):
-        if _wanted(text, m) is not None:
-            yield "a_an", m.start(), m.end()
+def _slips(
+    text: str,
+    plurals: list[str],
+    singulars: list[str],
+    worded: tuple[str, ...] = (),
+    substances: list[str] | None = None,
+) -> Iterator[tuple[str, int, int, str | None]]:
+    """(kind, start, end, the span corrected) of every article slip in `text`. A wrong "a"/"an"
+    is corrected only before a fact as the brief words it: before other words it is as often a
+    sign of a garbled phrase ("an oven-safe design, a oven-safe to 220 °C"), which is redrawn."""
     lower = text.lower()
-    for fact in plurals:
-        for m in re.finditer(rf"\b(?:a|an)\s+{re.escape(fact)}(?![\w-])", lower):
-            yield "article_plural", m.start(), m.end()
+    for m in _ARTICLE.finditer(text):
+        wanted = _wanted(text, m)
+        if wanted is not None:
+            article = m.group("article")
+            fixed = wanted.capitalize() if article[0].isupper() else wanted
+            fact_follows = _starts_with_fact(lower, m.start("word"), worded)
+            fix = fixed + m.group()[len(article) :] if fact_follows else None
+            yield "a_an", m.start(), m.end(), fix
+    no_article = [("article_plural", f, "") for f in plurals]
+    # A substance before a noun is a modifier: "a mouth-blown opal glass shade" is right.
+    no_article += [("article_mass", f, _NO_NOUN_NEXT) for f in substances or ()]
+    for kind, fact, after in no_article:
+        for m in re.finditer(rf"\b(?:a|an)\s+({re.escape(fact)})(?![\w-]){after}", lower):
+            said = text[m.start(1) : m.end(1)]
+            if text[m.start()].isupper():  # "A padded straps keep..." -> "Padded straps keep..."
+                said = said[:1].upper() + said[1:]
+            yield kind, m.start(), m.end(), said
     for fact in singulars:
         for m in re.finditer(
-            rf"\b(?:has|have|features|includes|with|thanks to)\s+{re.escape(fact)}(?![\w-])", lower
+            rf"\b(?:has|have|features|includes|with|thanks to|made from|made of)\s+"
+            rf"({re.escape(fact)})(?![\w-])",
+            lower,
         ):
-            yield "missing_article", m.start(), m.end()
+            said = text[m.start(1) : m.end(1)]
+            article = "an" if vowel_sound(said) else "a"
+            yield (
+                "missing_article",
+                m.start(),
+                m.end(),
+                f"{text[m.start() : m.start(1)]}{article} {said}",
+            )
 
 
 def fix_articles(text: str) -> str:
@@ -118,11 +175,39 @@ def _is_word_like(head: str) -> bool:
     return len(head) >= 5 and any(c in "AEIOU" for c in head[1:])
 
 
+def _starts_with_fact(lower: str, at: int, worded: tuple[str, ...]) -> bool:
+    """Whether a fact of the brief, as worded, starts at `at` in the lower-cased text."""
+    return any(
+        lower.startswith(fact, at) and not lower[at + len(fact) : at + len(fact) + 1].isalnum()
+        for fact in worded
+    )
+
+
+def _worded_facts(product: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every text of the brief's product facts, lower case ("sd card reader", "usb-c hub")."""
+    return tuple({leaf.strip().lower() for leaf in leaves(product) if leaf.strip()})
+
+
+def _substance_facts(product: Mapping[str, Any]) -> list[str]:
+    """The product's features and materials that name a substance or an activity, which takes
+    no article ("acid-free paper", "recycled polyester", "active noise cancelling"), lower case."""
+    found = []
+    for key in FACT_KEYS:
+        value = product.get(key)
+        for raw in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(raw, str) and raw.strip() and not re.search(r"\d", raw):
+                head = re.split(r"[\s-]", raw.strip().lower())[-1]
+                if head in _SUBSTANCES:
+                    found.append(raw.strip().lower())
+    return found
+
+
 def _countable_facts(product: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """The product's features that are plural phrases ("padded shoulder straps") and those that
-    are one countable thing ("telescopic handle"), lower case. Materials and certifications are
-    left out (mass nouns: "made from oak veneer"), as are features with a digit, a capital or a
-    head word that names a substance or activity ("active noise cancelling")."""
+    are one countable thing ("telescopic handle", and a material that names a part: "aluminium
+    shell"), lower case. Other materials and certifications are left out (mass nouns: "made from
+    oak veneer"), as are features with a digit, a capital or a head word that names a substance
+    or activity ("active noise cancelling")."""
     plurals: list[str] = []
     singulars: list[str] = []
     for key in FACT_KEYS:
@@ -133,9 +218,23 @@ def _countable_facts(product: Mapping[str, Any]) -> tuple[list[str], list[str]]:
             text = raw.strip()
             if _is_plural(text.lower()):
                 plurals.append(text.lower())
-            elif key in ("features", "feature") and _countable(text):
+            elif _one_thing(key, text):
                 singulars.append(text.lower())
     return plurals, singulars
+
+
+def _one_thing(key: str, text: str) -> bool:
+    """Whether a feature, or a material, names one countable thing that takes "a"/"an"."""
+    if key in ("features", "feature"):
+        return _countable(text)
+    return key in ("material", "materials") and _countable_material(text)
+
+
+def _countable_material(text: str) -> bool:
+    """Whether a material is one countable part ("linen-cotton blend", "aluminium shell"), not
+    a substance ("oak veneer", "welded tarpaulin"): its head word must be a known part's."""
+    head = re.split(r"[\s-]", text.strip().lower())[-1]
+    return _countable(text) and head in _COUNTABLE_MATERIAL_HEADS
 
 
 def _countable(text: str) -> bool:

@@ -11,11 +11,19 @@ arrays, so a registered corpus is hashed once and saved without pickle.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from contentgen.checks.shingles import Word, longest_run, passages, shingle_bytes, shingles, words
+from contentgen.checks.shingles import (
+    Shingle,
+    Word,
+    longest_run,
+    passages,
+    shingle_bytes,
+    shingles,
+    words,
+)
 from contentgen.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -50,6 +58,7 @@ class CopySettings:
     min_shared: int = 5  # shingles in common before anything is called a copy (>= 7 words)
     min_containment: float = 0.5  # the share of the output's or the passage's shingles shared
     long_run_words: int = 20  # a verbatim run this long is a copy whatever its share
+    house_phrase_docs: int = 5  # a tuning corpus's shingle in this many answers is its style
 
 
 @dataclass(frozen=True)
@@ -81,12 +90,14 @@ class CopyIndex:
         spans: np.ndarray,
         signatures: np.ndarray,
         settings: CopySettings | None = None,
+        house_phrases: Mapping[str, frozenset[Shingle]] | None = None,
     ) -> None:
         LeanMinHash, MinHashLSH = _datasketch("LeanMinHash", "MinHashLSH")
         self.settings = settings or CopySettings()
         self.docs = list(docs)
         self.spans = spans
         self.signatures = signatures
+        self.house_phrases = dict(house_phrases or {})
         s = self.settings
         self._lsh = MinHashLSH(num_perm=s.num_perm, params=(s.bands, s.num_perm // s.bands))
         self._blank = _blank_sketch(s)
@@ -173,9 +184,11 @@ class CopyIndex:
         doc = self.docs[int(self.spans[key][0])]
         source, theirs = self._passage(key)
         mine = shingles(output, s.shingle_words)
-        # Containment among the shingles that can be evidence at all (none when `own` is empty).
-        mine_set = {x for x in mine if not own.issuperset(x)}
-        theirs_set = {x for x in theirs if not own.issuperset(x)}
+        # Containment among the shingles that can be evidence at all: not only the request's own
+        # words, and not a house phrase of the source's corpus.
+        house = self.house_phrases.get(doc.corpus, frozenset())
+        mine_set = {x for x in mine if not own.issuperset(x) and x not in house}
+        theirs_set = {x for x in theirs if not own.issuperset(x) and x not in house}
         shared = mine_set & theirs_set
         share = len(shared) / max(1, min(len(mine_set), len(theirs_set)))
         copied = len(shared) >= s.min_shared and share >= s.min_containment

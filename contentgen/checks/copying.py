@@ -1,7 +1,9 @@
 """The copying check: an output that copies a reference corpus, verbatim or nearly, is rejected.
 
 The references are the corpora registered with `contentgen corpus add` (competitors' copy, the
-brand's own published copy) and the tuning corpus of any adapter the generators use. Each
+brand's own published copy) and the answers the shipped copywriter and any configured tuned
+adapter were trained on. A phrase found in five or more of a tuning corpus's answers is the house
+style the model was taught, not one answer's words, and is never evidence. Each
 finding is a Problem record whose evidence is the source's matched words, with the corpus and
 document id as its reference and the copied span's offsets in the output; the verdict's detail
 also lists the matches in full (`matches`). The index loads on the first output checked.
@@ -20,6 +22,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contentgen.checks.base import EvalInput
@@ -133,26 +136,40 @@ def field_texts(item: EvalInput) -> list[tuple[str, int, str]]:
     return parts
 
 
-
 def load_reference_index(settings: Settings, copy: CopySettings | None = None) -> CopyIndex:
     """The index over the registered corpora and the adapters' tuning corpora of `settings`."""
     from contentgen.checks.corpora import CorpusStore, adapter_corpus_files, read_corpora
 
     copy = copy or CopySettings()
-    extra = adapter_corpus_files(settings.generators)
-    docs, spans, signatures = read_corpora(CorpusStore(settings.data_dir), extra, copy)
-    return CopyIndex(docs, spans, signatures, copy)
+    extra: dict[Path, str] = {}
+    for name, path in [*shipped_references(), *adapter_corpus_files(settings.generators)]:
+        extra.setdefault(path, name)  # the shipped copywriter may also be named by its folder
+    pairs = [(name, path) for path, name in extra.items()]
+    found = read_corpora(CorpusStore(settings.data_dir), pairs, copy)
+    return CopyIndex(found.docs, found.spans, found.signatures, copy, found.house_phrases)
+
+
+def shipped_references() -> list[tuple[str, Path]]:
+    """The shipped adapters' training answers, where the copying check can run (datasketch is
+    in the `eval` extra): the default route writes with them, so they are always a reference."""
+    from contentgen.checks.corpora import shipped_corpus_files
+
+    if importlib.util.find_spec("datasketch") is None:
+        return []
+    return shipped_corpus_files()
 
 
 def copying_evaluator(settings: Settings) -> CopyingEvaluator | None:
     """The copying check when there is something to compare with, else None (cheap to ask)."""
     from contentgen.checks.corpora import CorpusStore, adapter_corpus_files
 
-    if not CorpusStore(settings.data_dir).names() and not adapter_corpus_files(settings.generators):
-        return None
-    if importlib.util.find_spec("datasketch") is None:  # say so now, not at the first output
+    configured = CorpusStore(settings.data_dir).names() or adapter_corpus_files(settings.generators)
+    if configured and importlib.util.find_spec("datasketch") is None:  # say so now, not later
         raise ConfigError(
-            f"reference corpora are registered in {settings.data_dir} but the copying check "
-            "needs datasketch: pip install 'contentgen[eval]' (or `contentgen corpus remove`)"
+            f"reference corpora are registered in {settings.data_dir}, or a tuned adapter is "
+            "configured, and the copying check needs datasketch: pip install 'contentgen[eval]' "
+            "(or `contentgen corpus remove`)"
         )
+    if not configured and not shipped_references():
+        return None
     return CopyingEvaluator(lambda: load_reference_index(settings))

@@ -13,14 +13,17 @@ import json
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contentgen.checks.copy_index import SCHEME, SEED, CopySettings, ReferenceDoc, sign_documents
 from contentgen.checks.reference_files import read_documents
+from contentgen.checks.shingles import Shingle, shingles, words
 from contentgen.errors import UnknownNameError, ValidationError
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ DOCS_FILE = "documents.jsonl"
 SPANS_FILE = "passages.npy"
 SIGNATURES_FILE = "signatures.npy"
 ADAPTER_CARD = "contentgen_tune.json"  # feedback.tune_card.CARD_JSON, read here as plain JSON
+TRAINED_COPY = "training_copy.jsonl"  # feedback.tune_card.TRAINED_COPY
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
@@ -165,10 +169,11 @@ class CorpusStore:
 
 
 def adapter_corpus_files(generators: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Path]]:
-    """(corpus name, training file) of every tuned adapter or model the generator options use.
+    """(corpus name, reference file) of every tuned adapter or model the generator options name.
 
-    A folder written by `contentgen tune` (an adapter, or a merged model) has a card naming the
-    JSONL it was trained on; a card whose file is gone is skipped (nothing left to compare with).
+    A folder written by `contentgen tune` (an adapter, or a merged model) keeps the answers it was
+    trained on (`training_copy.jsonl`); an older one has only a card naming its training file,
+    which is used instead, and skipped when it is gone (nothing left to compare with).
     """
     found: dict[Path, str] = {}
     for options in generators.values():
@@ -176,11 +181,32 @@ def adapter_corpus_files(generators: Mapping[str, Mapping[str, Any]]) -> list[tu
             value = options.get(key)
             if not isinstance(value, str) or not value.strip():
                 continue
-            card = Path(value).expanduser() / ADAPTER_CARD
-            data_file = _card_data_file(card)
+            folder = Path(value).expanduser()
+            data_file = tuning_reference(folder)
             if data_file is not None:
-                found.setdefault(data_file, f"tuning:{Path(value).name}")
+                found.setdefault(data_file, f"tuning:{folder.name}")
     return [(name, path) for path, name in found.items()]
+
+
+def shipped_corpus_files() -> list[tuple[str, Path]]:
+    """(corpus name, reference file) of the adapters shipped with contentgen: the default route
+    writes with the copywriter, so what it was trained on is always a reference."""
+    from contentgen.modelfiles.adapters import SHIPPED, shipped_dir
+
+    found = []
+    for name in SHIPPED:
+        data_file = tuning_reference(shipped_dir(name))
+        if data_file is not None:
+            found.append((f"tuning:{name}", data_file))
+    return found
+
+
+def tuning_reference(folder: Path) -> Path | None:
+    """The file of answers a tuned folder was trained on: its own copy, else its card's file."""
+    kept = folder / TRAINED_COPY
+    if kept.is_file():
+        return kept.resolve()
+    return _card_data_file(folder / ADAPTER_CARD)
 
 
 def _card_data_file(card: Path) -> Path | None:
@@ -200,19 +226,34 @@ def _card_data_file(card: Path) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class References:
+    """Reference documents as one set of arrays, with each tuning corpus's house phrases."""
+
+    docs: list[ReferenceDoc]
+    spans: np.ndarray
+    signatures: np.ndarray
+    house_phrases: Mapping[str, frozenset[Shingle]]
+
+
 def read_corpora(
     store: CorpusStore, extra: Iterable[tuple[str, Path]], settings: CopySettings
-) -> tuple[list[ReferenceDoc], np.ndarray, np.ndarray]:
-    """Every registered corpus plus the `extra` (name, file) pairs, as one set of arrays."""
+) -> References:
+    """Every registered corpus plus the tuning corpora `extra` ((name, file) pairs)."""
     import numpy as np
 
     docs: list[ReferenceDoc] = []
     spans: list[np.ndarray] = []
     signatures: list[np.ndarray] = []
     parts = [store.load(name, settings) for name in store.names()]
+    house: dict[str, frozenset[Shingle]] = {}
     for name, path in extra:
-        more = read_documents(name, path)
-        parts.append((more, *sign_documents(more, settings)))
+        stat = path.stat()
+        more, more_spans, more_signatures, phrases = _signed_tuning_file(
+            name, path, stat.st_mtime_ns, stat.st_size, settings
+        )
+        parts.append((list(more), more_spans, more_signatures))
+        house[name] = phrases
     for found, part_spans, part_signatures in parts:
         shifted = part_spans.copy()
         shifted[:, 0] += len(docs)
@@ -220,5 +261,28 @@ def read_corpora(
         spans.append(shifted)
         signatures.append(part_signatures)
     if not docs:
-        return [], np.zeros((0, 4), np.int64), np.zeros((0, settings.num_perm), np.uint32)
-    return docs, np.concatenate(spans), np.concatenate(signatures)
+        empty = np.zeros((0, 4), np.int64), np.zeros((0, settings.num_perm), np.uint32)
+        return References([], *empty, house)
+    return References(docs, np.concatenate(spans), np.concatenate(signatures), house)
+
+
+@lru_cache(maxsize=8)
+def _signed_tuning_file(
+    name: str, path: Path, mtime_ns: int, size: int, settings: CopySettings
+) -> tuple[tuple[ReferenceDoc, ...], np.ndarray, np.ndarray, frozenset[Shingle]]:
+    """A tuning corpus read, signed and its house phrases found, once per process and version
+    of the file (every engine in a process checks against the same shipped copywriter)."""
+    docs = read_documents(name, path)
+    spans, signatures = sign_documents(docs, settings)
+    spans.flags.writeable = signatures.flags.writeable = False
+    return tuple(docs), spans, signatures, house_phrases(docs, settings)
+
+
+def house_phrases(docs: Sequence[ReferenceDoc], settings: CopySettings) -> frozenset[Shingle]:
+    """The shingles found in at least `settings.house_phrase_docs` documents of a tuning corpus:
+    a model that writes a phrase it saw in that many answers writes in the house style it was
+    taught, and copies no single answer ("It is backed by a 2-year warranty")."""
+    seen: Counter[Shingle] = Counter()
+    for doc in docs:
+        seen.update(set(shingles(words(doc.text), settings.shingle_words)))
+    return frozenset(s for s, n in seen.items() if n >= settings.house_phrase_docs)

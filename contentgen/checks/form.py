@@ -16,6 +16,7 @@ Marketing copy only. Five kinds of Problem:
 - `stray_capital` (every field but those headlines, which may be in title case): a word of the
   brief's facts capitalised inside a sentence where the brief writes it in lower case ("the
   Case tops up on a wireless charging Pad" for the fact "wireless charging case"; rubric L4).
+  Its record carries the word in lower case as its `fix`, which the engine applies.
   The product's name and brand, and facts the brief capitalises ("FSC-certified", "Bluetooth
   5.3"), are left alone. The blind review graded such copy unusable or a light edit every time.
 """
@@ -79,7 +80,7 @@ class FormCheck(Detector):
         if item.channel == "email":
             found += self._email(fields.get("body", "").strip())
         capitals = [
-            (name, match.group(0))
+            (name, match)
             for name, value in fields.items()
             if name not in HEADLINE_FIELDS
             for match in _MID_SENTENCE_CAPITAL.finditer(value)
@@ -87,10 +88,11 @@ class FormCheck(Detector):
         if capitals:  # most copy has none: the brief's words are read only when it does
             lower = _lower_case_fact_words(item)
             found += [
-                self.problem("stray_capital", name, word)
-                for name, word in capitals
-                if word.lower() in lower
-            ]
+                self.problem("stray_capital", name, word, start=m.start(), end=m.end(),
+                             fix=word.lower())
+                for name, m in capitals
+                if (word := m.group(0)).lower() in lower
+            ]  # fmt: skip
         return found
 
     def _email(self, body: str) -> list[Problem]:

@@ -3,14 +3,16 @@
 Marketing copy only. A small model tuned on posts of many categories ends a post with another
 category's hashtags: "#hobbies #trailrunning" on a linen shirt, "#commute" on a carry-on for
 business trips, "#gardening #gardening". The blind review graded such posts light edit at best.
-Two kinds of Problem:
+A hashtag passes when the corpus gives it to this category's posts
+(data/category_hashtags.json, written by scripts/build_benefit_lexicon.py; a test keeps it equal
+to the corpus) or when it is made wholly of the request's words, this category's hashtags and the
+words hashtags are built with ("love", "goals", "life", ...: "#deskgoals" for a desk,
+"#linenlove" for a linen shirt). No hashtag of a category the corpus does not know is judged.
+Three kinds of Problem:
 
-- `off_product_hashtag`: a hashtag that the copywriting corpus gives the posts of another
-  category and not of this one (data/category_hashtags.json, written by
-  scripts/build_benefit_lexicon.py; a test keeps it equal to the corpus), unless it starts or
-  ends with one of the request's words ("#deskgoals" for a desk). A hashtag no category
-  uses ("#cozyup") is a copywriter's own choice and not judged, and neither is any hashtag of a
-  category the corpus does not know.
+- `off_product_hashtag`: any other hashtag the corpus gives the posts of another category.
+- `invented_hashtag`: any other hashtag: "#carryonplanets" on a suitcase, "#midlifestyle" for
+  students, "#workingfromhomedotors", all graded unusable by blind reviewers.
 - `repeated_hashtag`: the same hashtag twice.
 """
 
@@ -23,14 +25,19 @@ from functools import lru_cache
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
 from contentgen.checks.data_files import read_json
-from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
+from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
 HASHTAGS_FILE = "category_hashtags.json"
-MIN_OWN_WORD = 4  # shorter request words ("and", "for") say nothing of a tag
 _HASHTAG = re.compile(r"#(\w+)")
 _WORD = re.compile(r"[^\W\d_]+")
+# Words a copywriter builds hashtags with around the product's own ("#linenlove", "#deskgoals").
+_TAG_WORDS = word_set(
+    "love goals life style daily every everyday day new my your our the of and on in at to for "
+    "go time home tips ideas inspo gift gifts season ready vibes essentials favourite favorite "
+    "care lover lovers made"
+)
 
 
 class HashtagCheck(Detector):
@@ -53,8 +60,12 @@ class HashtagCheck(Detector):
                 seen.add(tag)
             product = product_facts(item)
             for tag in dict.fromkeys(tags):
-                if _foreign(tag, product.get("category")) and not _own(tag, item):
+                if _own(tag, item):
+                    continue
+                if _foreign(tag, product.get("category")):
                     found.append(self.problem("off_product_hashtag", field, f"#{tag}"))
+                else:
+                    found.append(self.problem("invented_hashtag", field, f"#{tag}"))
         return found
 
 
@@ -69,12 +80,34 @@ def _foreign(tag: str, category: object) -> bool:
 
 
 def _own(tag: str, item: EvalInput) -> bool:
-    """Whether the tag starts or ends with one of the request's words ("#travel", "#deskgoals"
-    for a desk, "#linenlove" for a linen shirt)."""
+    """Whether the tag is this category's, or made wholly of the request's words, this
+    category's tags and the words hashtags are built with ("#travel", "#deskgoals" for a desk,
+    "#linenlove" for a linen shirt; not "#carryonplanets" for a carry-on). Every tag passes in a
+    category the corpus does not know: there is no house vocabulary to judge by."""
+    known = _hashtags().get(benefit_lexicon.category_label(product_facts(item).get("category")))
+    if known is None or tag in known:
+        return True
+    return _segments(tag, _request_words(item) | known | _TAG_WORDS)
+
+
+def _segments(tag: str, vocabulary: frozenset[str]) -> bool:
+    """Whether `tag` is a run of words of `vocabulary` (at least two letters each)."""
+    ends = [True] + [False] * len(tag)
+    for end in range(1, len(tag) + 1):
+        ends[end] = any(
+            ends[start] and tag[start:end] in vocabulary
+            for start in range(max(0, end - 24), end - 1)
+        )
+    return ends[-1]
+
+
+def _request_words(item: EvalInput) -> frozenset[str]:
+    """The lower-case words of the request's facts and audience, each with its plural or
+    singular ("suitcases", "shirt")."""
     audience = item.facts.get("audience")
     texts = [*leaves(product_facts(item)), audience if isinstance(audience, str) else ""]
-    words = {w.lower() for text in texts for w in _WORD.findall(text) if len(w) >= MIN_OWN_WORD}
-    return any(tag.startswith(w) or tag.endswith(w) for w in words)
+    found = {w.lower() for text in texts for w in _WORD.findall(text) if len(w) >= 2}
+    return frozenset(found | {w[:-1] for w in found if w.endswith("s")} | {f"{w}s" for w in found})
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,9 @@ A problem is data, never a sentence to parse: `check` names the detector, `kind`
 ("placeholder", "dangling_word", "sign_dropped", ...), `field` where (a channel field such as
 "headline", or "text"/"reply"/"summary" for free text), `limit` the rule's bound or reference
 when it has one (a length or count, the unit a number needed, the negated fact term, the policy
-category) and `evidence` the offending span, with its offsets in the field when they are known.
+category) and `evidence` the offending span, with its offsets in the field when they are
+known; `fix` is the span's correction when a mechanical edit makes one ("a compression straps"
+-> "compression straps").
 Code decides from `check` and `kind`; `describe()` is for people.
 """
 
@@ -37,6 +39,9 @@ class Problem:
     limit: Limit = None
     start: int | None = None
     end: int | None = None
+    # The words that replace `evidence` at [start, end) when a mechanical edit corrects it
+    # (an article, a capital): the engine makes it instead of writing the draft again.
+    fix: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.evidence) > EVIDENCE_CHARS:
@@ -57,6 +62,7 @@ class Problem:
             limit=data.get("limit"),
             start=data.get("start"),
             end=data.get("end"),
+            fix=data.get("fix"),
         )
 
     def describe(self) -> str:

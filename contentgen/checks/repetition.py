@@ -20,7 +20,9 @@ down neatly.") and a sentence of five or more words said again with "it" for the
 ("The Altavik Mira Desk is a desk designed with home workers in mind. It is a desk designed with
 home workers in mind."); `restated_fact` (marketing copy: a feature, material or certification of
 two or more words named in two sentences of one field, "It is made from oak veneer. ... It has an
-oak veneer.", not counting a fact inside a longer one); and `repeated_field` (one field the same
+oak veneer.", not counting a fact inside a longer one); `name_echo` (marketing copy: the name, a
+colon and its kind's word again, "The Cobalen Folio Dotted Notebook: the notebook opens flat",
+with the name alone as its fix); and `repeated_field` (one field the same
 text as another of the output: an email subject that is its preheader word for word).
 """
 
@@ -132,6 +134,11 @@ class RepetitionCheck(Detector):
                     self.problem("restated_fact", field, fact, limit=1)
                     for fact in _facts_again(sentences, claims)
                 ]
+                found += [
+                    self.problem("name_echo", field, m.group(0), start=m.start(), end=m.end(),
+                                 fix=m.group("name"))
+                    for m in name_echoes(value, str(product.get("name", "")))
+                ]  # fmt: skip
         return found
 
     def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
@@ -264,3 +271,22 @@ def _echoes(text: str, fact_words: set[str]) -> list[str]:
         )
         found += [f"{a} {b}" for (a, b), count in pairs.items() if count > 1]
     return found
+
+
+def name_echoes(text: str, name: str) -> list[re.Match[str]]:
+    """Where the text names the product and then its kind's word again as the subject of the
+    next clause ("The Cobalen Folio Dotted Notebook: the notebook opens flat"); the fix keeps the
+    name alone ("The Cobalen Folio Dotted Notebook opens flat")."""
+    words = _WORD.findall(name)
+    if not words:
+        return []
+    pattern = rf"(?P<name>{re.escape(name)})\s*:\s*the\s+{re.escape(words[-1])}\b"
+    return list(re.finditer(pattern, text, re.I))
+
+
+def without_name_echoes(text: str, name: str) -> str:
+    """`text` with each name echo corrected ("The X Notebook: the notebook opens" -> "The X
+    Notebook opens"): what the engine's edit makes, for writers of copy such as the corpus."""
+    for match in reversed(name_echoes(text, name)):
+        text = text[: match.start()] + match.group("name") + text[match.end() :]
+    return text

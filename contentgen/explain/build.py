@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.problems import problems_from_detail, verdict_problems
 from contentgen.confidence import TOKEN_LOGPROBS, token_scores
+from contentgen.drafts import EDITS
 from contentgen.errors import ContentgenError
 from contentgen.explain.grounding import grounding_map
 from contentgen.explain.records import (
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from contentgen.tasks.registry import TaskRegistry
     from contentgen.templates import TemplateLibrary
 
-ROUTING_PARAMS = (ARM_PARAM, POSTERIOR_PARAM, "best_of", "repaired")
+ROUTING_PARAMS = (ARM_PARAM, POSTERIOR_PARAM, "best_of", "repaired", EDITS)
 _NOT_DECODING = (*ROUTING_PARAMS, TOKEN_LOGPROBS)
 _ADAPTER = re.compile(r"\+ adapter (\S+)$")
 _DETAIL_SHOWN = ("problems", "reason", "kinds")  # shown as records and reason already

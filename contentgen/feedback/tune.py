@@ -22,9 +22,11 @@ from contentgen.errors import TrainingError, UnknownNameError, ValidationError
 from contentgen.feedback.tune_card import (
     CARD_JSON,
     GENERATOR_ID,
+    TRAINED_COPY,
     card_markdown,
     data_sha256,
     package_versions,
+    write_trained_copy,
 )
 from contentgen.feedback.tune_train import BaseModel, Layout, StepCallback, train_lora
 from contentgen.training.tune_config import TuneConfig
@@ -237,6 +239,9 @@ def tune(
     )
     card = _card(name, method, created, resolved, inputs, data, eval_data, store, templates, cfg)
     card.update(result, layout=layout, command=command)
+    card["data"]["trained_copy"] = TRAINED_COPY
+    earlier = [resolved.path, *([resolved.adapter.path] if resolved.adapter else [])]
+    write_trained_copy(out, inputs.rows, earlier)
     _write_card(out, card)
     options: dict[str, Any] = (
         {"model": resolved.spec, "adapter": str(out.resolve())}

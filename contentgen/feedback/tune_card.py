@@ -10,6 +10,9 @@ from typing import Any
 
 GENERATOR_ID = "builtin:transformers"
 CARD_JSON = "contentgen_tune.json"
+# The answers the model was trained to write, one JSON line each, kept with the weights: what the
+# copying check compares outputs with (the training file itself may hold far more rows, or be gone).
+TRAINED_COPY = "training_copy.jsonl"
 
 
 def data_sha256(files: Sequence[Path], rows: Sequence[Mapping[str, Any]]) -> str:
@@ -22,6 +25,28 @@ def data_sha256(files: Sequence[Path], rows: Sequence[Mapping[str, Any]]) -> str
         for row in rows:
             digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+def write_trained_copy(
+    out: Path, rows: Sequence[Mapping[str, Any]], earlier: Sequence[Path] = ()
+) -> int:
+    """Write each training row's answer to `out`/TRAINED_COPY, after the answers kept in the
+    `earlier` folders (the adapter or tuned model the run started from: a model can repeat what
+    any of its runs taught it); the number of texts written."""
+    from contentgen.checks.reference_files import row_text
+
+    lines: dict[str, None] = {}
+    for folder in earlier:
+        kept = folder / TRAINED_COPY
+        if kept.is_file():
+            lines.update(dict.fromkeys(kept.read_text(encoding="utf-8").splitlines()))
+    for number, row in enumerate(rows, 1):
+        text = row_text(row)
+        if text:
+            doc_id = str(row.get("id") or f"row-{number}")
+            lines[json.dumps({"id": doc_id, "text": text}, ensure_ascii=False)] = None
+    (out / TRAINED_COPY).write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return len(lines)
 
 
 def package_versions() -> dict[str, str]:
@@ -103,6 +128,11 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         ),
         f"- data: {data['rows']} rows ({sources or 'from file'}); "
         f"files {', '.join(data['files']) or '-'}; sha256 `{data['sha256']}`",
+        *(
+            [f"- the answers trained on: `{data['trained_copy']}` (the copying check's reference)"]
+            if data.get("trained_copy")
+            else []
+        ),
         *_speed_lines(training),
         f"- hyperparameters: {json.dumps(card['hyperparameters'])}",
         f"- use: {use}",

@@ -105,7 +105,71 @@ def test_the_tuning_corpus_of_an_adapter_in_use_is_a_reference(tmp_path: Path) -
     )
     assert not copied.passed and fresh.passed
     assert copied.detail["problems"][0]["limit"] == "tuning:my-adapter/sft.jsonl:1"
-    assert copying_evaluator(Settings(data_dir=tmp_path / "empty")) is None
+
+
+def test_an_adapter_keeps_the_answers_it_was_trained_on_as_its_reference(tmp_path: Path) -> None:
+    answer = "Meet the Marvik Coast Linen Shirt: a relaxed fit, a chest pocket and pearl buttons."
+    settings = _adapter_trained_on(tmp_path, "kept", "An answer the card's file holds.")
+    (tmp_path / "sft.jsonl").unlink()  # the training file is gone; the adapter's copy is not
+    kept = tmp_path / "kept" / "training_copy.jsonl"
+    kept.write_text(json.dumps({"id": "row-7", "text": answer}) + "\n", encoding="utf-8")
+    check = copying_evaluator(settings)
+    assert check is not None
+    (copied,) = check.evaluate([EvalInput(task=Task.MARKETING, text=answer)])
+    assert copied.detail["problems"][0]["limit"] == "tuning:kept/row-7"
+
+
+def test_the_shipped_copywriters_training_answers_are_a_reference_by_default(
+    tmp_path: Path,
+) -> None:
+    from contentgen.modelfiles.adapters import shipped_dir
+
+    kept = shipped_dir("copywriter") / "training_copy.jsonl"
+    first = json.loads(kept.read_text(encoding="utf-8").splitlines()[0])
+    check = copying_evaluator(Settings(data_dir=tmp_path / "empty"))
+    assert check is not None
+    (copied, original) = check.evaluate(
+        [EvalInput(task=Task.MARKETING, text=first["text"]),
+         EvalInput(task=Task.MARKETING, text=ORIGINAL)]
+    )  # fmt: skip
+    assert copied.detail["problems"][0]["limit"] == f"tuning:copywriter/{first['id']}"
+    assert original.passed
+
+
+def test_a_phrase_in_five_answers_of_the_tuning_corpus_is_house_style_not_copying(
+    tmp_path: Path,
+) -> None:
+    house = "It is backed by a 2-year warranty. Explore it in our online shop today."
+    products = ["kettle", "lamp", "rucksack", "desk", "blender"]
+    rows = [
+        {
+            "id": f"r{i}",
+            "text": f"The sturdy {p} number {i} suits small flats and long days. {house}",
+        }
+        for i, p in enumerate(products)
+    ]
+    rows.append({"id": "odd", "text": "Moonlit tides hum over the quiet harbour wall at dusk."})
+    adapter = tmp_path / "style"
+    adapter.mkdir()
+    (adapter / "training_copy.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    settings = Settings(
+        data_dir=tmp_path / "data", generators={"builtin:transformers": {"adapter": str(adapter)}}
+    )
+    check = copying_evaluator(settings)
+    assert check is not None
+    facts = {"product": {"name": "Orla Toaster", "warranty": "2 years"}}
+    styled = f"The Orla Toaster browns four slices evenly. {house}"
+    copied = (
+        "The Orla Toaster browns evenly. Moonlit tides hum over the quiet harbour wall at dusk."
+    )
+    (in_style, copying) = check.evaluate(
+        [EvalInput(task=Task.MARKETING, text=styled, facts=facts),
+         EvalInput(task=Task.MARKETING, text=copied, facts=facts)]
+    )  # fmt: skip
+    assert in_style.passed  # five answers say it: the style the model was taught
+    assert copying.detail["problems"][0]["limit"] == "tuning:style/odd"
 
 
 def test_the_registry_reads_text_csv_and_jsonl_and_names_its_errors(tmp_path: Path) -> None:

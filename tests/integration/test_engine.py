@@ -14,6 +14,10 @@ from contentgen import (
     UnknownNameError,
     ValidationError,
 )
+from contentgen.checks.articles import ArticlesCheck
+from contentgen.checks.base import Evaluator
+from contentgen.checks.form import FormCheck
+from contentgen.checks.numbers import NumbersCheck
 from contentgen.config import Route, Settings
 from contentgen.errors import GeneratorError
 from contentgen.generator import Generator
@@ -53,7 +57,7 @@ class _Scripted(Generator):
         return out
 
 
-def _engine(settings: Settings, **options: object) -> Engine:
+def _engine(settings: Settings, checks: Sequence[Evaluator] = (), **options: object) -> Engine:
     flaky = plugin_module(
         "flaky", register_generators=lambda register: (register(_Broken), register(_Scripted))
     )
@@ -61,7 +65,9 @@ def _engine(settings: Settings, **options: object) -> Engine:
         use_entry_points=False, extra=[("testing", fast_plugin()), ("flaky", flaky)]
     )
     return Engine(
-        settings.with_overrides(generators={"flaky:scripted": options}), plugins, evaluators=[]
+        settings.with_overrides(generators={"flaky:scripted": options}),
+        plugins,
+        evaluators=list(checks),
     )
 
 
@@ -145,15 +151,48 @@ def test_overlong_copy_is_regenerated_then_shortened(settings: Settings) -> None
 def test_copy_that_cannot_be_repaired_is_stored_as_rejected_never_returned(
     settings: Settings,
 ) -> None:
-    with _engine(settings, answers=("no format at all",) * 3) as engine:
+    with _engine(settings, answers=("no format at all",) * 6) as engine:
         result = engine.generate(
             MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
         )
         assert result.outputs == ()
-        assert len(result.rejected) == 3 and "headline is missing" in (
+        # repair_attempts rounds, then rescue_attempts more for a request with nothing accepted
+        assert len(result.rejected) == 3 + 3 and "headline is missing" in (
             result.rejected[0].reason or ""
         )
         assert engine.stats(by="status")[0].key == "rejected"
+
+
+GOOD = "Headline: Trail Runner X\nDescription: Grippy, light and made from recycled mesh."
+
+
+@pytest.mark.parametrize(
+    ("changes", "rounds", "accepted"),
+    [
+        ({}, 4, 1),  # three repair rounds fail; the first rescue round writes it
+        ({"rescue_attempts": 0}, 3, 0),
+        ({"repair_attempts": 1}, 1, 0),  # first drafts only: no repairs, no rescue
+    ],
+)
+def test_a_request_with_nothing_accepted_gets_rescue_rounds_unless_repairs_are_off(
+    settings: Settings, changes: dict[str, int], rounds: int, accepted: int
+) -> None:
+    answers = ("rambling",) * 3 + (GOOD,)
+    _Scripted.calls.clear()
+    with _engine(settings.with_overrides(**changes), answers=answers) as engine:
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=1, generator="flaky:scripted")
+        )
+    assert (len(_Scripted.calls), len(result.outputs)) == (rounds, accepted)
+
+
+def test_a_request_with_one_variant_accepted_gets_no_rescue_rounds(settings: Settings) -> None:
+    _Scripted.calls.clear()
+    with _engine(settings, answers=(GOOD, "rambling", "rambling", "rambling", GOOD)) as engine:
+        result = engine.generate(
+            MarketingRequest(product=PRODUCT, variants=2, generator="flaky:scripted")
+        )
+    assert len(_Scripted.calls) == 3 and len(result.outputs) == 1  # the repair rounds only
 
 
 def test_a_good_second_attempt_is_accepted(settings: Settings) -> None:
@@ -271,3 +310,48 @@ def test_details_copied_from_the_template_example_are_rejected(settings: Setting
         )
     assert result.outputs == ()
     assert "copied 'nubuck leather', 'waterproof membrane'" in (result.rejected[0].reason or "")
+
+
+CASE = {"name": "Trail Case", "price_eur": "89.99",
+        "features": ["compression straps", "telescopic handle", "wireless charging pad"]}  # fmt: skip
+
+
+def test_a_draft_whose_only_slips_are_articles_and_capitals_is_edited_not_redrawn(
+    settings: Settings,
+) -> None:
+    slips = (
+        "Headline: Trail Case\n"
+        "Description: It has a compression straps. It comes with telescopic handle and a Pad."
+    )
+    with _engine(settings, [ArticlesCheck(), FormCheck()], answers=(slips,)) as engine:
+        result = engine.generate(
+            MarketingRequest(product=CASE, variants=1, generator="flaky:scripted")
+        )
+        stored = engine.get_output(result.outputs[0].id)
+    assert stored.fields["description"] == (
+        "It has compression straps. It comes with a telescopic handle and a pad."
+    )
+    assert stored.provenance.params["repaired"] == "edited"
+    assert stored.provenance.params["edits"] == [
+        {"field": "description", "from": "Pad", "to": "pad"},
+        {
+            "field": "description",
+            "from": "with telescopic handle",
+            "to": "with a telescopic handle",
+        },
+        {"field": "description", "from": "a compression straps", "to": "compression straps"},
+    ]
+    assert all(e.passed for e in stored.evaluations) and result.rejected == ()
+
+
+def test_a_slip_beside_a_problem_no_edit_fixes_is_written_again(settings: Settings) -> None:
+    slips = "Headline: Trail Case\nDescription: It has a compression straps and a 5 kg frame."
+    good = "Headline: Trail Case\nDescription: Compression straps keep clothes folded."
+    with _engine(settings, [ArticlesCheck(), NumbersCheck()], answers=(slips, good)) as engine:
+        result = engine.generate(
+            MarketingRequest(product=CASE, variants=1, generator="flaky:scripted")
+        )
+    assert result.outputs[0].fields["description"].startswith("Compression straps")
+    (rejected,) = result.rejected
+    kinds = {p["kind"] for e in rejected.evaluations for p in (e.detail or {}).get("problems", [])}
+    assert kinds == {"article_plural", "invented_number"}

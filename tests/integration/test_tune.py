@@ -208,7 +208,12 @@ def test_sft_on_corpus_rows_lowers_the_loss_and_ships_a_small_adapter(
         "adapter_config.json",
         "adapter_model.safetensors",
         "contentgen_tune.json",
+        "training_copy.jsonl",  # the answers trained on: the copying check's reference
     ]
+    trained = [json.loads(line) for line in (out / "training_copy.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in data.read_text().splitlines()]
+    assert [t["id"] for t in trained] == [r["id"] for r in rows]
+    assert card["data"]["trained_copy"] == "training_copy.jsonl"
     weights = load_file(str(out / "adapter_model.safetensors"))
     assert weights and all(w.dtype == torch.float16 for w in weights.values())
     config = json.loads((out / "adapter_config.json").read_text())

@@ -101,3 +101,12 @@ def test_names_sentence_starts_and_facts_the_brief_capitalises_are_left_alone(te
 def test_a_headline_in_title_case_is_no_stray_capital() -> None:
     fields = {"headline": "Wireless Charging Case Earbuds", "description": "Tops up anywhere."}
     assert _capitals(fields, "search_ad") == []
+
+
+def test_a_stray_capital_carries_its_lower_case_as_the_fix() -> None:
+    text = "With a wireless charging case, the Case tops up on a wireless charging pad."
+    item = EvalInput(task=Task.MARKETING, text=text, fields={"description": text},
+                     channel="product_description", facts={"product": EARBUDS})  # fmt: skip
+    (problem,) = [p for p in FormCheck().problems(item) if p.kind == "stray_capital"]
+    assert (problem.start, problem.end, problem.fix) == (35, 39, "case")
+    assert text[problem.start : problem.end] == "Case"

@@ -29,11 +29,22 @@ def test_another_categorys_hashtag_is_rejected() -> None:
     [
         "A relaxed fit for long days. #style #slowfashion",  # the category's own
         "A relaxed fit for long days. #linenlove",  # the request's own word
-        "A relaxed fit for long days. #cozyup",  # no category's: the copywriter's choice
+        "A relaxed fit for long days. #studentlife #chestpocket",  # request and hashtag words
+        "A relaxed fit for long days. #linenshirts",  # a request word's plural
     ],
 )
-def test_the_categorys_the_requests_and_unknown_hashtags_pass(post: str) -> None:
+def test_the_categorys_and_hashtags_made_of_the_requests_words_pass(post: str) -> None:
     assert _tags(post) == []
+
+
+@pytest.mark.parametrize("tag", ["#midlifestyle", "#carryonplanets", "#newbies", "#cozyup"])
+def test_a_hashtag_made_of_words_the_request_never_says_is_invented(tag: str) -> None:
+    assert _tags(f"A relaxed fit for long days. #style {tag}") == [("invented_hashtag", tag)]
+
+
+def test_no_hashtag_is_judged_invented_in_a_category_the_corpus_does_not_know() -> None:
+    boat = {**SHIRT, "category": "boats"}
+    assert _tags("A relaxed fit for long days. #sailaway", boat) == []
 
 
 def test_a_hashtag_twice_is_rejected() -> None:

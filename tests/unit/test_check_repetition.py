@@ -205,3 +205,17 @@ def test_a_whole_fact_said_twice_in_one_sentence_is_an_echo(
     )
     found = [p.evidence for p in RepetitionCheck().problems(item) if p.kind == "echoed_phrase"]
     assert found == echoed
+
+
+def test_the_name_then_its_kinds_word_again_is_an_echo_whose_fix_keeps_the_name() -> None:
+    text = "The Cobalen Folio Dotted Notebook: the notebook opens flat for writing."
+    product = {"name": "Cobalen Folio Dotted Notebook"}
+    item = EvalInput(task=Task.MARKETING, text=text, fields={"description": text},
+                     channel="search_ad", facts={"product": product})  # fmt: skip
+    (problem,) = [p for p in RepetitionCheck().problems(item) if p.kind == "name_echo"]
+    assert problem.fix is not None and problem.start is not None
+    fixed = text[: problem.start] + problem.fix + text[problem.end :]
+    assert fixed == "The Cobalen Folio Dotted Notebook opens flat for writing."
+    other = "The Cobalen Folio Dotted Notebook: the pages lie flat."  # another subject: fine
+    item = EvalInput(task=Task.MARKETING, text=other, facts={"product": product})
+    assert [p for p in RepetitionCheck().problems(item) if p.kind == "name_echo"] == []

@@ -95,6 +95,22 @@ def test_the_briefs_label_pasted_before_the_value_is_rejected() -> None:
     assert _claims("It has numbered pages: indexing your notes is easy.", DISH) == []
 
 
+def test_a_measure_called_something_the_request_never_says_is_a_renamed_spec() -> None:
+    assert _claims("With 80 kg of luggage, it carries your essentials for the day.") == [
+        "renamed_spec"
+    ]
+    # named by the spec's own words, the measure is fine and the claim is judged as before
+    assert _claims("With a maximum load of 80 kg, the desk stays steady.") == ["unfit_spec"]
+    assert _claims("At 80 kg it takes a monitor, a printer and a stack of files.") == []  # a clause
+
+
+def test_the_label_and_value_after_an_article_as_if_the_label_were_a_thing_is_rejected() -> None:
+    assert _claims("An oven-safe design, an oven-safe to 220 °C.", DISH) == ["pasted_label"]
+    assert _claims("It weighs just a weight 2.3 kg.", SUITCASE)[0] == "pasted_label"
+    assert _claims("It is oven safe to 220 °C.", DISH) == []  # the label read as words
+    assert _claims("At a weight of 2.3 kg, it hardly adds to your carry-on.", SUITCASE) == []
+
+
 def test_only_sentences_that_state_the_spec_are_judged() -> None:
     text = "It costs €80. Easy to love, easy to carry. It takes up to 80 kg."
     assert _claims(text) == []

@@ -56,3 +56,18 @@ def test_a_copy_inside_a_longer_output_is_found_at_its_place(evaluation) -> None
     start = len(before) + 1
     assert start <= match.output_start < match.output_end <= start + len(source.text)
     assert match.source in source.text
+
+
+def test_near_copies_of_the_shipped_copywriters_answers_are_caught_past_its_house_phrases() -> None:
+    from pathlib import Path
+
+    from contentgen.checks.copy_index import CopySettings
+    from contentgen.checks.corpora import CorpusStore, read_corpora, shipped_corpus_files
+
+    found = read_corpora(CorpusStore(Path("/nonexistent")), shipped_corpus_files(), CopySettings())
+    index = CopyIndex(found.docs, found.spans, found.signatures, house_phrases=found.house_phrases)
+    planted = planted_copies(found.docs, per_kind=50, seed=7)
+    caught = sum(any(m.doc_id == p.source.doc_id for m in index.find(p.text)) for p in planted)
+    print(f"\nshipped copywriter: {caught} of {len(planted)} planted copies caught")
+    assert len(found.docs) == 800 and len(found.house_phrases["tuning:copywriter"]) > 500
+    assert caught / len(planted) >= 0.95

@@ -158,3 +158,26 @@ def test_an_adapter_trained_without_examples_gets_prompts_without_them(tmp_path:
     assert prompts_for_adapter(few_shot, prompts) == prompts
     assert prompts_for_adapter(unknown, prompts) == prompts  # no card: keep the template's
     assert prompts_for_adapter(None, prompts) == prompts
+
+
+def test_a_run_keeps_the_answers_it_trained_on_after_those_of_the_adapter_it_continued(
+    tmp_path: Path,
+) -> None:
+    from contentgen.feedback.tune_card import TRAINED_COPY, write_trained_copy
+
+    earlier, out = tmp_path / "run1", tmp_path / "run2"
+    earlier.mkdir()
+    out.mkdir()
+    write_trained_copy(earlier, [{"id": "a", "messages": [USER, ANSWER]}])
+    rows = [
+        {"id": "a", "messages": [USER, ANSWER]},  # seen again: kept once
+        {"id": "b", "messages": [SYSTEM, USER, {"role": "assistant", "content": "Warm toes."}]},
+        {"messages": [USER, {"role": "assistant", "content": "Trail ready."}]},
+    ]
+    assert write_trained_copy(out, rows, [earlier, tmp_path / "no-copy-here"]) == 3
+    kept = [json.loads(line) for line in (out / TRAINED_COPY).read_text("utf-8").splitlines()]
+    assert kept == [
+        {"id": "a", "text": "Headline: Dry Feet"},
+        {"id": "b", "text": "Warm toes."},
+        {"id": "row-3", "text": "Trail ready."},
+    ]

@@ -11,6 +11,7 @@ from typing import Any
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.detector import word_set
 from contentgen.checks.name_fidelity import reading_groups
+from contentgen.checks.repetition import without_name_echoes
 from contentgen.datasets.copywriting.briefs import TONES, Brief
 from contentgen.datasets.copywriting.compose import filled, headline, pack, pick
 from contentgen.datasets.copywriting.resources import Category, phrases
@@ -274,6 +275,7 @@ def write(
         fields = WRITERS[channel](Sentences(brief, category, tone, slots, rng))
         for group in reading_groups(channel, list(fields)):
             fields |= name_once({key: fields[key] for key in group}, slots)
+        fields = {key: without_name_echoes(value, slots["name"]) for key, value in fields.items()}
         if not repeats(fields, channel, product):
             break
     return fields
