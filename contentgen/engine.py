@@ -127,7 +127,7 @@ class Engine(RatingsAndQueries):
             found.append(brand_evaluator(self.settings.brand_kit))
         from contentgen.checks.copying import copying_evaluator
 
-        # Only when a reference corpus is registered or a tuned adapter names its training file.
+        # With the eval extra, always: the shipped copywriter's training answers are a reference.
         copying = copying_evaluator(self.settings)
         return [*found, copying] if copying is not None else found
 

@@ -137,7 +137,8 @@ def field_texts(item: EvalInput) -> list[tuple[str, int, str]]:
 
 
 def load_reference_index(settings: Settings, copy: CopySettings | None = None) -> CopyIndex:
-    """The index over the registered corpora and the adapters' tuning corpora of `settings`."""
+    """The index over the registered corpora, the shipped copywriter's training answers and
+    those of any tuned adapter or model `settings` configures."""
     from contentgen.checks.corpora import CorpusStore, adapter_corpus_files, read_corpora
 
     copy = copy or CopySettings()

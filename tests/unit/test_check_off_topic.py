@@ -49,3 +49,25 @@ def test_short_copy_and_sparse_facts_are_not_judged() -> None:
     sparse = {"name": "Sunny Day Cap", "price": "19 EUR"}
     text = "Midday sun, summer picnics, beach walks, garden parties: shade for every face."
     assert OffTopicCheck().evaluate([_item(text, sparse)])[0].passed
+
+
+BED = {"name": "Torford Orchard Raised Garden Bed", "brand": "Torford", "category": "garden",
+       "product_type": "raised garden bed", "features": ["corner reinforcements"]}  # fmt: skip
+
+
+def _headline(headline: str, audience: str = "beginners") -> list[str]:
+    fields = {"headline": headline, "description": "The sides stay straight when the bed is full."}
+    item = EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel="search_ad", facts={"product": BED, "audience": audience})  # fmt: skip
+    return [p.kind for p in OffTopicCheck().problems(item) if p.kind == "unrelated_headline"]
+
+
+def test_a_search_ad_headline_that_names_nothing_of_the_request_is_unrelated() -> None:
+    assert _headline("Rise and Fit") == ["unrelated_headline"]
+    assert _headline("Gadgets You Will Love") == ["unrelated_headline"]
+
+
+def test_a_headline_with_a_word_of_the_facts_or_the_audience_is_related() -> None:
+    assert _headline("Raised Garden Beds at €65") == []
+    assert _headline("Torford, Sorted") == []
+    assert _headline("Ready, Beginners?") == []
