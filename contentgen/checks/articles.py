@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import FACT_KEYS
+from contentgen.checks.benefits import FACT_KEYS, fact_texts
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
@@ -191,15 +191,13 @@ def _worded_facts(product: Mapping[str, Any]) -> tuple[str, ...]:
 def _substance_facts(product: Mapping[str, Any]) -> list[str]:
     """The product's features and materials that name a substance or an activity, which takes
     no article ("acid-free paper", "recycled polyester", "active noise cancelling"), lower case."""
-    found = []
-    for key in FACT_KEYS:
-        value = product.get(key)
-        for raw in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(raw, str) and raw.strip() and not re.search(r"\d", raw):
-                head = re.split(r"[\s-]", raw.strip().lower())[-1]
-                if head in _SUBSTANCES:
-                    found.append(raw.strip().lower())
-    return found
+    texts = (t.strip().lower() for t in fact_texts(product))
+    return [t for t in texts if not re.search(r"\d", t) and _head(t) in _SUBSTANCES]
+
+
+def _head(phrase: str) -> str:
+    """The last word of a phrase, lower case, after its last hyphen ("cast-iron" -> "iron")."""
+    return re.split(r"[\s-]", phrase.strip().lower())[-1]
 
 
 def _countable_facts(product: Mapping[str, Any]) -> tuple[list[str], list[str]]:
@@ -233,8 +231,7 @@ def _one_thing(key: str, text: str) -> bool:
 def _countable_material(text: str) -> bool:
     """Whether a material is one countable part ("linen-cotton blend", "aluminium shell"), not
     a substance ("oak veneer", "welded tarpaulin"): its head word must be a known part's."""
-    head = re.split(r"[\s-]", text.strip().lower())[-1]
-    return _countable(text) and head in _COUNTABLE_MATERIAL_HEADS
+    return _countable(text) and _head(text) in _COUNTABLE_MATERIAL_HEADS
 
 
 def _countable(text: str) -> bool:
@@ -242,7 +239,7 @@ def _countable(text: str) -> bool:
     words = text.split()
     if not words or re.search(r"\d", text) or any(w[:1].isupper() for w in words):
         return False
-    head = re.split(r"[\s-]", words[-1].lower())[-1]
+    head = _head(words[-1])
     return head not in _MASS_HEADS and not head.endswith(("ing", "ness", "ion", "ity"))
 
 

@@ -90,7 +90,7 @@ class BenefitsCheck(Detector):
         facts = _facts(product)
         if not facts:
             return []
-        own = content_stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
+        own = name_stems(product)
         found: list[Problem] = []
         fields = text_fields(item)
         for field, value in fields.items():
@@ -198,6 +198,11 @@ def _fits_lexicon(said: frozenset[str], causes: list[_Fact]) -> bool:
     shared = [len(said & content_stems(b)) for b in known]
     return max(shared) >= min(LEXICON_SHARED, MIN_SHARED * len(said))
 
+
+
+def name_stems(product: Mapping[str, Any]) -> frozenset[str]:
+    """The stems of the product's name, brand and kind: words copy may always use of it."""
+    return content_stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
 
 
 def content_stems(text: str) -> frozenset[str]:

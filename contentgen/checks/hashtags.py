@@ -48,46 +48,33 @@ class HashtagCheck(Detector):
 
     def problems(self, item: EvalInput) -> list[Problem]:
         """One Problem per hashtag that belongs to another category or repeats, per field."""
+        known = _hashtags().get(benefit_lexicon.category_label(product_facts(item).get("category")))
+        vocabulary: frozenset[str] | None = None  # built at the first tag a category list lacks
         found: list[Problem] = []
         for field, value in text_fields(item).items():
             tags = [t.lower() for t in _HASHTAG.findall(value)]
-            if not tags:
-                continue
             seen: set[str] = set()
             for tag in tags:
                 if tag in seen:
                     found.append(self.problem("repeated_hashtag", field, f"#{tag}"))
                 seen.add(tag)
-            product = product_facts(item)
+            if known is None:  # a category the corpus does not know: no house vocabulary
+                continue
             for tag in dict.fromkeys(tags):
-                if _own(tag, item):
+                if tag in known:
                     continue
-                if _foreign(tag, product.get("category")):
-                    found.append(self.problem("off_product_hashtag", field, f"#{tag}"))
-                else:
-                    found.append(self.problem("invented_hashtag", field, f"#{tag}"))
+                vocabulary = vocabulary or _request_words(item) | known | _TAG_WORDS
+                if _segments(tag, vocabulary):  # "#deskgoals" for a desk, "#linenlove"
+                    continue
+                kind = "off_product_hashtag" if _foreign(tag) else "invented_hashtag"
+                found.append(self.problem(kind, field, f"#{tag}"))
         return found
 
 
-def _foreign(tag: str, category: object) -> bool:
-    """Whether the corpus gives the tag to another category's posts and not to this one's
-    (False for a category it does not know)."""
-    per_category = _hashtags()
-    own = per_category.get(benefit_lexicon.category_label(category))
-    if own is None or tag in own:
-        return False
-    return any(tag in tags for tags in per_category.values())
-
-
-def _own(tag: str, item: EvalInput) -> bool:
-    """Whether the tag is this category's, or made wholly of the request's words, this
-    category's tags and the words hashtags are built with ("#travel", "#deskgoals" for a desk,
-    "#linenlove" for a linen shirt; not "#carryonplanets" for a carry-on). Every tag passes in a
-    category the corpus does not know: there is no house vocabulary to judge by."""
-    known = _hashtags().get(benefit_lexicon.category_label(product_facts(item).get("category")))
-    if known is None or tag in known:
-        return True
-    return _segments(tag, _request_words(item) | known | _TAG_WORDS)
+def _foreign(tag: str) -> bool:
+    """Whether the corpus gives the tag to some category's posts (another one's, when it is
+    not this category's)."""
+    return any(tag in tags for tags in _hashtags().values())
 
 
 def _segments(tag: str, vocabulary: frozenset[str]) -> bool:

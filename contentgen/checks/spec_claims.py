@@ -48,7 +48,7 @@ from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import content_stems, fact_texts
+from contentgen.checks.benefits import content_stems, fact_texts, name_stems
 from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
 from contentgen.checks.problems import Problem
@@ -110,7 +110,7 @@ class SpecClaimsCheck(Detector):
         audience = item.facts.get("audience")
         known = _request_stems(product, audience if isinstance(audience, str) else "")
         own = _own_words(product, specs)
-        named = content_stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
+        named = name_stems(product)
         facts = sorted(fact_texts(product), key=len, reverse=True)
         name = str(product.get("name", ""))
         for field, sentence, said in stated:
@@ -170,11 +170,10 @@ def _renamed(sentence: str, said: list[_Spec], known: frozenset[str]) -> bool:
         match = pattern.match(sentence)
         if match and any(spec.stated_in(match.group("measure")) for spec in said):
             measure = match.group("measure")
-            words = {w for w in content_stems(measure) if not w[0].isdigit()}
+            words = _measure_words(measure)
             if len(words) > _RENAMING_WORDS or _PRONOUN.search(measure):  # a clause, not a name
                 return False
-            units = content_stems(" ".join(u for spec in said for u in spec.units))
-            return bool(words - known.union(units, *(spec.meaning for spec in said)))
+            return bool(words - known - _spec_stems(said))
     return False
 
 
@@ -183,9 +182,18 @@ def _only_states(measure: str, said: list[_Spec], name: frozenset[str]) -> bool:
     its unit, the spec's label and meaning, the product's name and kind, "it")."""
     if not any(spec.stated_in(measure) for spec in said):
         return False
-    words = {w for w in content_stems(measure) if not w[0].isdigit()}
+    return _measure_words(measure) <= name | _spec_stems(said)
+
+
+def _measure_words(measure: str) -> frozenset[str]:
+    """The content stems of a measure clause, numbers left out."""
+    return frozenset(w for w in content_stems(measure) if not w[0].isdigit())
+
+
+def _spec_stems(said: list[_Spec]) -> frozenset[str]:
+    """The stems the stated specs' own words give: their units, labels and meanings."""
     units = content_stems(" ".join(u for spec in said for u in spec.units))
-    return words <= name.union(units, *(spec.meaning for spec in said))
+    return units.union(*(spec.meaning for spec in said))
 
 
 def _value_twice(sentence: str, said: list[_Spec], name: str) -> bool:
