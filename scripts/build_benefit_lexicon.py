@@ -15,7 +15,9 @@ maximum load of {value}."); the `spec_claims` check reads contentgen/checks/data
 to tell a spec stated as the corpus states it from one given another spec's meaning ("At 80 kg,
 it is easy to carry"). The `hashtags` check reads each category's hashtags
 (contentgen/checks/data/category_hashtags.json) to tell a post's hashtag from another category's
-("#trailrunning" on a linen shirt).
+("#trailrunning" on a linen shirt). The `off_topic` check reads the words the corpus's search-ad
+headlines use beyond the request's (contentgen/checks/data/headline_words.json) to tell a headline
+a reader can follow from one with words of its own ("Rising Garden Beds at a Price").
 
     python scripts/build_benefit_lexicon.py
 """
@@ -23,15 +25,19 @@ it is easy to carry"). The `hashtags` check reads each category's hashtags
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contentgen.datasets.copywriting.marketing import FALLBACK_HEADLINE  # noqa: E402
 from contentgen.datasets.copywriting.resources import (  # noqa: E402
     benefits_by_category,
     categories,
+    phrases,
 )
 
 DATA = ROOT / "contentgen" / "checks" / "data"
@@ -39,6 +45,7 @@ OUT = DATA / "benefit_lexicon.json"
 HOOKS = DATA / "audience_hooks.json"
 SPECS = DATA / "spec_sayings.json"
 HASHTAGS = DATA / "category_hashtags.json"
+HEADLINES = DATA / "headline_words.json"
 
 
 def lexicon() -> dict[str, dict[str, list[str]]]:
@@ -77,6 +84,25 @@ def category_hashtags() -> dict[str, list[str]]:
     return {cat.label: sorted(cat.hashtags) for cat in sorted(categories(), key=lambda c: c.label)}
 
 
+def headline_words() -> dict[str, Any]:
+    """The words the corpus's search-ad headlines use beyond the request's (the templates' own
+    words, every tone's), and each fact's headline adjective ("foldable design": "foldable")."""
+    banks = phrases()
+    templates = [*banks["search_ad"]["headline"]]
+    templates += [h for tone in banks["tones"].values() for h in tone.get("headline", ())]
+    templates.append(FALLBACK_HEADLINE)
+    words = {
+        w.lower() for t in templates for w in re.findall(r"(?<!\{)\b[A-Za-z][\w-]*\b(?!\})", t)
+    }
+    adjectives = {
+        fact: feature.adj
+        for cat in categories()
+        for fact, feature in cat.features.items()
+        if feature.adj
+    }
+    return {"template_words": sorted(words), "adjectives": dict(sorted(adjectives.items()))}
+
+
 def main() -> int:
     """Write the files; 0 on success."""
     files = (
@@ -84,6 +110,7 @@ def main() -> int:
         (HOOKS, audience_hooks(), "categories"),
         (SPECS, spec_sayings(), "categories"),
         (HASHTAGS, category_hashtags(), "categories"),
+        (HEADLINES, headline_words(), "headline word lists"),
     )
     for path, data, what in files:
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,7 +7,9 @@ for an organic cotton percale duvet cover is `material_conflict`. Colours
 (contentgen.checks.colours): when the facts list colours (a key with "colour" or "color" in it)
 and every one of them is a known colour, a colour the copy gives the product ("in lilac", "this
 lilac glow", "a pink suitcase"; not "pages stay white") must be one a reader could call one of
-them: "this lilac glow" for terracotta, white and smoked grey is `colour_conflict`.
+them: "this lilac glow" for terracotta, white and smoked grey is `colour_conflict`. A colour of two
+or more words cut to its first ("Dotted Notebooks in Forest" for forest green) is `cut_colour`,
+whose `fix` is the whole colour in the copy's case ("Forest Green"), which the engine applies.
 Words of the product's name ("Sage Tote", "Granite Hiking Boot") and words the facts use
 anywhere else ("white LED") are never held against it.
 """
@@ -97,6 +99,11 @@ class AttributeCheck(Detector):
                         "material_conflict", field, value, mention.start, mention.end, materials
                     )
                 )
+            found += [
+                self.problem("cut_colour", field, m.group(0), limit=colour, start=m.start(1),
+                             end=m.end(1), fix=_as_cased(colour, m.group(1)))
+                for colour, m in _cut_colours(text, colours)
+            ]  # fmt: skip
             if colour_check:
                 for start, end in _colour_conflicts(text, fact_text.lower(), known, nouns):
                     found.append(
@@ -112,6 +119,26 @@ class AttributeCheck(Detector):
         return self.problem(
             kind, field, value[max(0, start - _CONTEXT) : end], limit=facts, start=start, end=end
         )
+
+
+def _cut_colours(text: str, colours: list[str]) -> list[tuple[str, re.Match[str]]]:
+    """(colour, match) where "in" names only the first words of a colour of two or more words
+    ("Dotted Notebooks in Forest" for forest green, "in midnight" for midnight blue)."""
+    found = []
+    for colour in colours:
+        words = colour.split()
+        for n in range(1, len(words)):
+            head = r"\s+".join(map(re.escape, words[:n]))
+            rest = re.escape(words[n])
+            pattern = rf"\bin\s+({head})\b(?![\s-]+{rest}\b)(?!-)"
+            found += [(colour, m) for m in re.finditer(pattern, text, re.I)]
+    return found
+
+
+def _as_cased(colour: str, said: str) -> str:
+    """The whole colour in the case the copy used for its first words ("Forest" -> "Forest
+    Green", "forest" -> "forest green")."""
+    return colour.title() if said[:1].isupper() and not colour[:1].isupper() else colour
 
 
 def _colour_conflicts(

@@ -1,7 +1,7 @@
 """Benefits (rubric U6): what the copy says a product fact does for the buyer.
 
 Marketing copy only. A benefit is read where the copy links a clause to a fact: "Thanks to F, B",
-"With F, B", "B, thanks to F", "... F, so B", "F means B", "... F: B". Four kinds of Problem:
+"With F, B", "B, thanks to F", "... F, so B", "F means B", "... F: B". Six kinds of Problem:
 
 - `false_causality`: the benefit clause is another product fact, as if one fact caused the
   other ("The desk has a height-adjustable frame, thanks to a cable management tray").
@@ -22,6 +22,11 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
   Of 360 blind-graded outputs of the copywriter it rejects 57, all graded unusable (nonsense
   for the product) and none graded light edit or publishable. A clause that starts with a price
   ("in enamelled cast iron: 71.20 EUR, down from 89 EUR") is no benefit.
+- `benefit_as_fact`: a stated benefit put where a fact belongs, after "With" or "Thanks to": "With
+  moving photos to your laptop takes no extra adapter, ...", "With each shade glows with a soft,
+  even light, ..." (broken sentences; the blind review graded each unusable).
+- `comma_splice`: a fact the product has and its stated benefit joined by a bare comma, "It has
+  envelope pillowcases, pillows stay tucked in all night" (corrected to ", so pillows ...").
 - `no_benefit`: the brief states what its facts do, and the copy says none of it, in any field:
   a bare feature list ("It has a hidden drawer. €701.90. Shop now."), which the blind review
   sent back every time (rubric: say what a fact means for the buyer). A stated benefit is said
@@ -31,7 +36,7 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,6 +50,8 @@ from contentgen.types import Task
 MIN_SHARED = 0.5  # of a benefit clause's content words, the share the stated benefit must hold
 LEXICON_SHARED = 2  # stems a clause shares with a lexicon benefit to say it ("feet", "dry")
 MIN_SAID = 0.6  # of a stated benefit's content stems, the share the copy must hold to say it
+SPLICE_CHARS = 12  # characters of a stated benefit that, after "has F, ", show a comma splice
+CLAUSE_START_WORDS = 4  # words of a stated benefit that, after "With", show it used as a thing
 FACT_KEYS = ("features", "feature", "material", "materials", "certifications")
 _SENTENCE = re.compile(r"[^.!?\n]+")
 _DIGIT = re.compile(r"\d")
@@ -93,9 +100,20 @@ class BenefitsCheck(Detector):
         own = name_stems(product)
         found: list[Problem] = []
         fields = text_fields(item)
+        benefits = stated_benefits(product)
+        clauses = _benefit_as_cause(benefits.values())
         for field, value in fields.items():
+            found += [
+                self.problem("comma_splice", field, value[start : start + 40], start=start,
+                             end=start + 2, fix=", so ")
+                for start in _spliced(value, benefits)
+            ]  # fmt: skip
             for sentence in _SENTENCE.findall(value):
                 found += self._sentence(field, sentence.strip(), facts, own)
+            found += [
+                self.problem("benefit_as_fact", field, m.group(0), start=m.start(), end=m.end())
+                for m in (clauses.finditer(value) if clauses else ())
+            ]
         stated = [f for f in facts if f.stated]
         said = content_stems(" ".join(fields.values()))
         if stated and not any(len(f.stated & said) >= MIN_SAID * len(f.stated) for f in stated):
@@ -135,7 +153,34 @@ def _links(sentence: str) -> Iterator[tuple[frozenset[str], str, bool]]:
     for pattern in _LINKS:
         m = pattern.match(sentence)
         if m and m.group("benefit").strip():
-            yield content_stems(m.group("fact")), m.group("benefit"), bool(_DIGIT.search(m.group("fact")))
+            yield (
+                content_stems(m.group("fact")),
+                m.group("benefit"),
+                bool(_DIGIT.search(m.group("fact"))),
+            )
+
+
+def _benefit_as_cause(benefits: Iterable[str]) -> re.Pattern[str] | None:
+    """ "With"/"Thanks to" before the first words of a stated benefit, which is a clause, not a
+    thing: "With moving photos to your laptop takes no extra adapter, ...", "With each shade
+    glows with a soft, even light, ..."."""
+    starts = [b.split()[:CLAUSE_START_WORDS] for b in benefits]
+    heads = [r"\s+".join(map(re.escape, w)) for w in starts if len(w) == CLAUSE_START_WORDS]
+    if not heads:
+        return None
+    return re.compile(rf"\b(?:with|thanks to)\s+(?:{'|'.join(heads)})\b", re.I)
+
+
+def _spliced(text: str, benefits: Mapping[str, str]) -> list[int]:
+    """Where a fact the product has is followed by its stated benefit after a bare comma, "It
+    has envelope pillowcases, pillows stay tucked in all night": the comma's offsets (a comma
+    splice; "so" joins the two clauses)."""
+    found = []
+    for fact, benefit in benefits.items():
+        has = r"\b(?:has|have|comes with|come with)\s+(?:an?\s+)?"
+        pattern = rf"{has}{re.escape(fact)}(, ){re.escape(benefit[:SPLICE_CHARS])}"
+        found += [m.start(1) for m in re.finditer(pattern, text, re.I)]
+    return found
 
 
 def fact_texts(product: Mapping[str, Any]) -> list[str]:
@@ -199,10 +244,11 @@ def _fits_lexicon(said: frozenset[str], causes: list[_Fact]) -> bool:
     return max(shared) >= min(LEXICON_SHARED, MIN_SHARED * len(said))
 
 
-
 def name_stems(product: Mapping[str, Any]) -> frozenset[str]:
     """The stems of the product's name, brand and kind: words copy may always use of it."""
-    return content_stems(" ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type")))
+    return content_stems(
+        " ".join(str(product.get(k, "")) for k in ("name", "brand", "product_type"))
+    )
 
 
 def content_stems(text: str) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contentgen.checks.agreement import AgreementCheck
 from contentgen.checks.articles import ArticlesCheck
 from contentgen.checks.attributes import AttributeCheck
 from contentgen.checks.benefits import BenefitsCheck
@@ -45,6 +46,7 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     HashtagCheck,
     FormCheck,
     ArticlesCheck,
+    AgreementCheck,
 )
 DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
 

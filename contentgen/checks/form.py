@@ -1,6 +1,6 @@
 """Form (rubric U5 and the publishable bar): the shape each channel's readers expect.
 
-Marketing copy only. Five kinds of Problem:
+Marketing copy only. Eight kinds of Problem:
 
 - `one_block` (email body): `MIN_SENTENCES` or more sentences with no paragraph break (a blank
   line). Readers scan an email; a wall of text is rewritten before it is sent.
@@ -13,6 +13,16 @@ Marketing copy only. Five kinds of Problem:
   ends with one or two hashtags").
 - `lowercase_headline` (search ad headline, push title, email subject): starts with a lower-case
   letter ("linen shirts in burgundy").
+- `headline_case` (search ad headline): a colour or material of the facts left in lower case in a
+  headline whose other words are in title case ("Carry-On Suitcases in graphite"; rubric L4).
+  Its `fix` is the word capitalised ("Graphite"), which the engine applies.
+- `dashed_range` (every field): a range written with a dash after "from" or "between" ("carries
+  babies from 3.5-15 kg"; rubric L1). Its `fix` spells it out ("from 3.5 to 15 kg", "between 3
+  and 5"), which the engine applies; `spelled_ranges` makes the same edit for writers of copy.
+- `exclamations` (every field): a second exclamation mark in what a reader reads as one piece
+  (a push title and its body; each other field on its own): "Psst! ... Go on, treat yourself!"
+  (rubric L4: one where one would do). Its `fix` makes each after the first a full stop;
+  `one_exclamation` makes the same edit for writers of copy.
 - `stray_capital` (every field but those headlines, which may be in title case): a word of the
   brief's facts capitalised inside a sentence where the brief writes it in lower case ("the
   Case tops up on a wireless charging Pad" for the fact "wireless charging case"; rubric L4).
@@ -24,9 +34,12 @@ Marketing copy only. Five kinds of Problem:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 
+from contentgen.checks.attributes import fact_colours
 from contentgen.checks.base import EvalInput
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
+from contentgen.checks.name_fidelity import reading_groups
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
@@ -41,6 +54,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A capitalised word after a lower-case word or a comma, inside a sentence ("the Case tops up").
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 _PROPER_KEYS = ("name", "brand", "title", "short_name")
+_BANG = re.compile(r"!")
+EVIDENCE_BEFORE = 24  # characters of copy before a mark kept as evidence
+_DASHED_RANGE = re.compile(
+    r"\b(?P<word>from|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*[-–]\s*(?P<high>\d+(?:[.,]\d+)?)\b",
+    re.I,
+)
+TITLE_CASE_WORDS = 2  # capitalised words a headline needs to count as in title case
+_HEADLINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Words title case leaves in lower case ("Linen Shirts in Sage", "Desks for Home Workers").
+_SMALL = word_set("a an and as at but by for from in into of on or over the to with via vs per")
 _IMPERATIVES = word_set(
     "order discover explore find take treat add view see grab get make pick shop come buy browse "
     "visit reserve book try claim choose click tap head check join sign hurry upgrade bring give "
@@ -75,6 +98,22 @@ class FormCheck(Detector):
             for name in HEADLINE_FIELDS
             if _LOWER_START.match(fields.get(name, ""))
         ]
+        found += [
+            self.problem("headline_case", "headline", m.group(0), start=m.start(), end=m.end(),
+                         fix=m.group(0).capitalize())
+            for m in _lower_case_attributes(fields.get("headline", ""), item)
+        ]  # fmt: skip
+        found += [
+            self.problem("dashed_range", name, m.group(0), start=m.start(), end=m.end(),
+                         fix=_spelled(m))
+            for name, value in fields.items()
+            for m in _DASHED_RANGE.finditer(value)
+        ]  # fmt: skip
+        found += [
+            self.problem("exclamations", name, value[max(0, at - EVIDENCE_BEFORE) : at + 1],
+                         start=at, end=at + 1, fix=".")
+            for name, value, at in _extra_exclamations(fields, item.channel or "")
+        ]  # fmt: skip
         if item.channel == "social_post" and not _ENDS_WITH_TAG.search(fields.get("post", "")):
             found.append(self.problem("no_hashtag", "post", fields.get("post", "")[-60:]))
         if item.channel == "email":
@@ -105,6 +144,50 @@ class FormCheck(Detector):
         if sentences and not _ends_asking(sentences):
             found.append(self.problem("no_call_to_action", "body", sentences[-1]))
         return found
+
+
+def _extra_exclamations(fields: Mapping[str, str], channel: str) -> Iterator[tuple[str, str, int]]:
+    """(field, text, offset) of every "!" after the first in what a reader reads as one piece
+    (a push title and its body; each other field on its own)."""
+    for group in reading_groups(channel, list(fields)):
+        marks = [
+            (name, fields[name], m.start()) for name in group for m in _BANG.finditer(fields[name])
+        ]
+        yield from marks[1:]
+
+
+def one_exclamation(fields: Mapping[str, str], channel: str) -> dict[str, str]:
+    """`fields` with every "!" after the first of a reading piece made a full stop, as the
+    engine's edit makes it ("Psst! ... Go on, treat yourself!" -> "... treat yourself.")."""
+    out = dict(fields)
+    for name, _, at in sorted(_extra_exclamations(fields, channel), key=lambda x: -x[2]):
+        out[name] = out[name][:at] + "." + out[name][at + 1 :]
+    return out
+
+
+def _spelled(match: re.Match[str]) -> str:
+    """'from 3.5-15' as 'from 3.5 to 15', 'between 3-5' as 'between 3 and 5'."""
+    joint = "and" if match.group("word").lower() == "between" else "to"
+    return f"{match.group('word')} {match.group('low')} {joint} {match.group('high')}"
+
+
+def spelled_ranges(text: str) -> str:
+    """`text` with each dashed range after "from" or "between" spelled out, as the engine's edit
+    makes it ("from 45-50 cm" -> "from 45 to 50 cm")."""
+    return _DASHED_RANGE.sub(_spelled, text)
+
+
+def _lower_case_attributes(headline: str, item: EvalInput) -> list[re.Match[str]]:
+    """Colour and material words in lower case in a headline otherwise in title case."""
+    words = [m for m in _HEADLINE_WORD.finditer(headline) if m.group(0).lower() not in _SMALL]
+    lower = [m for m in words if m.group(0)[0].islower()]
+    if not lower or len(words) - len(lower) < TITLE_CASE_WORDS:
+        return []
+    product = product_facts(item)
+    said = [*fact_colours(product), *leaves(product.get("material", ""))]
+    attributes = {w for text in said for w in _HEADLINE_WORD.findall(text)}
+    # Another word in lower case means the headline is not in title case.
+    return lower if all(m.group(0) in attributes for m in lower) else []
 
 
 def _lower_case_fact_words(item: EvalInput) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """Name fidelity: marketing copy names the product, and spells it as the facts do.
 
 The product is `product.name` (or `title`); `product.short_name` (a string or a list) gives
-short forms the copy may use instead. Five kinds of Problem:
+short forms the copy may use instead. Eight kinds of Problem:
 
 - `misspelt`: a near-miss of a name word ("Nordys" for "Nordis"; difflib similarity >= 0.8, not
   an inflection, not a word of the facts) next to another name word, or capitalised and one
@@ -15,6 +15,17 @@ short forms the copy may use instead. Five kinds of Problem:
   of those words and before the last, not followed by an inflection of the next ("Cobalen
   Folio Dotted Notebooks" names the notebook). A brand-and-model
   short form ("Cloud Nine" for the "Cloud Nine Crib Mattress") and a configured short form pass.
+- `dropped_word`: the name with a word left out of its middle, ending on its last word as
+  written: "Altavik Desk" for the "Altavik Mira Desk", "Gordon USB-C Hub" for the "Gordon Vector
+  USB-C Hub" (a plural, "Altavik Desks", names the range and passes, as do a configured short
+  form, a kind's word left out and a name that ends in a plural, "Solia Pruning Shears"; with no
+  `product_type` to tell the kind's words from the model's, it is not judged). Its `fix` is the
+  full name, which the engine applies.
+- `name_case`: the whole name in other letters' case ("The trail runner x" for the "Trail Runner
+  X"; a name in capitals, "TRAIL RUNNER X", is a headline's style and passes). Its `fix` is the
+  name as written.
+- `plural_name`: the whole name made plural ("Gibbons Hygge Duvet Cover Sets" for the "Gibbons
+  Hygge Duvet Cover Set"): a name is one product. Its `fix` is the name, which the engine applies.
 - `name_repeated`: the full name again in the same or the next sentence of what a reader reads
   as one piece (a push title and its body; each other field on its own, since an ad's
   headline is a label and an email's body names the product again after its subject): the
@@ -93,6 +104,18 @@ class NameFidelityCheck(Detector):
             found += self._misspelt(field, value, name_words, known)
             found += self._wrong_name(field, value, name_words, known)
             found += self._cut(field, value, name_words, forms, kind)
+            found += self._dropped(field, value, name, name_words, forms, kind)
+            found += [
+                self.problem("name_case", field, m.group(0), limit=name, start=m.start(),
+                             end=m.end(), fix=name)
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", value, re.I)
+                if m.group(0) != name and not m.group(0).isupper()
+            ]  # fmt: skip
+            found += [
+                self.problem("plural_name", field, m.group(0), limit=name, start=m.start(),
+                             end=m.end(), fix=name)
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?:e?s)\b", value)
+            ]  # fmt: skip
         for group in reading_groups(item.channel or "", list(fields)):
             if _named_back_to_back(name, [fields[f] for f in group]):
                 found.append(self.problem("name_repeated", "+".join(group), name, limit=1))
@@ -150,6 +173,43 @@ class NameFidelityCheck(Detector):
                 and run not in shorts
             ):
                 found.append(self.problem("cut_name", field, run, limit=" ".join(name_words)))
+        return found
+
+    def _dropped(
+        self,
+        field: str,
+        value: str,
+        name: str,
+        name_words: list[str],
+        forms: list[str],
+        kind: set[str],
+    ) -> list[Problem]:
+        if not kind or name_words[-1].lower().endswith("s"):
+            return []  # "Solia Pruning Shears" for the Solia Meadow Pruning Shears names the range
+        shorts = {tuple(_WORD.findall(f)) for f in forms[1:]}
+        words = list(_WORD.finditer(value))
+        found = []
+        for i, first in enumerate(words):
+            if first.group() != name_words[0]:
+                continue
+            at, end = 0, i  # the name word and the text word matched last
+            while end + 1 < len(words):
+                later = [
+                    j
+                    for j in range(at + 1, len(name_words))
+                    if name_words[j] == words[end + 1].group()
+                ]
+                if not later:
+                    break
+                at, end = later[0], end + 1
+            said = tuple(w.group() for w in words[i : end + 1])
+            # Only a model word left out is a slip: "Frost Shield Cover" shortens the kind.
+            left_out = [w for w in name_words if w not in said]
+            model = left_out and not any(w.lower() in kind for w in left_out)
+            if at == len(name_words) - 1 and model and said not in shorts:
+                start, stop = first.start(), words[end].end()
+                found.append(self.problem("dropped_word", field, value[start:stop], limit=name,
+                                          start=start, end=stop, fix=name))  # fmt: skip
         return found
 
     def _wrong_name(

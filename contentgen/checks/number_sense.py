@@ -16,11 +16,13 @@ The `numbers` gate checks that a value is grounded; this one checks how the copy
    down from, from ... to, regular, list price, RRP, original, before, save, off, "→", "~~"):
    "€239.20, €299.00." fails (`unlabelled_regular_price`), and so do "now €299" for the regular
    price and "instead of €239.20" for the current one (`swapped_prices`).
-5. A price without a reduction is not "now" one. When the facts give one price (no regular
+4. A price without a reduction is not "now" one. When the facts give one price (no regular
    price above a current one, no discount), "It is now €79" or "Now only €79" announces a price change the
    facts do not give (`implied_discount`, the rubric's invented discount); "available now for
    €79" and "Order now. €79." say no such thing.
-4. A weight keeps its fact's meaning. A mass (kg, g, lb, oz) right after a verb of the table
+5. A price shows its cents in full: "€71.2" is `price_cents`, corrected to "€71.20" (a `fix`
+   the engine applies).
+6. A weight keeps its fact's meaning. A mass (kg, g, lb, oz) right after a verb of the table
    whose grounding facts all sit under keys that name another quantity fails (`wrong_quantity`):
    "It weighs 3.5 kg" for `baby weight: 3.5-15 kg`, "can move up to 80 kg" for `maximum load:
    80 kg`. Facts under keys that name no quantity ("features") never fail it, nor does a verb
@@ -164,6 +166,8 @@ class _Facts:
         return bool(found) and all(f.kind == "price" for f in found)
 
 
+# "€71.2", not "€2.4 billion" (a scaled amount keeps one decimal).
+_ONE_DECIMAL = re.compile(r"\d[.,]\d(?!\d)(?!\s*(?:million|billion|thousand|bn|mn|m|k)\b)", re.I)
 _SAVING_KEYS = word_set("save saving savings discount off reduction")
 _KEY_SPLIT = re.compile(r"[^a-z0-9]+")
 _LOAD_WORDS = word_set(
@@ -245,6 +249,11 @@ class NumberSenseCheck(Detector):
             for claim in number_claims(value, names=names):
                 if claim.kind == "arithmetic":
                     continue
+                cents = _ONE_DECIMAL.search(claim.text) if claim.kind == "price" else None
+                if cents is not None:  # "€71.2": a price is written with both cent digits
+                    fixed = f"{claim.text[: cents.end()]}0{claim.text[cents.end() :]}"
+                    found.append(self.problem("price_cents", field, claim.text, start=claim.start,
+                                              end=claim.end, fix=fixed))  # fmt: skip
                 for kind in _misreadings(value, claim, facts):
                     found.append(
                         self.problem(

@@ -1,15 +1,17 @@
 """Repetition: decoding loops and padding that no reviewer would let through.
 
-Eight signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
+Ten signs, each a Problem kind: `loop` (a token or two repeated back to back three times or more,
 "# # # #", "Ðørøskøb — Ðørøskøb — Ðørøskøb", or a run of three or more tokens repeated back to
 back); `repeated_phrase` (the same five-word run three times anywhere in a field, beyond the
 product's own name); `repeated_sentence` (a sentence of three or more words twice in a field);
 `overused_word` (one content word, not a word of the product's name, making up more than
 `MAX_SHARE` of a field's words and used more than `MAX_COUNT` times, "non-slip" fifty times);
-`echoed_phrase` (marketing copy: two words in a row of a product fact, not of its name, or a whole
-fact of two or more words outside the name ("6 mm cushioning"), said twice in one sentence: "With a
-tool-free assembly, the tool-free assembly stays as clean as ever", "A hidden drawer and a hidden
-drawer": a fact explained by itself, which the blind review graded nonsense; parallel phrasing such
+`echoed_phrase` (marketing copy: two words in a row of a product fact or name, outside the name
+itself, or a whole fact of two or more words outside the name ("6 mm cushioning"), said twice in one
+sentence: "With a tool-free assembly, the tool-free assembly stays as clean as ever", "A hidden
+drawer and a hidden drawer", "a wireless charging case, so the case tops up on a wireless charging
+pad" for wireless earbuds: a fact explained by itself, which the blind review graded nonsense or
+clumsy; parallel phrasing such
 as "cold drinks stay cold and hot drinks stay hot" and other tasks' "within 3 working days ...
 after 5 working days" are not facts of the product); `doubled_word` (a word of the product's name
 or facts twice in a row: "the Torand Honey Honey Baby Carrier"); and `repeated_sentence` also
@@ -22,7 +24,9 @@ home workers in mind."); `restated_fact` (marketing copy: a feature, material or
 two or more words named in two sentences of one field, "It is made from oak veneer. ... It has an
 oak veneer.", not counting a fact inside a longer one); `name_echo` (marketing copy: the name, a
 colon and its kind's word again, "The Cobalen Folio Dotted Notebook: the notebook opens flat",
-with the name alone as its fix); and `repeated_field` (one field the same
+with the name alone as its fix); `repeated_yours` (marketing copy: "yours" twice in a field,
+"Yours for €9. Get yours now.", which the blind review marked every time; where one is a "yours
+for" price line its `fix` says it plainly, "It costs €9."); and `repeated_field` (one field the same
 text as another of the output: an email subject that is its preheader word for word).
 """
 
@@ -46,6 +50,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _ARTICLES = frozenset({"a", "an", "the"})
+_YOURS = re.compile(r"\byours\b", re.I)
+# The price line of a "yours" offer: "Yours for €9", "it is yours for €19", "they are yours for".
+_YOURS_FOR = re.compile(r"\b(?:(?:it is|it's|they are|they're) yours|yours) for\b", re.I)
 _STOP = word_set(
     "a an and are as at be but by for from has have in into is it its of on or our so that the "
     "their this to was we were will with you your yours i my me us not no can just all more"
@@ -109,11 +116,12 @@ class RepetitionCheck(Detector):
                 found.append(self.problem("repeated_field", field, value[:60], limit=1))
             said.add(words)
             found += self._field(field, value, name_words)
-            found += [
+            whole = _facts_twice(value, phrases, name)
+            pairs = _echoes(value, (fact_words | name_words) - _STOP, name)
+            found += [  # a pair inside a whole fact said twice is that one echo
                 self.problem("echoed_phrase", field, phrase, limit=1)
                 for phrase in dict.fromkeys(
-                    _echoes(value, fact_words - name_words - _STOP)
-                    + _facts_twice(value, phrases, name)
+                    [p for p in pairs if not any(p in w for w in whole)] + whole
                 )
             ]
             found += [
@@ -139,7 +147,17 @@ class RepetitionCheck(Detector):
                                  fix=m.group("name"))
                     for m in name_echoes(value, str(product.get("name", "")))
                 ]  # fmt: skip
+                found += self._yours(field, value, str(product.get("name", "")))
         return found
+
+    def _yours(self, field: str, value: str, name: str) -> list[Problem]:
+        if len(_YOURS.findall(value)) < 2:
+            return []
+        offer = _YOURS_FOR.search(value)
+        if offer is None:  # "Get yours now. Find yours today.": no price line to say it plainly
+            return [self.problem("repeated_yours", field, value[:60], limit=1)]
+        return [self.problem("repeated_yours", field, offer.group(0), limit=1,
+                             start=offer.start(), end=offer.end(), fix=_costs(offer, name))]  # fmt: skip
 
     def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
         found = []
@@ -259,11 +277,13 @@ def _facts_again(sentences: list[str], phrases: list[str]) -> list[str]:
     return found
 
 
-def _echoes(text: str, fact_words: set[str]) -> list[str]:
-    """Pairs of fact words in a row said twice within one sentence, each pair once."""
+def _echoes(text: str, fact_words: set[str], name: str) -> list[str]:
+    """Pairs of fact words in a row said twice within one sentence, each pair once, the name
+    aside: a word of the name counts outside it ("They have a wireless charging case, so the
+    case tops up on a wireless charging pad" for the Cadence Wireless Earbuds)."""
     found: list[str] = []
     for sentence in _sentences(text):
-        words = _WORD.findall(sentence)
+        words = _WORD.findall(sentence.replace(name, " ") if name else sentence)
         pairs = Counter(
             (a, b)
             for a, b in zip(words, words[1:], strict=False)
@@ -271,6 +291,23 @@ def _echoes(text: str, fact_words: set[str]) -> list[str]:
         )
         found += [f"{a} {b}" for (a, b), count in pairs.items() if count > 1]
     return found
+
+
+def _costs(offer: re.Match[str], name: str) -> str:
+    """The price line of a "yours for" offer said plainly: "Yours for" -> "It costs" ("They cost"
+    for a name that ends in a plural, "Cadence Wireless Earbuds"), "it is yours for" -> "it costs"."""
+    plural = bool(re.search(r"[^s]s$", name.strip()))
+    said = "they cost" if plural else "it costs"
+    return said[:1].upper() + said[1:] if offer.group(0)[:1].isupper() else said
+
+
+def without_repeated_yours(text: str, name: str) -> str:
+    """`text` with a "Yours for" offer said plainly where "yours" comes twice, as the engine's
+    edit makes it ("Yours for €9. Get yours now." -> "It costs €9. Get yours now.")."""
+    offer = _YOURS_FOR.search(text) if len(_YOURS.findall(text)) > 1 else None
+    return (
+        text if offer is None else text[: offer.start()] + _costs(offer, name) + text[offer.end() :]
+    )
 
 
 def name_echoes(text: str, name: str) -> list[re.Match[str]]:

@@ -134,8 +134,8 @@ def test_a_material_that_is_a_substance_needs_no_article(material: str) -> None:
     ],
 )
 def test_an_article_before_a_substance_or_an_activity_is_dropped(text: str, fixed: str) -> None:
-    product = {"name": "Cobalen Folio", "material": "acid-free paper",
-               "features": ["active noise cancelling"]}  # fmt: skip
+    # Features: a material the product "has" is corrected with its verb (test_check_proofreading)
+    product = {"name": "Cobalen Folio", "features": ["acid-free paper", "active noise cancelling"]}
     item = EvalInput(task=Task.MARKETING, text=text, facts={"product": product})
     (problem,) = ArticlesCheck().problems(item)
     assert problem.kind == "article_mass" and problem.fix is not None

@@ -127,5 +127,29 @@ def test_the_checks_copy_of_the_benefit_lexicon_is_the_corpus_lexicon() -> None:
     from contentgen.datasets.copywriting.resources import benefits_by_category
 
     copied = {fact: {k: set(v) for k, v in per.items()} for fact, per in by_category().items()}
-    corpus = {fact: {k: set(v) for k, v in per.items()} for fact, per in benefits_by_category().items()}
+    corpus = {
+        fact: {k: set(v) for k, v in per.items()} for fact, per in benefits_by_category().items()
+    }
     assert copied == corpus, "run python scripts/build_benefit_lexicon.py"
+
+
+HUB = {"name": "Gordon Vector USB-C Hub", "features": ["SD card reader", "4K HDMI output"],
+       "benefits": {"SD card reader": "moving photos to your laptop takes no extra adapter",
+                    "4K HDMI output": "you can plug straight into a large monitor or TV"}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # verbatim outputs the blind review graded unusable
+        "With moving photos to your laptop takes no extra adapter, you can plug straight into a "
+        "large monitor or TV.",
+        "Thanks to moving photos to your laptop takes no extra adapter, it is ready to travel.",
+    ],
+)
+def test_a_stated_benefit_put_where_a_fact_belongs_is_a_broken_sentence(text: str) -> None:
+    assert "benefit_as_fact" in [p["kind"] for p in _problems(HUB, text)]
+
+
+def test_a_fact_then_its_stated_benefit_is_no_benefit_as_fact() -> None:
+    text = "With an SD card reader, moving photos to your laptop takes no extra adapter."
+    assert "benefit_as_fact" not in [p["kind"] for p in _problems(HUB, text)]

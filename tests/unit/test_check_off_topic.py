@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from contentgen.checks.base import EvalInput
 from contentgen.checks.off_topic import MIN_SHARE, OffTopicCheck, fact_share
 from contentgen.types import Task
@@ -55,11 +57,13 @@ BED = {"name": "Torford Orchard Raised Garden Bed", "brand": "Torford", "categor
        "product_type": "raised garden bed", "features": ["corner reinforcements"]}  # fmt: skip
 
 
-def _headline(headline: str, audience: str = "beginners") -> list[str]:
+def _headline(
+    headline: str, audience: str = "beginners", kind: str = "unrelated_headline"
+) -> list[str]:
     fields = {"headline": headline, "description": "The sides stay straight when the bed is full."}
     item = EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
                      channel="search_ad", facts={"product": BED, "audience": audience})  # fmt: skip
-    return [p.kind for p in OffTopicCheck().problems(item) if p.kind == "unrelated_headline"]
+    return [p.kind for p in OffTopicCheck().problems(item) if p.kind == kind]
 
 
 def test_a_search_ad_headline_that_names_nothing_of_the_request_is_unrelated() -> None:
@@ -71,3 +75,54 @@ def test_a_headline_with_a_word_of_the_facts_or_the_audience_is_related() -> Non
     assert _headline("Raised Garden Beds at €65") == []
     assert _headline("Torford, Sorted") == []
     assert _headline("Ready, Beginners?") == []
+
+
+@pytest.mark.parametrize(  # search-ad headlines the blind review graded unusable
+    "headline", ["Rising Garden Beds at a Price", "Raised Garden Beds in Black", "Garden Bed Bars"]
+)
+def test_a_headline_word_neither_the_request_nor_the_corpus_headlines_use_is_unfounded(
+    headline: str,
+) -> None:
+    assert _headline(headline, kind="unfounded_headline") == ["unfounded_headline"]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Raised Garden Beds, Sorted",  # a template's own word
+        "Garden Beds You Will Love",
+        "Torford Raised Garden Beds",
+        "Raised Garden Beds for Beginners",  # the audience
+    ],
+)
+def test_headlines_made_of_the_requests_and_the_templates_words_are_founded(
+    headline: str,
+) -> None:
+    assert _headline(headline, kind="unfounded_headline") == []
+
+
+def test_a_facts_headline_adjective_is_founded_for_that_product_only() -> None:
+    lamp = {"name": "Smith Nordlys Pendant Light", "product_type": "pendant light",
+            "features": ["dimmable LED"]}  # fmt: skip
+    fields = {"headline": "Dimmable Pendant Lights", "description": "Set the mood with a touch."}
+    item = EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel="search_ad", facts={"product": lamp})  # fmt: skip
+    assert OffTopicCheck().problems(item) == []
+    fields["headline"] = "Cordless Pendant Lights"  # another fact's adjective ("rechargeable")
+    assert [p.kind for p in OffTopicCheck().problems(item)] == ["unfounded_headline"]
+
+
+def test_the_checks_copy_of_the_headline_words_is_what_the_corpus_templates_use() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from contentgen.checks.off_topic import _headline_lexicon
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_benefit_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_benefit_lexicon", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert _headline_lexicon() == script.headline_words(), (
+        "run python scripts/build_benefit_lexicon.py"
+    )

@@ -35,6 +35,7 @@ DETECTORS = [
     "hashtags",
     "form",
     "articles",
+    "agreement",
 ]
 ORDER = [
     "channel",

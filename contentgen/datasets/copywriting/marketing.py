@@ -8,10 +8,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from contentgen.checks.agreement import agreed
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.detector import word_set
+from contentgen.checks.form import one_exclamation, spelled_ranges
 from contentgen.checks.name_fidelity import reading_groups
-from contentgen.checks.repetition import without_name_echoes
+from contentgen.checks.repetition import without_name_echoes, without_repeated_yours
 from contentgen.datasets.copywriting.briefs import TONES, Brief
 from contentgen.datasets.copywriting.compose import filled, headline, pack, pick
 from contentgen.datasets.copywriting.resources import Category, phrases
@@ -20,6 +22,7 @@ from contentgen.datasets.copywriting.slots import base_slots
 
 # The text channels; the image-ad channels (social_creative, ...) have no writer here yet.
 CHANNEL_NAMES: tuple[str, ...] = tuple(c for c in CHANNELS if not c.endswith("_creative"))
+FALLBACK_HEADLINE = "Shop {brand}"  # a search-ad headline when no template fits the limits
 
 
 def _limit(channel: str, field: str) -> tuple[int, int]:
@@ -56,7 +59,8 @@ def _search_ad(s: Sentences) -> dict[str, str]:
     bank: Mapping[str, Any] = phrases()["search_ad"]
     head_low, head_high = _limit("search_ad", "headline")
     heads = [h for t in [*s.tone["headline"], *bank["headline"]] if (h := headline(t, s.slots))]
-    head = pick(s.rng, heads, limit=head_high, minimum=head_low) or f"Shop {s.slots['brand']}"
+    fallback = FALLBACK_HEADLINE.format(brand=s.slots["brand"])
+    head = pick(s.rng, heads, limit=head_high, minimum=head_low) or fallback
     low, high = _limit("search_ad", "description")
     bodies = filled(bank["description"], s.slots)
     ctas = s.tone_options("cta_short")
@@ -65,10 +69,7 @@ def _search_ad(s: Sentences) -> dict[str, str]:
         named = _pick(s, _naming(options, s), limit=high, minimum=low, ctas=ctas)
         if named is None or (_stating(options, s) and not _stating([named], s)):
             # a naming headline leaves the description free to say a stated benefit
-            head = (
-                pick(s.rng, _naming(heads, s), limit=head_high, minimum=head_low)
-                or f"Shop {s.slots['brand']}"
-            )
+            head = pick(s.rng, _naming(heads, s), limit=head_high, minimum=head_low) or fallback
             named = None
         options = [named] if named else options
     description = _pick(s, options, limit=high, minimum=low, ctas=ctas)
@@ -261,6 +262,17 @@ def repeats(fields: Mapping[str, str], channel: str, product: Mapping[str, Any])
     return bool(RepetitionCheck().problems(item))
 
 
+def _proofread(fields: Mapping[str, str], product: Mapping[str, Any]) -> dict[str, str]:
+    """The fields with the edits the engine makes to a draft (contentgen.checks' fixes): a name
+    echo, a dashed range, a repeated "yours" offer, "it" for a plural product."""
+    name = str(product["name"])
+    return {
+        key: agreed(without_repeated_yours(spelled_ranges(without_name_echoes(value, name)), name),
+                    product)
+        for key, value in fields.items()
+    }  # fmt: skip
+
+
 def write(
     brief: Brief, category: Category, channel: str, tone: str, seed: int, variant: int
 ) -> dict[str, str]:
@@ -275,7 +287,7 @@ def write(
         fields = WRITERS[channel](Sentences(brief, category, tone, slots, rng))
         for group in reading_groups(channel, list(fields)):
             fields |= name_once({key: fields[key] for key in group}, slots)
-        fields = {key: without_name_echoes(value, slots["name"]) for key, value in fields.items()}
+        fields = one_exclamation(_proofread(fields, product), channel)
         if not repeats(fields, channel, product):
             break
     return fields

@@ -1,0 +1,204 @@
+"""Slips a proofreader corrects in place: each is named with the edit that makes the copy right
+(the engine applies it instead of drawing the copy again), and right copy is left alone.
+
+The wrong texts are outputs the blind review graded (benchmarks/results/blind_review*).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contentgen.checks.agreement import AgreementCheck, agreed
+from contentgen.checks.articles import ArticlesCheck
+from contentgen.checks.attributes import AttributeCheck
+from contentgen.checks.base import EvalInput
+from contentgen.checks.benefits import BenefitsCheck
+from contentgen.checks.detector import Detector
+from contentgen.checks.form import FormCheck, one_exclamation, spelled_ranges
+from contentgen.checks.name_fidelity import NameFidelityCheck
+from contentgen.checks.number_sense import NumberSenseCheck
+from contentgen.checks.repetition import RepetitionCheck, without_repeated_yours
+from contentgen.types import Task
+
+NOTEBOOK = {"name": "Cobalen Folio Dotted Notebook", "product_type": "dotted notebook",
+            "material": "acid-free paper", "colours": ["forest green"], "price_eur": "9.00",
+            "features": ["lay-flat binding", "elastic closure"]}  # fmt: skip
+SUITCASE = {"name": "Elmmark Layover Carry-On Suitcase", "product_type": "carry-on suitcase",
+            "material": "aluminium shell", "colours": ["graphite", "midnight blue"]}  # fmt: skip
+CARRIER = {"name": "Torand Honey Baby Carrier", "product_type": "baby carrier",
+           "features": ["padded shoulder straps", "adjustable seat", "breathable mesh"],
+           "specs": {"baby weight": "3.5-15 kg"}}  # fmt: skip
+DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish",
+        "material": "enamelled cast iron", "price_eur": "71.20"}  # fmt: skip
+LAMP = {"name": "Smith Nordlys Pendant Light", "product_type": "pendant light",
+        "material": "mouth-blown opal glass", "features": ["dimmable LED"]}  # fmt: skip
+DESK = {"name": "Altavik Mira Desk", "product_type": "desk", "material": "oak veneer"}
+HUB = {"name": "Gordon Vector USB-C Hub", "product_type": "USB-C hub", "price_eur": "19.90"}
+SHEARS = {"name": "Solia Meadow Pruning Shears", "product_type": "pruning shears"}
+DUVET = {"name": "Gibbons Hygge Duvet Cover Set", "product_type": "duvet cover set",
+         "features": ["envelope pillowcases"],
+         "benefits": {"envelope pillowcases": "pillows stay tucked in all night"}}  # fmt: skip
+NECKLACE = {"name": "Leonard Nova Pendant Necklace", "product_type": "pendant necklace",
+            "features": ["gift box"], "price_eur": "239.20"}  # fmt: skip
+RUNNER = {"name": "Trail Runner X", "product_type": "trail running shoe"}
+EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "product_type": "wireless earbuds",
+           "price_eur": "139.00"}  # fmt: skip
+
+
+def _item(product: dict[str, Any], channel: str, fields: dict[str, str]) -> EvalInput:
+    return EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel=channel, facts={"product": product})  # fmt: skip
+
+
+def _corrected(check: Detector, item: EvalInput, kind: str) -> dict[str, str]:
+    """The fields with every `kind` problem's fix made, as the engine's edit makes them."""
+    fields = dict(item.fields)
+    found = sorted((p for p in check.problems(item) if p.kind == kind),
+                   key=lambda p: -(p.start or 0))  # fmt: skip
+    assert found, f"no {kind} in {fields}"
+    for p in found:
+        assert p.fix is not None and p.start is not None and p.end is not None
+        value = fields[p.field]
+        fields[p.field] = value[: p.start] + p.fix + value[p.end :]
+    return fields
+
+
+SLIPS = [
+    (AttributeCheck(), NOTEBOOK, "search_ad", "headline", "Dotted Notebooks in Forest",
+     "cut_colour", "Dotted Notebooks in Forest Green"),
+    (AttributeCheck(), SUITCASE, "product_description", "description",
+     "It comes in midnight, with a telescopic handle.", "cut_colour",
+     "It comes in midnight blue, with a telescopic handle."),
+    (FormCheck(), SUITCASE, "search_ad", "headline", "Carry-On Suitcases in graphite",
+     "headline_case", "Carry-On Suitcases in Graphite"),
+    (FormCheck(), CARRIER, "product_description", "description",
+     "It carries babies from 3.5-15 kg.", "dashed_range", "It carries babies from 3.5 to 15 kg."),
+    (FormCheck(), CARRIER, "sms", "text", "Sized for babies between 3.5–15 kg.", "dashed_range",
+     "Sized for babies between 3.5 and 15 kg."),
+    (ArticlesCheck(), NOTEBOOK, "product_description", "description",
+     "It is acid-free paper: pages stay white for years.", "substance_as_product",
+     "It is made of acid-free paper: pages stay white for years."),
+    (ArticlesCheck(), CARRIER, "email", "preheader",
+     "A padded shoulder strap and an adjustable seat.", "singular_fact",
+     "Padded shoulder straps and an adjustable seat."),
+    (ArticlesCheck(), NOTEBOOK, "product_description", "description",
+     "It has an acid-free paper, so pages stay white for years.", "material_as_part",
+     "It is made of acid-free paper, so pages stay white for years."),
+    (ArticlesCheck(), LAMP, "social_post", "post",
+     "It comes with a mouth-blown opal glass, so each shade glows.", "material_as_part",
+     "It is made of mouth-blown opal glass, so each shade glows."),
+    (NameFidelityCheck(), DESK, "search_ad", "headline", "Altavik Desk", "dropped_word",
+     "Altavik Mira Desk"),
+    (NameFidelityCheck(), HUB, "sms", "text", "The Gordon USB-C Hub charges your laptop.",
+     "dropped_word", "The Gordon Vector USB-C Hub charges your laptop."),
+    (NumberSenseCheck(), DISH, "search_ad", "headline", "Casserole Dishes at €71.2",
+     "price_cents", "Casserole Dishes at €71.20"),
+    (NameFidelityCheck(), DUVET, "search_ad", "headline", "Gibbons Hygge Duvet Cover Sets",
+     "plural_name", "Gibbons Hygge Duvet Cover Set"),
+    (BenefitsCheck(), DUVET, "email", "body", "It has envelope pillowcases, pillows stay tucked in "
+     "all night.", "comma_splice", "It has envelope pillowcases, so pillows stay tucked in all night."),
+    (FormCheck(), NECKLACE, "sms", "text", "Hi there! It has a gift box. Grab yours!",
+     "exclamations", "Hi there! It has a gift box. Grab yours."),
+    (RepetitionCheck(), DISH, "social_post", "post", "Yours for €71.20. Order yours today.",
+     "repeated_yours", "It costs €71.20. Order yours today."),
+    (RepetitionCheck(), EARBUDS, "sms", "text", "And they are yours for €139. Get yours now.",
+     "repeated_yours", "And they cost €139. Get yours now."),
+    (AgreementCheck(), EARBUDS, "email", "body", "They are CE marked, so it meets European safety "
+     "requirements. It has soft silicone tips.", "it_for_plural", "They are CE marked, so they meet "
+     "European safety requirements. They have soft silicone tips."),
+    (AgreementCheck(), EARBUDS, "search_ad", "description", "The fit is snug. Discover it.",
+     "it_for_plural", "The fit is snug. Discover them."),
+    (NameFidelityCheck(), RUNNER, "search_ad", "description", "The trail runner x: grippy "
+     "lugged outsole.", "name_case", "The Trail Runner X: grippy lugged outsole."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("check", "product", "channel", "field", "text", "kind", "fixed"), SLIPS)
+def test_each_slip_is_corrected_to_what_a_proofreader_writes(
+    check: Detector, product: dict[str, Any], channel: str, field: str, text: str, kind: str,
+    fixed: str,
+) -> None:  # fmt: skip
+    item = _item(product, channel, {field: text})
+    assert _corrected(check, item, kind) == {field: fixed}
+
+
+@pytest.mark.parametrize(("check", "product", "channel", "field", "text", "kind", "fixed"), SLIPS)
+def test_the_corrected_copy_has_no_slip_left(
+    check: Detector, product: dict[str, Any], channel: str, field: str, text: str, kind: str,
+    fixed: str,
+) -> None:  # fmt: skip
+    item = _item(product, channel, {field: fixed})
+    assert [p.kind for p in check.problems(item) if p.kind == kind] == []
+
+
+@pytest.mark.parametrize(
+    ("check", "product", "channel", "field", "text"),
+    [
+        (AttributeCheck(), NOTEBOOK, "search_ad", "headline", "Dotted Notebooks in Forest Green"),
+        (AttributeCheck(), SUITCASE, "search_ad", "headline", "Suitcases in Midnight-Blue"),
+        (FormCheck(), SUITCASE, "email", "subject", "Carry-on suitcases in graphite"),
+        (FormCheck(), SUITCASE, "search_ad", "headline", "Carry-on suitcases in graphite"),
+        (FormCheck(), CARRIER, "sms", "text", "Rated for 3.5-15 kg babies."),
+        (ArticlesCheck(), NOTEBOOK, "sms", "text", "It is made of acid-free paper."),
+        (ArticlesCheck(), CARRIER, "sms", "text", "It has a padded seat and padded straps."),
+        (ArticlesCheck(), DESK, "sms", "text", "Its oak veneer is the warm look of oak."),
+        (NameFidelityCheck(), DESK, "search_ad", "headline", "Altavik Desks"),
+        (NameFidelityCheck(), DESK, "search_ad", "headline", "Altavik Mira Desk"),
+        (NameFidelityCheck(), SHEARS, "search_ad", "headline", "Solia Pruning Shears"),
+        (NumberSenseCheck(), DISH, "sms", "text", "Now €71.20, or €2.4 billion in sales."),
+        (NameFidelityCheck(), DUVET, "sms", "text", "The Gibbons Hygge Duvet Cover Set's cover."),
+        (BenefitsCheck(), DUVET, "sms", "text", "With envelope pillowcases, pillows stay put."),
+        (FormCheck(), NECKLACE, "sms", "text", "Hi there. It has a gift box. Grab yours!"),
+        (RepetitionCheck(), DISH, "sms", "text", "Yours for €71.20. Order today."),
+        (AgreementCheck(), EARBUDS, "sms", "text", "The case is small. It fits a pocket? Yes."),
+        (AgreementCheck(), DUVET, "sms", "text", "It has envelope pillowcases. Discover it."),
+        (NameFidelityCheck(), RUNNER, "search_ad", "headline", "TRAIL RUNNER X: GRIP"),
+    ],
+)  # fmt: skip
+def test_right_copy_is_left_alone(
+    check: Detector, product: dict[str, Any], channel: str, field: str, text: str
+) -> None:
+    item = _item(product, channel, {field: text})
+    assert [p for p in check.problems(item) if p.fix is not None] == []
+
+
+def test_a_name_without_its_kind_cannot_tell_a_model_word_and_is_not_judged() -> None:
+    cover = {"name": "Frost Shield Windscreen Cover"}
+    item = _item(cover, "search_ad", {"headline": "Frost Shield Cover"})
+    assert [p.kind for p in NameFidelityCheck().problems(item)] == []
+
+
+def test_the_corpus_writer_spells_ranges_out_as_the_engine_does() -> None:
+    assert (
+        spelled_ranges("The chain adjusts from 45-50 cm.") == "The chain adjusts from 45 to 50 cm."
+    )
+    assert (
+        spelled_ranges("Between 3-5 cups, 45-50 cm long.") == "Between 3 and 5 cups, 45-50 cm long."
+    )
+
+
+def test_a_push_title_and_its_body_read_as_one_and_keep_one_exclamation_mark() -> None:
+    fields = {"title": "Psst, gift shoppers!", "body": "It has a gift box. Come and see!"}
+    item = _item(NECKLACE, "push", fields)
+    fixed = {"title": "Psst, gift shoppers!", "body": "It has a gift box. Come and see."}
+    assert _corrected(FormCheck(), item, "exclamations") == fixed == one_exclamation(fields, "push")
+
+
+def test_yours_twice_without_a_price_line_to_rephrase_is_redrawn_not_edited() -> None:
+    item = _item(DISH, "sms", {"text": "Get yours now. Find yours in our shop."})
+    (problem,) = [p for p in RepetitionCheck().problems(item) if p.kind == "repeated_yours"]
+    assert problem.fix is None
+    assert without_repeated_yours("Get yours now. Find yours in our shop.", DISH["name"]) == (
+        "Get yours now. Find yours in our shop."
+    )
+
+
+def test_the_corpus_writer_says_they_for_a_plural_product_as_the_engine_does() -> None:
+    text = "It has soft silicone tips, so it sits snugly. Discover it today."
+    assert (
+        agreed(text, EARBUDS)
+        == "They have soft silicone tips, so they sit snugly. Discover them today."
+    )
+    assert agreed(text, DUVET) == text
