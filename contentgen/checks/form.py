@@ -184,7 +184,7 @@ def _lower_case_attributes(headline: str, item: EvalInput) -> list[re.Match[str]
     if not lower or len(words) - len(lower) < TITLE_CASE_WORDS:
         return []
     product = product_facts(item)
-    said = [*fact_colours(product), *leaves(product.get("material", ""))]
+    said = [*fact_colours(product), *leaves([product.get("material"), product.get("materials")])]
     attributes = {w for text in said for w in _HEADLINE_WORD.findall(text)}
     # Another word in lower case means the headline is not in title case.
     return lower if all(m.group(0) in attributes for m in lower) else []

@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from contentgen.checks.articles import is_plural
 from contentgen.checks.base import EvalInput
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
 from contentgen.checks.names import COMMON_WORDS
@@ -184,7 +185,7 @@ class NameFidelityCheck(Detector):
         forms: list[str],
         kind: set[str],
     ) -> list[Problem]:
-        if not kind or name_words[-1].lower().endswith("s"):
+        if not kind or is_plural(name_words[-1].lower()):
             return []  # "Solia Pruning Shears" for the Solia Meadow Pruning Shears names the range
         shorts = {tuple(_WORD.findall(f)) for f in forms[1:]}
         words = list(_WORD.finditer(value))

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
+from contentgen.checks.agreement import plural_product
 from contentgen.checks.base import EvalInput
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
@@ -296,8 +297,7 @@ def _echoes(text: str, fact_words: set[str], name: str) -> list[str]:
 def _costs(offer: re.Match[str], name: str) -> str:
     """The price line of a "yours for" offer said plainly: "Yours for" -> "It costs" ("They cost"
     for a name that ends in a plural, "Cadence Wireless Earbuds"), "it is yours for" -> "it costs"."""
-    plural = bool(re.search(r"[^s]s$", name.strip()))
-    said = "they cost" if plural else "it costs"
+    said = "they cost" if plural_product({"name": name}) else "it costs"
     return said[:1].upper() + said[1:] if offer.group(0)[:1].isupper() else said
 
 
