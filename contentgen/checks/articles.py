@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import FACT_KEYS, fact_texts
+from contentgen.checks.benefits import FACT_KEYS, OWNING, fact_texts
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
@@ -119,7 +119,8 @@ def _slips(
             fact_follows = _starts_with_fact(lower, m.start("word"), worded)
             fix = fixed + m.group()[len(article) :] if fact_follows else None
             yield "a_an", m.start(), m.end(), fix
-    owned = list(_materials_had(text, lower, materials or []))
+    # Corrected with their verb, so an article inside one is not corrected again.
+    owned = list(_made_of(text, lower, materials or [], substances or []))
     yield from owned
     no_article = [("article_plural", f, "") for f in plurals]
     # A substance before a noun is a modifier: "a mouth-blown opal glass shade" is right.
@@ -127,42 +128,40 @@ def _slips(
     for kind, fact, after in no_article:
         for m in re.finditer(rf"\b(?:a|an)\s+({re.escape(fact)})(?![\w-]){after}", lower):
             if any(start <= m.start() < end for _, start, end, _ in owned):
-                continue  # corrected with its verb
+                continue
             said = text[m.start(1) : m.end(1)]
             if text[m.start()].isupper():  # "A padded straps keep..." -> "Padded straps keep..."
                 said = said[:1].upper() + said[1:]
             yield kind, m.start(), m.end(), said
-    yield from _plural_slips(text, lower, plurals, substances or [])
+    yield from _singular_facts(text, lower, plurals)
     yield from _missing_articles(text, lower, singulars)
 
 
-def _materials_had(text: str, lower: str, materials: list[str]) -> Iterator[Slip]:
-    """A material said to be a part the product has: "It has (an) acid-free paper" -> "It is
-    made of acid-free paper"."""
-    verbs = r"\b(it|they)\s+(?:has|have|comes with|come with)\s+(?:an?\s+)?"
+def _made_of(text: str, lower: str, materials: list[str], substances: list[str]) -> Iterator[Slip]:
+    """The product said to have, or to be, a substance it is made of: "It has (an) acid-free
+    paper" (a material, `material_as_part`) and "It is acid-free paper." (`substance_as_product`),
+    each corrected to "It is made of acid-free paper"."""
+    has = rf"\b(it|they)\s+{OWNING}"
     for fact in materials:
-        for m in re.finditer(rf"{verbs}({re.escape(fact)})(?![\w-]){_NO_NOUN_NEXT}", lower):
+        for m in re.finditer(rf"{has}({re.escape(fact)})(?![\w-]){_NO_NOUN_NEXT}", lower):
             subject, said = text[m.start(1) : m.end(1)], text[m.start(2) : m.end(2)]
             verb = "is" if m.group(1) == "it" else "are"
             yield "material_as_part", m.start(), m.end(), f"{subject} {verb} made of {said}"
-
-
-def _plural_slips(
-    text: str, lower: str, plurals: list[str], substances: list[str]
-) -> Iterator[Slip]:
-    """A plural fact put in the singular, and the product said to be a substance."""
-    for fact in plurals:
-        # "a padded shoulder strap" for the fact "padded shoulder straps": the product has more.
-        one = rf"\b(?:a|an)\s+{re.escape(_singular(fact))}(?![\w-])"
-        for m in re.finditer(one, lower):
-            said = fact[:1].upper() + fact[1:] if text[m.start()].isupper() else fact
-            yield "singular_fact", m.start(), m.end(), said
     for fact in substances:
-        # "It is acid-free paper." says the product is the substance: "It is made of ..." was meant.
         is_it = rf"\b(it is|it's|they are)\s+(?:an?\s+)?({re.escape(fact)})(?=\s*(?:[.,;:!?]|$))"
         for m in re.finditer(is_it, lower):
             verb, said = text[m.start(1) : m.end(1)], text[m.start(2) : m.end(2)]
             yield "substance_as_product", m.start(), m.end(), f"{verb} made of {said}"
+
+
+def _singular_facts(text: str, lower: str, plurals: list[str]) -> Iterator[Slip]:
+    """A plural fact put in the singular after "a"/"an" ("a padded shoulder strap" for the fact
+    "padded shoulder straps": the product has more than one), corrected to the fact."""
+    for fact in plurals:
+        one = rf"\b(?:a|an)\s+{re.escape(_singular(fact))}(?![\w-])"
+        for m in re.finditer(one, lower):
+            said = fact[:1].upper() + fact[1:] if text[m.start()].isupper() else fact
+            yield "singular_fact", m.start(), m.end(), said
 
 
 def _missing_articles(text: str, lower: str, singulars: list[str]) -> Iterator[Slip]:

@@ -54,6 +54,8 @@ SPLICE_CHARS = 12  # characters of a stated benefit that, after "has F, ", show 
 CLAUSE_START_WORDS = 4  # words of a stated benefit that, after "With", show it used as a thing
 FACT_KEYS = ("features", "feature", "material", "materials", "certifications")
 _SENTENCE = re.compile(r"[^.!?\n]+")
+# A verb that gives the product a fact, and its article: "has a", "come with an".
+OWNING = r"(?:has|have|comes with|come with)\s+(?:an?\s+)?"
 _DIGIT = re.compile(r"\d")
 _PRICE_FIRST = re.compile(r"\s*(?:[€$£]\s*)?\d")  # a clause that starts with a price or a number
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)?")
@@ -177,8 +179,7 @@ def _spliced(text: str, benefits: Mapping[str, str]) -> list[int]:
     splice; "so" joins the two clauses)."""
     found = []
     for fact, benefit in benefits.items():
-        has = r"\b(?:has|have|comes with|come with)\s+(?:an?\s+)?"
-        pattern = rf"{has}{re.escape(fact)}(, ){re.escape(benefit[:SPLICE_CHARS])}"
+        pattern = rf"\b{OWNING}{re.escape(fact)}(, ){re.escape(benefit[:SPLICE_CHARS])}"
         found += [m.start(1) for m in re.finditer(pattern, text, re.I)]
     return found
 

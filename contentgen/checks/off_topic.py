@@ -106,7 +106,8 @@ class OffTopicCheck(Detector):
     def _headline(self, item: EvalInput) -> list[Problem]:
         """`unrelated_headline`: a search-ad headline without one word of the request ("Rise and
         Fit" for a raised garden bed, "Gadgets You Will Love" for earbuds): the ad's first line
-        must say what it sells."""
+        must say what it sells. `unfounded_headline`: one where the product goes that neither the
+        request nor the corpus's headlines use ("Rising Garden Beds at a Price")."""
         headline = (item.fields or {}).get("headline", "") if item.channel == "search_ad" else ""
         words = content(folded(headline))
         if not words:
@@ -117,8 +118,10 @@ class OffTopicCheck(Detector):
             return [self.problem("unrelated_headline", "headline", headline)]
         product = product_facts(item)
         founded = facts | _headline_words(product)
-        unfounded = [w for w, forms in said.items() if not forms & founded]
-        unfounded = [w for w in unfounded if _in_product_slot(headline, w, product)]
+        unfounded = [
+            w for w, forms in said.items()
+            if not forms & founded and _in_product_slot(headline, w, product)
+        ]  # fmt: skip
         if unfounded:
             evidence = f"{headline} ({', '.join(unfounded)})"
             return [self.problem("unfounded_headline", "headline", evidence)]

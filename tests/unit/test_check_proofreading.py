@@ -202,3 +202,9 @@ def test_the_corpus_writer_says_they_for_a_plural_product_as_the_engine_does() -
         == "They have soft silicone tips, so they sit snugly. Discover them today."
     )
     assert agreed(text, DUVET) == text
+
+
+def test_an_article_inside_a_slip_corrected_with_its_verb_is_not_corrected_twice() -> None:
+    item = _item(NOTEBOOK, "sms", {"text": "It is an acid-free paper."})
+    fixes = [(p.kind, p.fix) for p in ArticlesCheck().problems(item)]
+    assert fixes == [("substance_as_product", "It is made of acid-free paper")]
