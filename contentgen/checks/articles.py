@@ -35,7 +35,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import FACT_KEYS, OWNING, fact_texts
+from contentgen.checks.benefit_edits import OWNING
+from contentgen.checks.benefits import FACT_KEYS, fact_texts
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
 from contentgen.checks.problems import Problem
 from contentgen.types import Task

@@ -100,7 +100,7 @@ class AttributeCheck(Detector):
                     )
                 )
             found += [
-                self.problem("cut_colour", field, m.group(0), limit=colour, start=m.start(1),
+                self.problem("cut_colour", field, m.group(1), limit=colour, start=m.start(1),
                              end=m.end(1), fix=_as_cased(colour, m.group(1)))
                 for colour, m in _cut_colours(text, colours)
             ]  # fmt: skip

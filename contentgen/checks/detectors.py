@@ -22,6 +22,7 @@ from contentgen.checks.policy import PolicyCheck
 from contentgen.checks.purpose import PurposeCheck
 from contentgen.checks.repetition import RepetitionCheck
 from contentgen.checks.spec_claims import SpecClaimsCheck
+from contentgen.checks.tone import ToneCheck
 from contentgen.checks.truncation import TruncationCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
 
@@ -47,6 +48,7 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     FormCheck,
     ArticlesCheck,
     AgreementCheck,
+    ToneCheck,
 )
 DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
 

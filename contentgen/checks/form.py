@@ -54,8 +54,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A capitalised word after a lower-case word or a comma, inside a sentence ("the Case tops up").
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 _PROPER_KEYS = ("name", "brand", "title", "short_name")
+_LAST_WORD = re.compile(r"\S*$")
 _BANG = re.compile(r"!")
-EVIDENCE_BEFORE = 24  # characters of copy before a mark kept as evidence
 _DASHED_RANGE = re.compile(
     r"\b(?P<word>from|between)\s+(?P<low>\d+(?:[.,]\d+)?)\s*[-–]\s*(?P<high>\d+(?:[.,]\d+)?)\b",
     re.I,
@@ -110,9 +110,10 @@ class FormCheck(Detector):
             for m in _DASHED_RANGE.finditer(value)
         ]  # fmt: skip
         found += [
-            self.problem("exclamations", name, value[max(0, at - EVIDENCE_BEFORE) : at + 1],
-                         start=at, end=at + 1, fix=".")
+            self.problem("exclamations", name, value[start : at + 1], start=start, end=at + 1,
+                         fix=value[start:at] + ".")
             for name, value, at in _extra_exclamations(fields, item.channel or "")
+            for start in [_word_start(value, at)]
         ]  # fmt: skip
         if item.channel == "social_post" and not _ENDS_WITH_TAG.search(fields.get("post", "")):
             found.append(self.problem("no_hashtag", "post", fields.get("post", "")[-60:]))
@@ -154,6 +155,13 @@ def _extra_exclamations(fields: Mapping[str, str], channel: str) -> Iterator[tup
             (name, fields[name], m.start()) for name in group for m in _BANG.finditer(fields[name])
         ]
         yield from marks[1:]
+
+
+def _word_start(text: str, at: int) -> int:
+    """Where the word before offset `at` starts: an extra "!" is reported and corrected with
+    its word ("yourself!" -> "yourself."), so its evidence is the span the engine edits."""
+    word = _LAST_WORD.search(text, 0, at)
+    return word.start() if word else at
 
 
 def one_exclamation(fields: Mapping[str, str], channel: str) -> dict[str, str]:

@@ -22,6 +22,9 @@ the headline adjective of one of the product's facts ("Foldable"): "Rising Garde
 Price", "Desks in a Colossal Tone", "Carry-On Suits by Elmmark", "Desk Add-Ons"
 (contentgen/checks/data/headline_words.json, written by scripts/build_benefit_lexicon.py). A
 tagline of the writer's own ("Cosy up with Desk Lamp", "Winter-ready: Desk Lamp") passes.
+An email preheader is `unrelated_preheader` on the same rule, unless it holds a number (a price
+line): "Oh no, not this one.", "Go on, dig in!", "Get in today, get paid today!"; of the 1,769
+blind-graded outputs it rejects 13, all graded unusable; of the corpus's 2,500 emails, none.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from contentgen.types import Task
 
 MIN_SHARE = 0.25
 _LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 MIN_WORDS = 8
 MIN_FACT_WORDS = 8
 EVIDENCE_WORDS = 12  # unlinked words named in the evidence
@@ -107,14 +111,19 @@ class OffTopicCheck(Detector):
         """`unrelated_headline`: a search-ad headline without one word of the request ("Rise and
         Fit" for a raised garden bed, "Gadgets You Will Love" for earbuds): the ad's first line
         must say what it sells. `unfounded_headline`: one where the product goes that neither the
-        request nor the corpus's headlines use ("Rising Garden Beds at a Price")."""
-        headline = (item.fields or {}).get("headline", "") if item.channel == "search_ad" else ""
-        words = content(folded(headline))
-        if not words:
-            return []
-        said = {w: _forms(w) for w in _LETTERS.findall(headline) if fold(w) in words}
+        request nor the corpus's headlines use ("Rising Garden Beds at a Price").
+        `unrelated_preheader`: an email preheader without one word of the request, nor a number
+        ("Oh no, not this one.", "Go on, dig in!")."""
+        fields = item.fields or {}
         facts = fact_words(item)  # the facts' words include the audience's
-        if not any(forms & facts for forms in said.values()):
+        if item.channel == "email":
+            preheader = fields.get("preheader", "")
+            if _DIGIT.search(preheader) or not _unrelated(_said(preheader), facts):
+                return []
+            return [self.problem("unrelated_preheader", "preheader", preheader)]
+        headline = fields.get("headline", "") if item.channel == "search_ad" else ""
+        said = _said(headline)
+        if _unrelated(said, facts):
             return [self.problem("unrelated_headline", "headline", headline)]
         product = product_facts(item)
         founded = facts | _headline_words(product)
@@ -126,6 +135,17 @@ class OffTopicCheck(Detector):
             evidence = f"{headline} ({', '.join(unfounded)})"
             return [self.problem("unfounded_headline", "headline", evidence)]
         return []
+
+
+def _said(line: str) -> dict[str, set[str]]:
+    """The line's content words, each with the forms it may take in the facts."""
+    words = content(folded(line))
+    return {w: _forms(w) for w in _LETTERS.findall(line) if fold(w) in words}
+
+
+def _unrelated(said: Mapping[str, set[str]], facts: set[str]) -> bool:
+    """Whether a line says content words and none is a word of the facts."""
+    return bool(said) and not any(forms & facts for forms in said.values())
 
 
 def _in_product_slot(headline: str, word: str, product: Mapping[str, Any]) -> bool:

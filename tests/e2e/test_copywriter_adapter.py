@@ -55,10 +55,12 @@ def test_the_default_generator_runs_the_copywriter_merged() -> None:
 def test_the_copywriter_writes_fewer_defects_than_the_base_model_on_held_out_briefs(
     tmp_path: Path,
 ) -> None:
-    from contentgen.datasets.copywriting.build import BuildConfig, build_corpus
+    from contentgen.datasets.copywriting.build import brief_rows, split_briefs
 
     sample = _sample_script()
-    build_corpus(tmp_path, BuildConfig())  # the default corpus: the split the adapter never saw
+    # The default corpus's briefs: the held-out split the adapter never saw (no copy written).
+    rows = brief_rows(*split_briefs())
+    (tmp_path / "briefs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     requests = sample.heldout_requests(tmp_path, 3)  # 3 held-out briefs x 6 channels
     assert len(requests) == 18
     base = sample.run_arm("none", requests, 100, 1)

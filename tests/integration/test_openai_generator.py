@@ -413,11 +413,15 @@ def _served_model(base_url: str) -> str:
 
 
 def _config(tmp_path: Path, base_url: str) -> Path:
-    """The README's `transformers serve` configuration, with a local fallback."""
+    """The README's `transformers serve` configuration, with a local fallback; one round of
+    drafts, since these tests are about the trip to the server, not the repair loop (the base
+    model served here fails most checks, and each round is a minute of CPU)."""
     path = tmp_path / "contentgen.toml"
     path.write_text(
         f"""
 data_dir = "data"
+repair_attempts = 1
+rescue_attempts = 0
 
 [generators."builtin:openai"]
 base_url = "{base_url}"

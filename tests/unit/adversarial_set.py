@@ -68,7 +68,7 @@ def _variables(row: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
             "product": products()[row["request"]]["product"],
             "audience": row.get("audience", "general shoppers"),
             "channel": channel,
-            "tone": "friendly",
+            "tone": row.get("tone", "friendly"),
             "variants": 2,
             "spec": CHANNELS[channel].as_template_vars(),
         }
@@ -101,7 +101,7 @@ def _prompt(row_key: str) -> tuple[str, dict[str, Any], tuple[tuple[str, str], .
 
 
 def _case(row: dict[str, Any]) -> CopyCase:
-    key = {k: row[k] for k in ("task", "request", "channel", "audience") if k in row}
+    key = {k: row[k] for k in ("task", "request", "channel", "audience", "tone") if k in row}
     prompt, variables, examples = _prompt(json.dumps(key, sort_keys=True))
     fields = row.get("fields", {})
     channel = row.get("channel")

@@ -17,6 +17,7 @@ import pytest
 from contentgen.checks.base import EvalInput, run_evaluators
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.defects import count_defects, find_defects
+from contentgen.checks.detector import text_fields
 from contentgen.checks.detectors import DETECTOR_NAMES, quality_detectors
 from contentgen.types import Task
 from tests.reliability_figures import record
@@ -54,6 +55,20 @@ def test_every_known_bad_output_is_caught_by_its_detector(detector: str) -> None
         if detector not in {p.check for p in problems}
     ]  # fmt: skip
     assert missed == []
+
+
+def test_every_fix_names_the_exact_span_it_replaces() -> None:
+    # The engine edits a draft only where a fix's evidence still stands (drafts.edit_draft): a
+    # fix whose evidence is wider or narrower than its span is never made.
+    cases = bad()
+    wrong = [
+        (case.id, p.check, p.kind, p.evidence)
+        for case, problems in zip(cases, find_defects([c.item for c in cases]), strict=True)
+        for p in problems
+        if p.fix is not None
+        and text_fields(case.item).get(p.field, "")[p.start : p.end] != p.evidence
+    ]
+    assert wrong == []
 
 
 def _verdicts(cases: list[CopyCase]) -> tuple[Counter[str], dict[str, list[str]]]:

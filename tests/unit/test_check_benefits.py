@@ -98,8 +98,16 @@ def test_a_benefit_the_brief_supports_passes(product: dict[str, Any], text: str)
 
 
 def test_copy_that_says_none_of_the_stated_benefits_is_a_feature_list() -> None:
-    (problem,) = _problems(SHIRT, "The Marvik Coast Linen Shirt has a relaxed fit. €49. Shop now.")
+    text = "The Marvik Coast Linen Shirt has a relaxed fit and a chest pocket. €49. Shop now."
+    (problem,) = _problems(SHIRT, text)
     assert problem["kind"] == "no_benefit"
+
+
+def test_a_feature_list_that_ends_on_one_fact_is_corrected_with_its_benefit_instead() -> None:
+    (problem,) = _problems(SHIRT, "The Marvik Coast Linen Shirt has a relaxed fit. €49. Shop now.")
+    assert (problem["kind"], problem["fix"]) == (
+        "bare_fact", ", so it moves with you instead of clinging.",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,9 @@ from contentgen.checks.form import FormCheck, one_exclamation, spelled_ranges
 from contentgen.checks.name_fidelity import NameFidelityCheck
 from contentgen.checks.number_sense import NumberSenseCheck
 from contentgen.checks.repetition import RepetitionCheck, without_repeated_yours
+from contentgen.checks.spec_claims import SpecClaimsCheck
+from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
+from contentgen.drafts import Draft, DraftContext, edit_draft
 from contentgen.types import Task
 
 NOTEBOOK = {"name": "Cobalen Folio Dotted Notebook", "product_type": "dotted notebook",
@@ -31,17 +34,22 @@ CARRIER = {"name": "Torand Honey Baby Carrier", "product_type": "baby carrier",
            "features": ["padded shoulder straps", "adjustable seat", "breathable mesh"],
            "specs": {"baby weight": "3.5-15 kg"}}  # fmt: skip
 DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish",
-        "material": "enamelled cast iron", "price_eur": "71.20"}  # fmt: skip
+        "material": "enamelled cast iron", "price_eur": "71.20",
+        "specs": {"oven safe to": "220 °C"}}  # fmt: skip
 LAMP = {"name": "Smith Nordlys Pendant Light", "product_type": "pendant light",
         "material": "mouth-blown opal glass", "features": ["dimmable LED"]}  # fmt: skip
 DESK = {"name": "Altavik Mira Desk", "product_type": "desk", "material": "oak veneer"}
-HUB = {"name": "Gordon Vector USB-C Hub", "product_type": "USB-C hub", "price_eur": "19.90"}
+HUB = {"name": "Gordon Vector USB-C Hub", "product_type": "USB-C hub", "price_eur": "19.90",
+       "material": "aluminium shell",
+       "benefits": {"aluminium shell": "it stays cool to the touch and looks neat on the desk"}}
 SHEARS = {"name": "Solia Meadow Pruning Shears", "product_type": "pruning shears"}
 DUVET = {"name": "Gibbons Hygge Duvet Cover Set", "product_type": "duvet cover set",
          "features": ["envelope pillowcases"],
          "benefits": {"envelope pillowcases": "pillows stay tucked in all night"}}  # fmt: skip
 NECKLACE = {"name": "Leonard Nova Pendant Necklace", "product_type": "pendant necklace",
-            "features": ["gift box"], "price_eur": "239.20"}  # fmt: skip
+            "features": ["gift box", "adjustable chain"], "price_eur": "239.20",
+            "benefits": {"adjustable chain": "it sits just where you want it, from collarbone to "
+                         "neckline"}}  # fmt: skip
 RUNNER = {"name": "Trail Runner X", "product_type": "trail running shoe"}
 EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "product_type": "wireless earbuds",
            "price_eur": "139.00"}  # fmt: skip
@@ -53,16 +61,17 @@ def _item(product: dict[str, Any], channel: str, fields: dict[str, str]) -> Eval
 
 
 def _corrected(check: Detector, item: EvalInput, kind: str) -> dict[str, str]:
-    """The fields with every `kind` problem's fix made, as the engine's edit makes them."""
-    fields = dict(item.fields)
-    found = sorted((p for p in check.problems(item) if p.kind == kind),
-                   key=lambda p: -(p.start or 0))  # fmt: skip
-    assert found, f"no {kind} in {fields}"
-    for p in found:
-        assert p.fix is not None and p.start is not None and p.end is not None
-        value = fields[p.field]
-        fields[p.field] = value[: p.start] + p.fix + value[p.end :]
-    return fields
+    """The fields with every `kind` problem's fix made by the engine's own edit, which refuses a
+    fix whose evidence is not the span it replaces."""
+    found = tuple(p for p in check.problems(item) if p.kind == kind)
+    assert found, f"no {kind} in {item.fields}"
+    draft = Draft(text=item.text, fields=item.fields, image_png=None, meta={}, seed=0,
+                  problems=found)  # fmt: skip
+    assert draft.editable, f"{kind} carries no fix at a known place"
+    context = DraftContext(task=Task.MARKETING, channel=item.channel, facts=item.facts, prompt="")
+    edited = edit_draft(draft, context)
+    assert edited is not None, f"the engine cannot make the {kind} fix: {found}"
+    return dict(edited.fields)
 
 
 SLIPS = [
@@ -99,6 +108,18 @@ SLIPS = [
      "plural_name", "Gibbons Hygge Duvet Cover Set"),
     (BenefitsCheck(), DUVET, "email", "body", "It has envelope pillowcases, pillows stay tucked in "
      "all night.", "comma_splice", "It has envelope pillowcases, so pillows stay tucked in all night."),
+    (BenefitsCheck(), HUB, "product_description", "description", "It has a braided cable. It is "
+     "made from an aluminium shell.", "bare_fact", "It has a braided cable. It is made from an "
+     "aluminium shell, so it stays cool to the touch and looks neat on the desk."),
+    (BenefitsCheck(), NECKLACE, "social_post", "post", "It has an adjustable chain, so it sits "
+     "just where you want it, with a gift box. #giftideas", "garbled_benefit", "It has an "
+     "adjustable chain, so it sits just where you want it, from collarbone to neckline. #giftideas"),
+    (BenefitsCheck(), NECKLACE, "sms", "text", "It sits just where you want it, ever! €239.20.",
+     "garbled_benefit", "It sits just where you want it, from collarbone to neckline! €239.20."),
+    (SpecClaimsCheck(), DISH, "email", "body", "It holds heat. It has an oven safe to: 220 °C.",
+     "pasted_label", "It holds heat. It is oven safe to 220 °C."),
+    (UnsupportedClaimsCheck(), DUVET, "email", "subject", "Introducing the Gibbons Hygge Duvet "
+     "Cover Set", "new", "Meet the Gibbons Hygge Duvet Cover Set"),
     (FormCheck(), NECKLACE, "sms", "text", "Hi there! It has a gift box. Grab yours!",
      "exclamations", "Hi there! It has a gift box. Grab yours."),
     (RepetitionCheck(), DISH, "social_post", "post", "Yours for €71.20. Order yours today.",
@@ -150,6 +171,13 @@ def test_the_corrected_copy_has_no_slip_left(
         (NumberSenseCheck(), DISH, "sms", "text", "Now €71.20, or €2.4 billion in sales."),
         (NameFidelityCheck(), DUVET, "sms", "text", "The Gibbons Hygge Duvet Cover Set's cover."),
         (BenefitsCheck(), DUVET, "sms", "text", "With envelope pillowcases, pillows stay put."),
+        (BenefitsCheck(), HUB, "sms", "text", "It has an aluminium shell: it stays cool."),
+        (UnsupportedClaimsCheck(), LAMP, "sms", "text", "A pendant light introducing a soft glow."),
+        (BenefitsCheck(), HUB, "sms", "text", "It stays cool and looks neat on the desk. It has "
+         "an aluminium shell."),
+        (BenefitsCheck(), NECKLACE, "sms", "text", "It sits just where you want it. €239.20."),
+        (BenefitsCheck(), NECKLACE, "sms", "text", "It sits just where you want it, from "
+         "collarbone to neckline, thanks to an adjustable chain."),
         (FormCheck(), NECKLACE, "sms", "text", "Hi there. It has a gift box. Grab yours!"),
         (RepetitionCheck(), DISH, "sms", "text", "Yours for €71.20. Order today."),
         (AgreementCheck(), EARBUDS, "sms", "text", "The case is small. It fits a pocket? Yes."),
@@ -184,6 +212,12 @@ def test_a_push_title_and_its_body_read_as_one_and_keep_one_exclamation_mark() -
     item = _item(NECKLACE, "push", fields)
     fixed = {"title": "Psst, gift shoppers!", "body": "It has a gift box. Come and see."}
     assert _corrected(FormCheck(), item, "exclamations") == fixed == one_exclamation(fields, "push")
+
+
+def test_a_pasted_label_the_product_does_not_have_as_a_verb_is_redrawn_not_edited() -> None:
+    item = _item(DISH, "sms", {"text": "With an oven safe to 220 °C, it bakes. Order now."})
+    pasted = [p for p in SpecClaimsCheck().problems(item) if p.kind == "pasted_label"]
+    assert [(p.evidence, p.fix) for p in pasted] == [("an oven safe to 220 °C", None)]
 
 
 def test_yours_twice_without_a_price_line_to_rephrase_is_redrawn_not_edited() -> None:

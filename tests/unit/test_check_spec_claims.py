@@ -23,6 +23,9 @@ DISH = {"name": "Fjellvik Tava Casserole Dish", "category": "kitchen and cookwar
         "specs": {"oven safe to": "220 °C"}}  # fmt: skip
 SUITCASE = {"name": "Elmmark Layover Carry-On Suitcase", "category": "travel",
             "product_type": "carry-on suitcase", "specs": {"weight": "2.3 kg"}}  # fmt: skip
+EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "category": "audio",
+           "product_type": "pair of true wireless earbuds",
+           "specs": {"water resistance": "IP55"}}  # fmt: skip
 LIGHT = {"name": "Smith Nordlys Pendant Light", "category": "lighting",
          "product_type": "pendant light", "price_eur": "79.00",
          "specs": {"brightness": "400 lumens"}}  # fmt: skip
@@ -42,6 +45,9 @@ def _claims(text: str, product: dict[str, Any] = DESK, audience: str = "home wor
         ("At 400 lumens, the light is bright enough to read a word on the screen.", LIGHT),
         ("The 80 kg maximum load means it can stretch up to full height.", DESK),
         ("It weighs 2.3 kg, so you barely notice it in your luggage.", SUITCASE),
+        ("IP55 supports phone charging at home and work.", EARBUDS),
+        ("IP55 handles rain, shower and dripping.", EARBUDS),
+        ("The 80 kg maximum load fits everything you need between home and work.", DESK),
     ],
 )
 def test_a_spec_linked_to_a_meaning_nothing_supports_is_rejected(
@@ -67,7 +73,10 @@ def test_a_spec_said_in_a_circle_is_rejected(text: str, product: dict[str, Any])
     [
         ("It takes a maximum load of 80 kg.", DESK),
         ("The chain adjusts from 45-50 cm, so it sits well with any neckline.", NECKLACE),
-        ("45-50 cm chain, an adjustable chain and more.", NECKLACE),  # two facts, as the brief says them
+        (
+            "45-50 cm chain, an adjustable chain and more.",
+            NECKLACE,
+        ),  # two facts, as the brief says them
         ("With 400 lumens of light, it is bright enough for reading and detailed work.", LIGHT),
         ("With 180 x 90 x 40 cm, it has room for herbs, salad and a row of beans.", BED),
         # A copywriter's own words, not a measure linked to a meaning: not judged.
@@ -84,9 +93,9 @@ def test_a_spec_stated_plainly_or_as_the_corpus_means_it_passes(
 def test_a_true_linked_claim_in_words_the_corpus_never_uses_is_rejected_too() -> None:
     # The known cost of judging by the corpus's meanings: a copywriter's true paraphrase in the
     # linked form fails; said without the link ("At 2.3 kg it lifts ...") it is not judged.
-    assert _claims("It weighs 2.3 kg, so lifting it into the overhead locker is easy.", SUITCASE) == [
-        "unfit_spec"
-    ]
+    assert _claims(
+        "It weighs 2.3 kg, so lifting it into the overhead locker is easy.", SUITCASE
+    ) == ["unfit_spec"]
     assert _claims("Light at 2.3 kg, it lifts into the overhead locker with ease.", SUITCASE) == []
 
 
@@ -158,5 +167,7 @@ def test_the_checks_copy_of_the_spec_sayings_is_the_corpus_lexicon() -> None:
             corpus.setdefault(category.label, {}).setdefault(spec.label, set()).update(
                 (*spec.say, spec.short)
             )
-    copy = {label: {spec: set(says) for spec, says in per.items()} for label, per in _sayings().items()}
+    copy = {
+        label: {spec: set(says) for spec, says in per.items()} for label, per in _sayings().items()
+    }
     assert copy == corpus, "run python scripts/build_benefit_lexicon.py"

@@ -36,6 +36,7 @@ DETECTORS = [
     "form",
     "articles",
     "agreement",
+    "tone",
 ]
 ORDER = [
     "channel",

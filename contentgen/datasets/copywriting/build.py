@@ -131,11 +131,23 @@ def _sft(
     return rows
 
 
+def split_briefs(cfg: BuildConfig = BuildConfig()) -> tuple[list[Brief], dict[str, str]]:
+    """The corpus's briefs and each one's split (train or held out), as `build_corpus` makes
+    them: what an evaluation of held-out briefs needs, without writing the copy."""
+    briefs = list(generate_briefs(cfg.briefs, cfg.seed, cfg.benefit_share))
+    split = stratified_split(((b.id, b.category) for b in briefs), cfg.heldout_share, cfg.seed)
+    return briefs, split
+
+
+def brief_rows(briefs: Iterable[Brief], split: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The records of briefs.jsonl: each brief's facts and its split."""
+    return [{**b.record(category(b.category)), "split": split[b.id]} for b in briefs]
+
+
 def build_corpus(out: Path, cfg: BuildConfig = BuildConfig()) -> dict[str, Any]:
     """Write the corpus files into `out` and return the manifest (counts, seed, file hashes)."""
     out.mkdir(parents=True, exist_ok=True)
-    briefs = list(generate_briefs(cfg.briefs, cfg.seed, cfg.benefit_share))
-    split = stratified_split(((b.id, b.category) for b in briefs), cfg.heldout_share, cfg.seed)
+    briefs, split = split_briefs(cfg)
     fake = _faker(cfg.seed + 1)
     support = [
         {**case.record(), "split": split[case.brief_id]}
@@ -147,7 +159,7 @@ def build_corpus(out: Path, cfg: BuildConfig = BuildConfig()) -> dict[str, Any]:
     products = {b.id: b.facts(category(b.category)) for b in briefs}
     marketing = _marketing(briefs, split, cfg)
     records = {
-        "briefs": [{**b.record(category(b.category)), "split": split[b.id]} for b in briefs],
+        "briefs": brief_rows(briefs, split),
         "marketing": marketing,
         "customer_service": support,
         "news": news,

@@ -14,6 +14,7 @@ from contentgen.checks.detector import word_set
 from contentgen.checks.form import one_exclamation, spelled_ranges
 from contentgen.checks.name_fidelity import reading_groups
 from contentgen.checks.repetition import without_name_echoes, without_repeated_yours
+from contentgen.checks.tone import URGENT_TONES
 from contentgen.datasets.copywriting.briefs import TONES, Brief
 from contentgen.datasets.copywriting.compose import filled, headline, pack, pick
 from contentgen.datasets.copywriting.resources import Category, phrases
@@ -72,8 +73,14 @@ def _search_ad(s: Sentences) -> dict[str, str]:
             head = pick(s.rng, _naming(heads, s), limit=head_high, minimum=head_low) or fallback
             named = None
         options = [named] if named else options
-    description = _pick(s, options, limit=high, minimum=low, ctas=ctas)
-    return {"headline": head, "description": description or f"The {s.slots['name']}."}
+    description = _pick(s, options, limit=high, minimum=low, ctas=ctas) or f"The {s.slots['name']}."
+    if s.tone_name in URGENT_TONES and not description.endswith(tuple(ctas)):
+        # No call to action fitted beside the benefit: the headline says it instead.
+        brand = s.slots["brand"]
+        urgent = [h for t in s.tone["headline"] if (h := headline(t, s.slots))]
+        urgent = [h for h in urgent if brand in h or brand in description]
+        head = pick(s.rng, urgent, limit=head_high, minimum=head_low) or head
+    return {"headline": head, "description": description}
 
 
 def _sms(s: Sentences) -> dict[str, str]:
@@ -182,6 +189,8 @@ def _product_description(s: Sentences) -> dict[str, str]:
     middle = [features[0], s.material() if s.rng.random() < 0.6 else (s.spec() or s.material())]
     extra = [x for x in s.extras() + s.specs() + features[1:] if x not in middle]
     closing = s.rng.choice([s.tone_line("cta"), s.price(), *(extra[:1] or [s.price()])])
+    if s.tone_name in URGENT_TONES:  # the call to action is what makes the copy urgent
+        closing = s.tone_line("cta")
     text = pack([first, *middle, closing], high, required=3)
     return {"description": text}
 

@@ -28,6 +28,7 @@ class Sentences:
         rng: random.Random,
     ) -> None:
         self.brief, self.category, self.slots, self.rng = brief, category, slots, rng
+        self.tone_name = tone
         bank: Mapping[str, Any] = phrases()
         self.tone: Mapping[str, list[str]] = bank["tones"][tone]
         self.neutral: Mapping[str, list[str]] = bank["sentences"]

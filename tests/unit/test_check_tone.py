@@ -1,0 +1,91 @@
+"""The tone the brief asks for: urgent copy says so, luxury and professional copy do not shout.
+
+The wrong texts are outputs the blind review graded (benchmarks/results/blind_review*).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contentgen.checks.base import EvalInput
+from contentgen.checks.tone import ToneCheck
+from contentgen.datasets.copywriting.briefs import generate_briefs
+from contentgen.datasets.copywriting.marketing import write
+from contentgen.datasets.copywriting.resources import category
+from contentgen.drafts import Draft, DraftContext, edit_draft
+from contentgen.types import Task
+
+DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish",
+        "price_eur": "71.20"}  # fmt: skip
+
+
+def _item(tone: str, channel: str, fields: dict[str, str]) -> EvalInput:
+    return EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel=channel, facts={"product": DISH, "tone": tone})  # fmt: skip
+
+
+def _edited(item: EvalInput) -> dict[str, str]:
+    """The fields after the engine makes the check's fixes."""
+    draft = Draft(text=item.text, fields=item.fields, image_png=None, meta={}, seed=0,
+                  problems=tuple(ToneCheck().problems(item)))  # fmt: skip
+    context = DraftContext(task=Task.MARKETING, channel=item.channel, facts=item.facts, prompt="")
+    edited = edit_draft(draft, context)
+    assert edited is not None
+    return dict(edited.fields)
+
+
+@pytest.mark.parametrize(
+    ("channel", "fields", "urgent"),
+    [
+        ("product_description", {"description": "Built for weeknight dinners: the Fjellvik Tava "
+         "Casserole Dish. It holds heat for slow braises."}, {"description": "Built for weeknight "
+         "dinners: the Fjellvik Tava Casserole Dish. It holds heat for slow braises. Order today."}),
+        ("sms", {"text": "The Fjellvik Tava Casserole Dish holds heat. €71.20. Order online."},
+         {"text": "The Fjellvik Tava Casserole Dish holds heat. €71.20. Order online today."}),
+        ("social_post", {"post": "It holds heat for slow braises. €71.20. #homecooking"},
+         {"post": "It holds heat for slow braises. €71.20. Order today. #homecooking"}),
+    ],
+)  # fmt: skip
+def test_urgent_copy_without_a_word_of_urgency_is_ended_urgently(
+    channel: str, fields: dict[str, str], urgent: dict[str, str]
+) -> None:
+    item = _item("urgent", channel, fields)
+    assert [p.kind for p in ToneCheck().problems(item)] == ["not_urgent"]
+    assert _edited(item) == urgent
+    assert ToneCheck().problems(_item("urgent", channel, urgent)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Don't wait: it holds heat.", "Order now.", "Save €17.80 today.", "Now 20% off.",
+     "It sells out before Friday, so hurry."],
+)  # fmt: skip
+def test_any_word_of_urgency_is_enough(text: str) -> None:
+    assert ToneCheck().problems(_item("urgent", "sms", {"text": text})) == []
+
+
+def test_a_tone_that_has_no_words_to_show_it_is_not_judged() -> None:
+    for tone in ("friendly", "playful", "", "warm"):
+        assert ToneCheck().problems(_item(tone, "sms", {"text": "Psst! It holds heat!"})) == []
+
+
+@pytest.mark.parametrize("tone", ["luxury", "professional"])
+def test_restrained_copy_that_shouts_or_jokes_is_sent_back(tone: str) -> None:
+    text = "Psst! The Fjellvik Tava Casserole Dish holds heat. The damage? Just €71.20."
+    found = ToneCheck().problems(_item(tone, "sms", {"text": text}))
+    assert [(p.kind, p.evidence) for p in found] == [
+        ("casual_for_tone", "Psst"), ("casual_for_tone", "!"), ("casual_for_tone", "The damage?"),
+    ]  # fmt: skip
+
+
+def test_restrained_copy_may_use_the_words_of_a_playful_phrase_in_their_own_sense() -> None:
+    text = "Made for phones that go on every adventure, with a grab handle. Discover it."
+    assert ToneCheck().problems(_item("luxury", "sms", {"text": text})) == []
+
+
+@pytest.mark.parametrize("channel", ["product_description", "search_ad"])
+def test_the_corpus_writer_writes_urgent_copy_urgently(channel: str) -> None:
+    check = ToneCheck()
+    for brief in generate_briefs(48, 3):
+        fields = write(brief, category(brief.category), channel, "urgent", 3, 0)
+        assert check.problems(_item("urgent", channel, fields)) == [], fields
