@@ -27,7 +27,11 @@ colon and its kind's word again, "The Cobalen Folio Dotted Notebook: the noteboo
 with the name alone as its fix); `repeated_yours` (marketing copy: "yours" twice in a field,
 "Yours for €9. Get yours now.", which the blind review marked every time; where one is a "yours
 for" price line its `fix` says it plainly, "It costs €9."); and `repeated_field` (one field the same
-text as another of the output: an email subject that is its preheader word for word).
+text as another of the output: an email subject that is its preheader word for word), which
+also covers an email body that opens with its preheader's sentence word for word ("Refined,
+understated and made for lectures, libraries and late nights." as preheader and first line: 8
+blind-graded outputs, 4 unusable and 4 light edit, none publishable), whose `fix` drops the
+body's copy of the sentence.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ TWIN_WORDS = 5  # sentences this long or longer are compared whole with each oth
 TWIN_RATIO = 0.8  # difflib ratio at which two sentences say the same thing
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# A body's first sentence and the space after it ("Refined, understated ... nights. Meet ...").
+_FIRST_SENTENCE = re.compile(r"\s*([^.!?\n]+[.!?])\s*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _ARTICLES = frozenset({"a", "an", "the"})
 _YOURS = re.compile(r"\byours\b", re.I)
@@ -92,7 +98,7 @@ class RepetitionCheck(Detector):
     name = "repetition"
 
     def problems(self, item: EvalInput) -> list[Problem]:
-        """Every repetition in every field (a preheader may repeat the body's first line)."""
+        """Every repetition in every field, and an email body that opens with its preheader."""
         product = product_facts(item)
         name_words = set(_WORD.findall(str(product.get("name", "")).lower()))
         # A stated benefit is what the copy should say, not a fact to explain.
@@ -111,7 +117,10 @@ class RepetitionCheck(Detector):
         claims = [p for p in phrases if p in owned]
         found: list[Problem] = []
         said: set[str] = set()
-        for field, value in text_fields(item).items():
+        fields = text_fields(item)
+        if item.channel == "email":
+            found += self._preheader_again(fields.get("preheader", ""), fields.get("body", ""))
+        for field, value in fields.items():
             words = " ".join(_WORD.findall(value.lower()))
             if words and words in said:
                 found.append(self.problem("repeated_field", field, value[:60], limit=1))
@@ -159,6 +168,16 @@ class RepetitionCheck(Detector):
             return [self.problem("repeated_yours", field, value[:60], limit=1)]
         return [self.problem("repeated_yours", field, offer.group(0), limit=1,
                              start=offer.start(), end=offer.end(), fix=_costs(offer, name))]  # fmt: skip
+
+    def _preheader_again(self, preheader: str, body: str) -> list[Problem]:
+        """`repeated_field` for a body whose first sentence is the preheader, fixed by dropping
+        that sentence (and the space after it) from the body."""
+        first = _FIRST_SENTENCE.match(body)
+        said = " ".join(_WORD.findall(preheader.lower()))
+        if first is None or not said or " ".join(_WORD.findall(first.group(1).lower())) != said:
+            return []
+        return [self.problem("repeated_field", "body", first.group(0), limit=1, start=0,
+                             end=first.end(), fix="")]  # fmt: skip
 
     def _field(self, field: str, value: str, name_words: set[str]) -> list[Problem]:
         found = []

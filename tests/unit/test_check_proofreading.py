@@ -22,6 +22,9 @@ from contentgen.checks.number_sense import NumberSenseCheck
 from contentgen.checks.repetition import RepetitionCheck, without_repeated_yours
 from contentgen.checks.spec_claims import SpecClaimsCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
+from contentgen.datasets.copywriting.briefs import generate_briefs
+from contentgen.datasets.copywriting.marketing import write
+from contentgen.datasets.copywriting.resources import category
 from contentgen.drafts import Draft, DraftContext, edit_draft
 from contentgen.types import Task
 
@@ -218,6 +221,27 @@ def test_a_pasted_label_the_product_does_not_have_as_a_verb_is_redrawn_not_edite
     item = _item(DISH, "sms", {"text": "With an oven safe to 220 °C, it bakes. Order now."})
     pasted = [p for p in SpecClaimsCheck().problems(item) if p.kind == "pasted_label"]
     assert [(p.evidence, p.fix) for p in pasted] == [("an oven safe to 220 °C", None)]
+
+
+def test_an_email_body_that_opens_with_its_preheader_drops_that_sentence() -> None:
+    opening = "Refined, understated and made for lectures, libraries and late nights."
+    fields = {"subject": "Discover the Leonard Nova Pendant Necklace", "preheader": opening,
+              "body": f"{opening} Meet the Leonard Nova Pendant Necklace.\n\nIt costs €239.20."}
+    item = _item(NECKLACE, "email", fields)
+    assert _corrected(RepetitionCheck(), item, "repeated_field") == {
+        **fields, "body": "Meet the Leonard Nova Pendant Necklace.\n\nIt costs €239.20.",
+    }  # fmt: skip
+    elsewhere = {**fields, "body": f"Meet the Leonard Nova Pendant Necklace. {opening}"}
+    assert RepetitionCheck().problems(_item(NECKLACE, "email", elsewhere)) == []
+
+
+def test_the_corpus_writer_never_opens_an_email_body_with_its_preheader() -> None:
+    check = RepetitionCheck()
+    for brief in generate_briefs(48, 5):
+        for variant in range(2):
+            fields = write(brief, category(brief.category), "email", "luxury", 5, variant)
+            found = check.problems(_item(brief.facts(category(brief.category)), "email", fields))
+            assert [p for p in found if p.kind == "repeated_field"] == [], fields
 
 
 def test_yours_twice_without_a_price_line_to_rephrase_is_redrawn_not_edited() -> None:

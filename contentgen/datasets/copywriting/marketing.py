@@ -160,6 +160,8 @@ def _email(s: Sentences) -> dict[str, str]:
     low, high = _limit("email", "preheader")
     preheader = pick(s.rng, s.tone_options("preheader"), limit=high, minimum=low)
     opening = s.tone_line("open")
+    if opening == preheader:  # the body does not open by saying the preheader again
+        opening = None
     first = [opening, s.intro(opening)]
     # Short: two sentences on what it does, one detail, the offer. Each further sentence was one
     # more chance for a small model to say a benefit twice, and a reader skims an email anyway.
