@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from difflib import SequenceMatcher
 
 from contentgen.checks.agreement import plural_product
@@ -115,11 +116,9 @@ class RepetitionCheck(Detector):
         has = {k: product.get(k) for k in ("features", "material", "materials", "certifications")}
         owned = {t.lower() for t in leaves(has)}
         claims = [p for p in phrases if p in owned]
-        found: list[Problem] = []
-        said: set[str] = set()
         fields = text_fields(item)
-        if item.channel == "email":
-            found += self._preheader_again(fields.get("preheader", ""), fields.get("body", ""))
+        found = self._preheader_again(fields) if item.channel == "email" else []
+        said: set[str] = set()
         for field, value in fields.items():
             words = " ".join(_WORD.findall(value.lower()))
             if words and words in said:
@@ -169,9 +168,10 @@ class RepetitionCheck(Detector):
         return [self.problem("repeated_yours", field, offer.group(0), limit=1,
                              start=offer.start(), end=offer.end(), fix=_costs(offer, name))]  # fmt: skip
 
-    def _preheader_again(self, preheader: str, body: str) -> list[Problem]:
-        """`repeated_field` for a body whose first sentence is the preheader, fixed by dropping
-        that sentence (and the space after it) from the body."""
+    def _preheader_again(self, fields: Mapping[str, str]) -> list[Problem]:
+        """`repeated_field` for an email body whose first sentence is the preheader, fixed by
+        dropping that sentence (and the space after it) from the body."""
+        preheader, body = fields.get("preheader", ""), fields.get("body", "")
         first = _FIRST_SENTENCE.match(body)
         said = " ".join(_WORD.findall(preheader.lower()))
         if first is None or not said or " ".join(_WORD.findall(first.group(1).lower())) != said:
