@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from contentgen.checks.base import EvalInput
+from contentgen.checks.channels import CHANNELS
 from contentgen.checks.detector import Detector, text_fields
 from contentgen.checks.form import is_call_to_action
 from contentgen.checks.problems import Problem
@@ -46,9 +47,6 @@ _CASUAL = re.compile(
 
 
 URGENT_CALL = "Order today."  # the call to action an urgent draft without one is given
-# The field a reader finishes on, per channel (a social post's hashtags come after it).
-_CLOSING_FIELDS = {"sms": "text", "push": "body", "email": "body", "search_ad": "description",
-                   "product_description": "description", "social_post": "post"}  # fmt: skip
 # The copy's last sentence end, before any closing hashtags.
 _LAST_STOP = re.compile(r"[.!?](?=[\s\"'”’]*(?:#[\w-]+[\s,]*)*$)")
 
@@ -81,7 +79,8 @@ class ToneCheck(Detector):
         """`not_urgent`, with the fix that makes the copy's last sentence urgent: a call to
         action gains "today" ("Order online." -> "Order online today."), any other sentence is
         followed by one ("... in all weathers. Order today.")."""
-        field = _CLOSING_FIELDS.get(channel or "") or max(fields, key=lambda n: len(fields[n]))
+        spec = CHANNELS.get(channel or "")  # a channel's last field is the one read last
+        field = spec.fields[-1].name if spec else max(fields, key=lambda n: len(fields[n]))
         value = fields.get(field, "")
         end = _LAST_STOP.search(value)
         if end is None:

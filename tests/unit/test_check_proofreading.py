@@ -25,8 +25,8 @@ from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
 from contentgen.datasets.copywriting.briefs import generate_briefs
 from contentgen.datasets.copywriting.marketing import write
 from contentgen.datasets.copywriting.resources import category
-from contentgen.drafts import Draft, DraftContext, edit_draft
 from contentgen.types import Task
+from tests.unit.engine_edits import edited_fields
 
 NOTEBOOK = {"name": "Cobalen Folio Dotted Notebook", "product_type": "dotted notebook",
             "material": "acid-free paper", "colours": ["forest green"], "price_eur": "9.00",
@@ -42,9 +42,13 @@ DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish"
 LAMP = {"name": "Smith Nordlys Pendant Light", "product_type": "pendant light",
         "material": "mouth-blown opal glass", "features": ["dimmable LED"]}  # fmt: skip
 DESK = {"name": "Altavik Mira Desk", "product_type": "desk", "material": "oak veneer"}
-HUB = {"name": "Gordon Vector USB-C Hub", "product_type": "USB-C hub", "price_eur": "19.90",
-       "material": "aluminium shell",
-       "benefits": {"aluminium shell": "it stays cool to the touch and looks neat on the desk"}}
+HUB = {
+    "name": "Gordon Vector USB-C Hub",
+    "product_type": "USB-C hub",
+    "price_eur": "19.90",
+    "material": "aluminium shell",
+    "benefits": {"aluminium shell": "it stays cool to the touch and looks neat on the desk"},
+}
 SHEARS = {"name": "Solia Meadow Pruning Shears", "product_type": "pruning shears"}
 DUVET = {"name": "Gibbons Hygge Duvet Cover Set", "product_type": "duvet cover set",
          "features": ["envelope pillowcases"],
@@ -64,17 +68,10 @@ def _item(product: dict[str, Any], channel: str, fields: dict[str, str]) -> Eval
 
 
 def _corrected(check: Detector, item: EvalInput, kind: str) -> dict[str, str]:
-    """The fields with every `kind` problem's fix made by the engine's own edit, which refuses a
-    fix whose evidence is not the span it replaces."""
-    found = tuple(p for p in check.problems(item) if p.kind == kind)
+    """The fields with every `kind` problem's fix made by the engine's own edit."""
+    found = [p for p in check.problems(item) if p.kind == kind]
     assert found, f"no {kind} in {item.fields}"
-    draft = Draft(text=item.text, fields=item.fields, image_png=None, meta={}, seed=0,
-                  problems=found)  # fmt: skip
-    assert draft.editable, f"{kind} carries no fix at a known place"
-    context = DraftContext(task=Task.MARKETING, channel=item.channel, facts=item.facts, prompt="")
-    edited = edit_draft(draft, context)
-    assert edited is not None, f"the engine cannot make the {kind} fix: {found}"
-    return dict(edited.fields)
+    return edited_fields(item, found)
 
 
 SLIPS = [
@@ -225,8 +222,11 @@ def test_a_pasted_label_the_product_does_not_have_as_a_verb_is_redrawn_not_edite
 
 def test_an_email_body_that_opens_with_its_preheader_drops_that_sentence() -> None:
     opening = "Refined, understated and made for lectures, libraries and late nights."
-    fields = {"subject": "Discover the Leonard Nova Pendant Necklace", "preheader": opening,
-              "body": f"{opening} Meet the Leonard Nova Pendant Necklace.\n\nIt costs €239.20."}
+    fields = {
+        "subject": "Discover the Leonard Nova Pendant Necklace",
+        "preheader": opening,
+        "body": f"{opening} Meet the Leonard Nova Pendant Necklace.\n\nIt costs €239.20.",
+    }
     item = _item(NECKLACE, "email", fields)
     assert _corrected(RepetitionCheck(), item, "repeated_field") == {
         **fields, "body": "Meet the Leonard Nova Pendant Necklace.\n\nIt costs €239.20.",

@@ -12,8 +12,8 @@ from contentgen.checks.tone import ToneCheck
 from contentgen.datasets.copywriting.briefs import generate_briefs
 from contentgen.datasets.copywriting.marketing import write
 from contentgen.datasets.copywriting.resources import category
-from contentgen.drafts import Draft, DraftContext, edit_draft
 from contentgen.types import Task
+from tests.unit.engine_edits import edited_fields
 
 DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish",
         "price_eur": "71.20"}  # fmt: skip
@@ -22,16 +22,6 @@ DISH = {"name": "Fjellvik Tava Casserole Dish", "product_type": "casserole dish"
 def _item(tone: str, channel: str, fields: dict[str, str]) -> EvalInput:
     return EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
                      channel=channel, facts={"product": DISH, "tone": tone})  # fmt: skip
-
-
-def _edited(item: EvalInput) -> dict[str, str]:
-    """The fields after the engine makes the check's fixes."""
-    draft = Draft(text=item.text, fields=item.fields, image_png=None, meta={}, seed=0,
-                  problems=tuple(ToneCheck().problems(item)))  # fmt: skip
-    context = DraftContext(task=Task.MARKETING, channel=item.channel, facts=item.facts, prompt="")
-    edited = edit_draft(draft, context)
-    assert edited is not None
-    return dict(edited.fields)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +41,7 @@ def test_urgent_copy_without_a_word_of_urgency_is_ended_urgently(
 ) -> None:
     item = _item("urgent", channel, fields)
     assert [p.kind for p in ToneCheck().problems(item)] == ["not_urgent"]
-    assert _edited(item) == urgent
+    assert edited_fields(item, ToneCheck().problems(item)) == urgent
     assert ToneCheck().problems(_item("urgent", channel, urgent)) == []
 
 
