@@ -18,8 +18,9 @@ The `numbers` gate checks that a value is grounded; this one checks how the copy
    price and "instead of €239.20" for the current one (`swapped_prices`).
 4. A price without a reduction is not "now" one. When the facts give one price (no regular
    price above a current one, no discount), "It is now €79" or "Now only €79" announces a price change the
-   facts do not give (`implied_discount`, the rubric's invented discount); "available now for
-   €79" and "Order now. €79." say no such thing.
+   facts do not give (`implied_discount`, the rubric's invented discount), and so does the one
+   price given as a former one ("It is reduced from €159 to €159", "was €79"); "available now
+   for €79" and "Order now. €79." say no such thing.
 5. A price shows its cents in full: "€71.2" is `price_cents`, corrected to "€71.20" (a `fix`
    the engine applies).
 6. A weight keeps its fact's meaning. A mass (kg, g, lb, oz) right after a verb of the table
@@ -321,5 +322,7 @@ def _price_role(text: str, claim: NumberClaim, facts: _Facts) -> Iterable[str]:
             yield "unlabelled_regular_price"
     elif current and facts.regular and _REGULAR_BEFORE.search(before):
         yield "swapped_prices"
-    elif not facts.regular and not facts.savings and _NOW_BEFORE.search(before):
-        yield "implied_discount"
+    elif not facts.regular and not facts.savings and (
+        _NOW_BEFORE.search(before) or _REGULAR_BEFORE.search(before)
+    ):
+        yield "implied_discount"  # "now €79", or the one price as a former one: "reduced from €159"

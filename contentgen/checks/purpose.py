@@ -4,9 +4,9 @@ Marketing copy only. A small model opens copy with a purpose it invents: "made f
 afternoons" (a linen shirt), "Built for days between work and the bedroom" (a desk), "made for
 long weeks on the property" (a desk for home workers). Of the 441 blind-graded outputs of the
 fourth and fifth copywriter rounds (benchmarks/results/blind_review_adapter_v4, _v5), the 156
-with such a phrase were graded 3 publishable, 22 light edit and 131 unusable. Of all 1,081
-blind-graded outputs (benchmarks/results/blind_review*) this check rejects 133: 121 graded
-unusable, 11 light edit and 1 publishable ("ready for any season" for a duvet cover).
+with such a phrase were graded 3 publishable, 22 light edit and 131 unusable. Of all 2,160
+blind-graded outputs (benchmarks/results/blind_review*) this check rejects 150: 136 graded
+unusable, 13 light edit and 1 publishable ("ready for any season" for a duvet cover).
 
 A purpose phrase is "made / built / designed / created / crafted / perfect / ideal / ready for X"
 or "your new favourite for X", X running to the end of its clause. Its content words (Snowball
@@ -22,7 +22,10 @@ come from one of:
   it ("ready for soil in minutes": tool-free assembly of a raised bed).
 
 - what the brief itself says the product is made for (its `made_for` fact, which a marketing
-  request fills in from the same lexicon: contentgen.tasks.brief_suggestions).
+  request fills in from the same lexicon: contentgen.tasks.brief_suggestions). Where the brief
+  says it, only this audience's own uses count beside it, not every audience's: "made for long
+  evenings on the go" (a use the lexicon records for another audience of the category) for a hub
+  whose brief says "working from hotels and airports" was graded unusable all 3 times.
 
 Anything else is `unfit_purpose`. For an audience the lexicon does not know, in a brief with no
 `made_for`, nothing is judged: what such an audience uses a product for is not recorded.
@@ -86,9 +89,7 @@ class PurposeCheck(Detector):
         product = product_facts(item)
         audience = item.facts.get("audience")
         audience = audience if isinstance(audience, str) else ""
-        stated = product.get(MADE_FOR)
-        hooks = audience_hooks(audience, product.get("category"))
-        hooks += [stated] if isinstance(stated, str) and stated.strip() else []
+        hooks = _purposes(product, audience)
         if not hooks:
             return found
         known = _known_words(product, audience)
@@ -100,11 +101,22 @@ class PurposeCheck(Detector):
         return found
 
 
+def _purposes(product: Mapping[str, Any], audience: str) -> list[str]:
+    """What the copy may say the product is for: what the brief says (its `made_for`) and this
+    audience's own uses where the brief says it; else every audience's uses of the category."""
+    stated = product.get(MADE_FOR)
+    if isinstance(stated, str) and stated.strip():
+        return [stated, *audience_uses(audience, product.get("category"))]
+    return audience_hooks(audience, product.get("category"))
+
+
 def _repeated(fields: Mapping[str, str]) -> list[tuple[str, str]]:
     """(field, the second purpose) for each field that states two purposes sharing a word."""
     found = []
     for field, value in fields.items():
-        matches = sorted([*_PURPOSE.finditer(value), *_IN_MIND.finditer(value)], key=lambda m: m.start())
+        matches = sorted(
+            [*_PURPOSE.finditer(value), *_IN_MIND.finditer(value)], key=lambda m: m.start()
+        )
         said: list[frozenset[str]] = []
         for match in matches:
             words = content_stems(match.group("purpose"))

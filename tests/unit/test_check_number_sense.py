@@ -53,6 +53,8 @@ def _kinds(product: dict[str, Any], text: str) -> list[str]:
         (HUB, "Six ports and a 19.90 hub.", "price_without_currency"),
         (LAMP, "It is now €79. Get yours now.", "implied_discount"),
         (HUB, "Now only €19.90!", "implied_discount"),
+        (LAMP, "It is reduced from €79 to €79. Order today.", "implied_discount"),
+        (LAMP, "It was €79. Get yours now.", "implied_discount"),
     ],
 )  # fmt: skip
 def test_a_number_read_in_the_wrong_sense_is_rejected(

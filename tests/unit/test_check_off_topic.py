@@ -7,6 +7,7 @@ import pytest
 from contentgen.checks.base import EvalInput
 from contentgen.checks.off_topic import MIN_SHARE, OffTopicCheck, fact_share
 from contentgen.types import Task
+from tests.unit.engine_edits import edited_fields
 
 DESK = {
     "name": "Altavik Mira Desk",
@@ -126,3 +127,37 @@ def test_the_checks_copy_of_the_headline_words_is_what_the_corpus_templates_use(
     assert _headline_lexicon() == script.headline_words(), (
         "run python scripts/build_benefit_lexicon.py"
     )
+
+
+BENEFIT_BED = {**BED, "features": ["open base", "corner reinforcements"],
+               "benefits": {"open base": "water drains away freely",
+                            "corner reinforcements": "the sides stay straight when the bed is full"}}  # fmt: skip
+
+
+def _email(preheader: str, body: str, product: dict = BENEFIT_BED) -> EvalInput:
+    fields = {
+        "subject": "The Torford Orchard Raised Garden Bed",
+        "preheader": preheader,
+        "body": body,
+    }
+    return EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel="email", facts={"product": product, "audience": "beginners"})  # fmt: skip
+
+
+def test_the_old_corpus_preheader_is_replaced_by_a_benefit_the_body_does_not_say() -> None:
+    # of all blind-graded emails, the 29 with it were graded none publishable
+    body = "It has corner reinforcements, so the sides stay straight when the bed is full. Order today."
+    item = _email("Details, specifications and price for the raised garden bed. Order today.", body)
+    (problem,) = OffTopicCheck().problems(item)
+    assert problem.kind == "generic_preheader"
+    assert edited_fields(item, [problem])["preheader"] == (
+        "Water drains away freely. Details inside. Order today."
+    )
+
+
+def test_the_old_corpus_preheader_without_a_benefit_to_say_is_drawn_again() -> None:
+    item = _email(
+        "Details, specifications and price for the raised garden bed.", "Order today.", BED
+    )
+    (problem,) = OffTopicCheck().problems(item)
+    assert problem.kind == "generic_preheader" and problem.fix is None

@@ -70,6 +70,18 @@ def test_the_use_the_brief_states_is_a_fit_purpose_for_any_audience() -> None:
     assert _purposes("Made for mornings and afternoons.", product, "yoga teachers") != []
 
 
+def test_where_the_brief_says_what_it_is_for_another_audiences_use_is_invented() -> None:
+    # the blind review graded "made for long evenings on the go" (a use the corpus records for
+    # another audience of the category) unusable for a hub made for working on the road
+    hub = {"name": "Gordon Vector USB-C Hub", "category": "electronics accessories",
+           "product_type": "USB-C hub", "made_for": "working from hotels and airports"}  # fmt: skip
+    assert _purposes("It is made for long evenings on the go.", hub, "frequent travellers") != []
+    assert _purposes("Made for working from hotels and airports.", hub, "frequent travellers") == []
+    assert _purposes("Designed for everyday wear, week after week.", SHIRT) == []  # no made_for
+    worn = {**SHIRT, "made_for": "lectures, libraries and late nights"}
+    assert _purposes("Designed for everyday wear, week after week.", worn) != []
+
+
 def test_a_category_the_lexicon_does_not_know_uses_the_audiences_uses_anywhere() -> None:
     hooks = audience_hooks("students", "campus wear")
     assert "lectures, libraries and late nights" in hooks
@@ -90,7 +102,9 @@ def test_the_checks_copy_of_the_audience_uses_is_the_corpus_lexicon() -> None:
     assert _hooks() == corpus, "run python scripts/build_benefit_lexicon.py"
 
 
-def _kinds(text: str, product: dict[str, Any] = BED, audience: str = "beginner gardeners") -> list[str]:
+def _kinds(
+    text: str, product: dict[str, Any] = BED, audience: str = "beginner gardeners"
+) -> list[str]:
     return [p.kind for p in _problems(text, product, audience)]
 
 

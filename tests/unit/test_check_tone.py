@@ -79,3 +79,35 @@ def test_the_corpus_writer_writes_urgent_copy_urgently(channel: str) -> None:
     for brief in generate_briefs(48, 3):
         fields = write(brief, category(brief.category), channel, "urgent", 3, 0)
         assert check.problems(_item("urgent", channel, fields)) == [], fields
+
+
+def _gift_item(fields: dict[str, str], audience: str = "gift shoppers") -> EvalInput:
+    return EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel="push", facts={"product": DISH, "tone": "playful",
+                                            "audience": audience})  # fmt: skip
+
+
+def test_gift_shoppers_are_not_told_to_treat_themselves() -> None:
+    # all 35 blind-graded outputs that did so were sent back ("speaks to the buyer, not to gift
+    # shoppers buying for someone else")
+    item = _gift_item(
+        {"title": "Psst, gift shoppers!", "body": "It holds heat. Go on, treat yourself!"}
+    )
+    assert [p.kind for p in ToneCheck().problems(item)] == ["self_treat"]
+    assert edited_fields(item, ToneCheck().problems(item)) == {
+        "title": "Psst, gift shoppers!", "body": "It holds heat. Go on, treat someone special!"
+    }  # fmt: skip
+    assert ToneCheck().problems(_gift_item(dict(item.fields), "home cooks")) == []
+
+
+def test_the_corpus_writer_never_tells_gift_shoppers_to_treat_themselves() -> None:
+    # before the writer chose lines by audience, 6 of these 60 fields said "treat yourself"
+    check = ToneCheck()
+    briefs = [b for b in generate_briefs(400, 5) if b.audience == "gift shoppers"]
+    assert briefs
+    for brief in briefs:
+        for channel in ("push", "email", "sms", "social_post", "product_description"):
+            for tone in ("friendly", "playful"):
+                for variant in range(3):
+                    fields = write(brief, category(brief.category), channel, tone, 3, variant)
+                    assert check.problems(_gift_item(fields)) == [], fields

@@ -45,6 +45,8 @@ def _kinds(product: dict[str, Any], text: str, prompt: str = "") -> list[str]:
         (DESK, "Premium oak, high-end looks.", "luxury"),
         (DESK, "Satisfaction guaranteed.", "guarantee"),
         (DESK, "Our best-selling desk, limited stock.", "proof"),
+        (DESK, "There is no additional cost, after €701.90.", "free"),
+        (DESK, "Delivered free of charge.", "free"),
     ],
 )
 def test_an_unsupported_claim_is_rejected(product: dict[str, Any], text: str, kind: str) -> None:
@@ -64,6 +66,8 @@ def test_an_unsupported_claim_is_rejected(product: dict[str, Any], text: str, ki
         (EARBUDS, "Music all day, with a 2-year warranty: guaranteed peace of mind."),
         (CARRIER, "Made for new parents and a new baby."),
         (DESK, "Feels like a premium hotel desk, at home."),
+        ({**DESK, "features": ["cable tray included"]}, "The cable tray comes at no extra cost."),
+        ({**DESK, "material": "PFAS-free coating"}, "A PFAS-free coating keeps it clean."),
     ],
 )
 def test_copy_without_unsupported_claims_passes(product: dict[str, Any], text: str) -> None:

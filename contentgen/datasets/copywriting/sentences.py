@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from contentgen.checks.tone import GIFT_AUDIENCES, SELF_TREAT
 from contentgen.datasets.copywriting.briefs import Brief
 from contentgen.datasets.copywriting.compose import one
 from contentgen.datasets.copywriting.grammar import join_list, noun_phrase
@@ -35,11 +36,18 @@ class Sentences:
 
     def tone_line(self, kind: str) -> str | None:
         """A line from the tone bank ('open', 'cta', 'cta_short', 'subject', ...)."""
-        return one(self.rng, self.tone[kind], self.slots)
+        return one(self.rng, self._for_audience(self.tone[kind]), self.slots)
 
     def tone_options(self, kind: str) -> list[str]:
         """Every line of a tone-bank kind the brief can fill."""
-        return [t for t in (fill(x, self.slots) for x in self.tone[kind]) if t]
+        return [t for t in (fill(x, self.slots) for x in self._for_audience(self.tone[kind])) if t]
+
+    def _for_audience(self, lines: list[str]) -> list[str]:
+        """The lines that fit the audience: gift shoppers buy for someone else, so no "treat
+        yourself" (the `tone` check's `self_treat`)."""
+        if self.slots.get("audience", "").strip().lower() not in GIFT_AUDIENCES:
+            return lines
+        return [line for line in lines if not SELF_TREAT.search(line)] or lines
 
     def neutral_line(self, kind: str) -> str | None:
         """A line from the tone-neutral bank ('intro', 'warranty', 'colours', ...)."""
