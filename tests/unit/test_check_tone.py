@@ -111,3 +111,23 @@ def test_the_corpus_writer_never_tells_gift_shoppers_to_treat_themselves() -> No
                 for variant in range(3):
                     fields = write(brief, category(brief.category), channel, tone, 3, variant)
                     assert check.problems(_gift_item(fields)) == [], fields
+
+
+def test_an_urgent_search_ad_whose_description_is_full_gets_the_brands_urgent_headline() -> None:
+    # 60-product run: " Order today." took 84-character descriptions past 90, and the ads were
+    # drawn again 10-12 times; the corpus writes such an ad with an urgent headline instead
+    tent = {"name": "Kestrand Lakeside Tent", "brand": "Kestrand", "product_type": "tent"}
+    description = (
+        "The Kestrand Lakeside Tent: air flows through on warm nights while insects stay out."
+    )
+    fields = {"headline": "Kestrand Lakeside Tents", "description": description}
+    item = EvalInput(task=Task.MARKETING, text="\n".join(fields.values()), fields=fields,
+                     channel="search_ad", facts={"product": tent, "tone": "urgent"})  # fmt: skip
+    (problem,) = ToneCheck().problems(item)
+    assert edited_fields(item, [problem]) == {
+        "headline": "Kestrand: Order Now",
+        "description": description,
+    }
+    unbranded = EvalInput(task=Task.MARKETING, text=item.text, fields=fields, channel="search_ad",
+                          facts={"product": {**tent, "brand": ""}, "tone": "urgent"})  # fmt: skip
+    assert ToneCheck().problems(unbranded)[0].fix is None
