@@ -215,6 +215,13 @@ def stated_benefits(product: Mapping[str, Any]) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in benefits.items()}
 
 
+def fact_benefits(product: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(lower-case fact, benefit) for each benefit the brief states and the lexicon records."""
+    recorded = [(fact.lower(), says) for fact in fact_texts(product)
+                for says in benefit_lexicon.known(fact)]  # fmt: skip
+    return [*stated_benefits(product).items(), *recorded]
+
+
 def _facts(product: Mapping[str, Any]) -> list[_Fact]:
     """The product's features, materials and certifications with their stated benefits."""
     stated = stated_benefits(product)

@@ -47,7 +47,7 @@ from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import content_stems, fact_texts, stated_benefits
+from contentgen.checks.benefits import content_stems, fact_benefits, fact_texts
 from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, product_facts, text_fields
 from contentgen.checks.problems import Problem
@@ -93,7 +93,8 @@ class PurposeCheck(Detector):
         if not hooks:
             return found
         known = _known_words(product, audience)
-        supports = [content_stems(text) for text in [*hooks, *_benefits(product)]]
+        benefits = [says for _, says in fact_benefits(product)]
+        supports = [content_stems(text) for text in [*hooks, *benefits]]
         for field, match in phrases:
             left = content_stems(match.group("purpose")) - known
             if left and not any(len(left & s) >= MIN_FIT * len(left) for s in supports):
@@ -131,13 +132,6 @@ def _known_words(product: Mapping[str, Any], audience: str) -> frozenset[str]:
     """The stems a purpose may always use: the product's own words, facts and the audience."""
     texts = [str(product.get(k, "")) for k in _OWN_KEYS]
     return content_stems(" ".join([*texts, *fact_texts(product), audience]))
-
-
-def _benefits(product: Mapping[str, Any]) -> list[str]:
-    """The benefits the brief states for the product's facts and the lexicon records for them."""
-    facts = fact_texts(product)
-    return [*stated_benefits(product).values(),
-            *(says for fact in facts for says in benefit_lexicon.known(fact))]  # fmt: skip
 
 
 def audience_uses(audience: object, category: object) -> list[str]:

@@ -63,7 +63,7 @@ from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import content_stems, fact_texts, name_stems, stated_benefits
+from contentgen.checks.benefits import content_stems, fact_benefits, fact_texts, name_stems
 from contentgen.checks.data_files import read_json
 from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
 from contentgen.checks.problems import Problem
@@ -165,14 +165,9 @@ class _Request:
     def of(cls, product: Mapping[str, Any], specs: list[_Spec], audience: str) -> _Request:
         """The request's words, facts and benefits, stemmed once per output."""
         facts = tuple(sorted(fact_texts(product), key=len, reverse=True))
-        stated = [
-            (fact.lower(), content_stems(says)) for fact, says in stated_benefits(product).items()
-        ]
-        known = [(fact.lower(), content_stems(says)) for fact in facts
-                 for says in benefit_lexicon.known(fact)]  # fmt: skip
+        benefits = tuple((fact, content_stems(says)) for fact, says in fact_benefits(product))
         return cls(_request_stems(product, audience), _own_words(product, specs),
-                   name_stems(product), facts, str(product.get("name", "")),
-                   tuple(stated + known))  # fmt: skip
+                   name_stems(product), facts, str(product.get("name", "")), benefits)  # fmt: skip
 
     def misstated(self, sentence: str, said: list[_Spec]) -> str | None:
         """The kind of Problem the sentence's statement of these specs is, or None."""

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from contentgen.checks.base import EvalInput
-from contentgen.checks.channels import CHANNELS
+from contentgen.checks.channels import CHANNELS, ChannelSpec
 from contentgen.checks.detector import Detector, product_facts, text_fields
 from contentgen.checks.form import is_call_to_action
 from contentgen.checks.problems import Problem
@@ -120,22 +120,22 @@ class ToneCheck(Detector):
         stop = end.group(0)
         asking = stop != "?" and is_call_to_action(value[start : end.start()])
         fix = f" today{stop}" if asking else f"{stop} {URGENT_CALL}"
-        limit = next((f.max_chars for f in spec.fields if f.name == field), None) if spec else None
-        if limit is not None and len(value) - len(stop) + len(fix) > limit:
-            return self._urgent_headline(fields, tone, brand) or self.problem(
+        if spec and len(value) - len(stop) + len(fix) > spec.field(field).max_chars:
+            return self._urgent_headline(fields, spec, tone, brand) or self.problem(
                 "not_urgent", field, value[-80:], limit=tone
             )
         return self.problem("not_urgent", field, stop, limit=tone, start=end.start(),
                             end=end.end(), fix=fix)  # fmt: skip
 
-    def _urgent_headline(self, fields: dict[str, str], tone: str, brand: str) -> Problem | None:
-        """`not_urgent` corrected in a search ad's headline, as the corpus writes an urgent ad
-        whose call to action does not fit: "{Brand}: Order Now" (None without a brand, or
-        where it would not fit)."""
+    def _urgent_headline(
+        self, fields: dict[str, str], spec: ChannelSpec, tone: str, brand: str
+    ) -> Problem | None:
+        """`not_urgent` corrected in the channel's headline, as the corpus writes an urgent
+        search ad whose call to action does not fit: "{Brand}: Order Now" (None for a channel
+        without a headline, a product without a brand, or where it would not fit)."""
         headline = fields.get("headline")
         urgent = f"{brand}: {URGENT_HEADLINE}"
-        spec = CHANNELS["search_ad"].fields[0]
-        if not headline or not brand or len(urgent) > spec.max_chars:
+        if not headline or not brand or len(urgent) > spec.field("headline").max_chars:
             return None
         return self.problem("not_urgent", "headline", headline, limit=tone, start=0,
                             end=len(headline), fix=urgent)  # fmt: skip
