@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from contentgen.checks.articles import is_plural, singular
 from contentgen.checks.base import EvalInput, Evaluator, run_evaluators, run_staged
 from contentgen.checks.channels import CHANNELS, ChannelSpec
 from contentgen.checks.detectors import quality_detectors
@@ -142,9 +143,16 @@ def example_facts(
         data = {k: v for k, v in example.items() if k not in _NOT_FACTS}
         for value in _leaves(data):
             value = value.strip()
-            if len(value) >= 4 and any(c.isalpha() for c in value) and value.lower() not in own:
+            if len(value) >= 4 and any(c.isalpha() for c in value) and not _said(value, own):
                 found.append(value)
     return tuple(dict.fromkeys(found))
+
+
+def _said(value: str, own: str) -> bool:
+    """Whether the request's own facts say an example's value, in the singular or the plural
+    ("shoes" for a "trail running shoe" is the product's own word, not the example's)."""
+    lowered = value.lower()
+    return lowered in own or (is_plural(lowered) and singular(lowered) in own)
 
 
 def _leaves(value: Any) -> list[str]:

@@ -17,7 +17,9 @@ it is easy to carry"). The `hashtags` check reads each category's hashtags
 (contentgen/checks/data/category_hashtags.json) to tell a post's hashtag from another category's
 ("#trailrunning" on a linen shirt). The `off_topic` check reads the words the corpus's search-ad
 headlines use beyond the request's (contentgen/checks/data/headline_words.json) to tell a headline
-a reader can follow from one with words of its own ("Rising Garden Beds at a Price").
+a reader can follow from one with words of its own ("Rising Garden Beds at a Price"). The
+`spelling` check takes every word of the corpus's data files as a house word
+(contentgen/checks/data/house_words.json: "grippy", "percale", "psst"), beside CMUdict's.
 
     python scripts/build_benefit_lexicon.py
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,8 @@ HOOKS = DATA / "audience_hooks.json"
 SPECS = DATA / "spec_sayings.json"
 HASHTAGS = DATA / "category_hashtags.json"
 HEADLINES = DATA / "headline_words.json"
+HOUSE_WORDS = DATA / "house_words.json"
+CORPUS_DATA = ROOT / "contentgen" / "datasets" / "copywriting" / "data"
 
 
 def lexicon() -> dict[str, dict[str, list[str]]]:
@@ -103,6 +108,28 @@ def headline_words() -> dict[str, Any]:
     return {"template_words": sorted(words), "adjectives": dict(sorted(adjectives.items()))}
 
 
+def house_words() -> list[str]:
+    """Every word (three letters or more, lower case) of the corpus's data files' keys and texts:
+    the words the corpus teaches the copywriter, English or not ("grippy", "percale")."""
+    texts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            texts.extend(str(k) for k in value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    for path in sorted(CORPUS_DATA.rglob("*.toml")):
+        walk(tomllib.loads(path.read_text(encoding="utf-8")))
+    words = {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)*", text)}
+    return sorted(w for w in words if len(w) >= 3)
+
+
 def main() -> int:
     """Write the files; 0 on success."""
     files = (
@@ -111,6 +138,7 @@ def main() -> int:
         (SPECS, spec_sayings(), "categories"),
         (HASHTAGS, category_hashtags(), "categories"),
         (HEADLINES, headline_words(), "headline word lists"),
+        (HOUSE_WORDS, house_words(), "house words"),
     )
     for path, data, what in files:
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -159,7 +159,7 @@ def _singular_facts(text: str, lower: str, plurals: list[str]) -> Iterator[Slip]
     """A plural fact put in the singular after "a"/"an" ("a padded shoulder strap" for the fact
     "padded shoulder straps": the product has more than one), corrected to the fact."""
     for fact in plurals:
-        one = rf"\b(?:a|an)\s+{re.escape(_singular(fact))}(?![\w-])"
+        one = rf"\b(?:a|an)\s+{re.escape(singular(fact))}(?![\w-])"
         for m in re.finditer(one, lower):
             said = fact[:1].upper() + fact[1:] if text[m.start()].isupper() else fact
             yield "singular_fact", m.start(), m.end(), said
@@ -299,7 +299,7 @@ def _countable(text: str) -> bool:
     return head not in _MASS_HEADS and not head.endswith(("ing", "ness", "ion", "ity"))
 
 
-def _singular(phrase: str) -> str:
+def singular(phrase: str) -> str:
     """A plural phrase with its last word in the singular ("padded shoulder straps" -> "padded
     shoulder strap", "mother-of-pearl buttons" -> "mother-of-pearl button", "boxes" -> "box")."""
     if phrase.endswith("ies"):

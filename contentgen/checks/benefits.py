@@ -35,12 +35,15 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
   sits just where you want it, with a gift box" (corrected to "..., from collarbone to
   neckline"); 9 graded outputs, 5 unusable and 4 light edit. A benefit cut short at its
   sentence's end is left alone.
+- `misinflected_benefit`: a stated benefit said word for word but for a participle without its
+  ending, "your wrists stay cover when you pick up the pace" (corrected to "covered").
 - `no_benefit`: the brief states what its facts do, and the copy says none of it, in any field:
   a bare feature list ("It has a hidden drawer. €701.90. Shop now."), which the blind review
   sent back every time (rubric: say what a fact means for the buyer). A stated benefit is said
   when `MIN_SAID` of its content stems are in the copy, in any wording.
 
-The three corrections (`comma_splice`, `bare_fact`, `garbled_benefit`) are found by
+The four corrections (`comma_splice`, `bare_fact`, `garbled_benefit`, `misinflected_benefit`)
+are found by
 contentgen.checks.benefit_edits.
 """
 
@@ -126,6 +129,7 @@ class BenefitsCheck(Detector):
                     ("comma_splice", benefit_edits.spliced(value, benefits)),
                     ("bare_fact", benefit_edits.bare_facts(value, benefits, says)),
                     ("garbled_benefit", benefit_edits.garbled_benefits(value, benefits)),
+                    ("misinflected_benefit", benefit_edits.misinflected(value, benefits)),
                 )
                 for e in edits
             ]  # fmt: skip

@@ -22,6 +22,7 @@ from contentgen.checks.policy import PolicyCheck
 from contentgen.checks.purpose import PurposeCheck
 from contentgen.checks.repetition import RepetitionCheck
 from contentgen.checks.spec_claims import SpecClaimsCheck
+from contentgen.checks.spelling import SpellingCheck
 from contentgen.checks.tone import ToneCheck
 from contentgen.checks.truncation import TruncationCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
@@ -49,6 +50,7 @@ DETECTOR_TYPES: tuple[type[Detector], ...] = (
     ArticlesCheck,
     AgreementCheck,
     ToneCheck,
+    SpellingCheck,
 )
 DETECTOR_NAMES: tuple[str, ...] = tuple(t.name for t in DETECTOR_TYPES)
 

@@ -14,12 +14,17 @@ Three kinds of Problem:
 - `invented_hashtag`: any other hashtag: "#carryonplanets" on a suitcase, "#midlifestyle" for
   students, "#workingfromhomedotors", all graded unusable by blind reviewers.
 - `repeated_hashtag`: the same hashtag twice.
+
+A hashtag among those the post ends with carries a correction, since a post ends with one or two
+hashtags (docs/copy_rubric.md): it is dropped when a good hashtag stays; when none would, the
+last is replaced by the product's kind ("#runningtop" for a running top, at most 20 letters).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 from contentgen.checks import benefit_lexicon
@@ -31,6 +36,8 @@ from contentgen.types import Task
 
 HASHTAGS_FILE = "category_hashtags.json"
 _HASHTAG = re.compile(r"#(\w+)")
+_TRAILING = re.compile(r"(?:\s*#\w+)+\s*$")  # the hashtags a post ends with
+KIND_TAG_CHARS = 20  # a longer kind ("#wirelesschargingpad") makes a clumsy hashtag
 _WORD = re.compile(r"[^\W\d_]+")
 # Words a copywriter builds hashtags with around the product's own ("#linenlove", "#deskgoals").
 _TAG_WORDS = word_set(
@@ -52,23 +59,57 @@ class HashtagCheck(Detector):
         vocabulary: frozenset[str] | None = None  # built at the first tag a category list lacks
         found: list[Problem] = []
         for field, value in text_fields(item).items():
-            tags = [t.lower() for t in _HASHTAG.findall(value)]
+            verdicts: list[tuple[re.Match[str], str | None]] = []
             seen: set[str] = set()
-            for tag in tags:
-                if tag in seen:
-                    found.append(self.problem("repeated_hashtag", field, f"#{tag}"))
+            for match in _HASHTAG.finditer(value):
+                tag = match.group(1).lower()
+                kind = "repeated_hashtag" if tag in seen else None
                 seen.add(tag)
-            if known is None:  # a category the corpus does not know: no house vocabulary
-                continue
-            for tag in dict.fromkeys(tags):
-                if tag in known:
-                    continue
-                vocabulary = vocabulary or _request_words(item) | known | _TAG_WORDS
-                if _segments(tag, vocabulary):  # "#deskgoals" for a desk, "#linenlove"
-                    continue
-                kind = "off_product_hashtag" if _foreign(tag) else "invented_hashtag"
-                found.append(self.problem(kind, field, f"#{tag}"))
+                if kind is None and known is not None and tag not in known:
+                    vocabulary = vocabulary or _request_words(item) | known | _TAG_WORDS
+                    if not _segments(tag, vocabulary):  # "#deskgoals" for a desk passes
+                        kind = "off_product_hashtag" if _foreign(tag) else "invented_hashtag"
+                verdicts.append((match, kind))
+            found += self._field_problems(field, value, verdicts, _kind_tag(product_facts(item)))
         return found
+
+    def _field_problems(
+        self, field: str, value: str, verdicts: list[tuple[re.Match[str], str | None]], own: str
+    ) -> list[Problem]:
+        """The field's problems, each trailing hashtag's with its correction: dropped when a
+        good hashtag stays, else the last one replaced by the product's kind ("#runningtop")."""
+        bad = [(m, kind) for m, kind in verdicts if kind is not None]
+        trailing = _TRAILING.search(value)
+        block = trailing.start() if trailing else len(value)
+        kept = {m.group(1).lower() for m, kind in verdicts if kind is None and m.start() >= block}
+        found = []
+        for i, (match, kind) in enumerate(bad):
+            problem = self.problem(kind, field, match.group(0), start=match.start(), end=match.end())
+            if match.start() >= block:
+                last = i == len(bad) - 1
+                if kept or not last or own in {m.group(1).lower() for m, _ in verdicts}:
+                    start, end = _dropped(value, match.start(), match.end())
+                    problem = replace(problem, evidence=value[start:end], start=start, end=end,
+                                      fix="")  # fmt: skip
+                elif own:
+                    problem = replace(problem, fix=f"#{own}")
+            found.append(problem)
+        return found
+
+
+def _kind_tag(product: Mapping[str, object]) -> str:
+    """The product's kind as a hashtag's words ("runningtop"; "" when it is long or unknown)."""
+    words = _WORD.findall(str(product.get("product_type") or "").lower())
+    tag = "".join(words)
+    return tag if len(tag) <= KIND_TAG_CHARS else ""
+
+
+def _dropped(value: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a hashtag with the whitespace before it (after it, when it opens the text)."""
+    before = len(value[:start].rstrip())
+    if before > 0:
+        return before, end
+    return start, end + len(value[end:]) - len(value[end:].lstrip())
 
 
 def _foreign(tag: str) -> bool:

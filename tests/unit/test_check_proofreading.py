@@ -17,10 +17,12 @@ from contentgen.checks.base import EvalInput
 from contentgen.checks.benefits import BenefitsCheck
 from contentgen.checks.detector import Detector
 from contentgen.checks.form import FormCheck, one_exclamation, spelled_ranges
+from contentgen.checks.hashtags import HashtagCheck
 from contentgen.checks.name_fidelity import NameFidelityCheck
 from contentgen.checks.number_sense import NumberSenseCheck
 from contentgen.checks.repetition import RepetitionCheck, without_repeated_yours
 from contentgen.checks.spec_claims import SpecClaimsCheck
+from contentgen.checks.truncation import TruncationCheck
 from contentgen.checks.unsupported_claims import UnsupportedClaimsCheck
 from contentgen.datasets.copywriting.briefs import generate_briefs
 from contentgen.datasets.copywriting.marketing import write
@@ -53,6 +55,16 @@ SHEARS = {"name": "Solia Meadow Pruning Shears", "product_type": "pruning shears
 DUVET = {"name": "Gibbons Hygge Duvet Cover Set", "product_type": "duvet cover set",
          "features": ["envelope pillowcases"],
          "benefits": {"envelope pillowcases": "pillows stay tucked in all night"}}  # fmt: skip
+TOP = {"name": "Bowen Meadow Running Top", "category": "apparel", "product_type": "running top",
+       "features": ["thumb loops"], "price_eur": "39.00",
+       "benefits": {"thumb loops": "your wrists stay covered when you pick up the pace"}}  # fmt: skip
+PAD = {"name": "Lumolane Clarity Wireless Charging Pad", "product_type": "wireless charging pad",
+       "features": ["soft status light"], "made_for": "phones that get dropped and shared",
+       "benefits": {"soft status light": "it shows charging status without lighting up the "
+                    "bedroom"}}  # fmt: skip
+SHOE = {"name": "Elmlane Contour Trail Running Shoe", "product_type": "trail running shoe",
+        "features": ["reflective heel tab"], "benefits": {"reflective heel tab": "drivers can spot "
+        "you on early-morning and late-evening runs"}}  # fmt: skip
 NECKLACE = {"name": "Leonard Nova Pendant Necklace", "product_type": "pendant necklace",
             "features": ["gift box", "adjustable chain"], "price_eur": "239.20",
             "benefits": {"adjustable chain": "it sits just where you want it, from collarbone to "
@@ -133,6 +145,22 @@ SLIPS = [
      "it_for_plural", "The fit is snug. Discover them."),
     (NameFidelityCheck(), RUNNER, "search_ad", "description", "The trail runner x: grippy "
      "lugged outsole.", "name_case", "The Trail Runner X: grippy lugged outsole."),
+    (BenefitsCheck(), TOP, "sms", "text", "It has thumb loops, so your wrists stay cover when you "
+     "pick up the pace.", "misinflected_benefit", "It has thumb loops, so your wrists stay "
+     "covered when you pick up the pace."),
+    (HashtagCheck(), TOP, "social_post", "post", "Your wrists stay covered. Order now. #workouts",
+     "invented_hashtag", "Your wrists stay covered. Order now. #runningtop"),
+    (HashtagCheck(), TOP, "social_post", "post", "Your wrists stay covered. #style #workouts",
+     "invented_hashtag", "Your wrists stay covered. #style"),
+    (TruncationCheck(), PAD, "search_ad", "description", "The Lumolane Clarity Wireless Charging "
+     "Pad: it shows charging status without lighting up", "no_sentence_end", "The Lumolane "
+     "Clarity: it shows charging status without lighting up the bedroom."),
+    (TruncationCheck(), SHOE, "search_ad", "description", "The Elmlane Contour Trail Running Shoe: "
+     "drivers can spot you on early-morning and", "dangling_word", "The Elmlane Contour: drivers "
+     "can spot you on early-morning and late-evening runs."),
+    (TruncationCheck(), SHOE, "search_ad", "description", "Drivers can spot you on early-morning "
+     "and late-evening runs", "no_sentence_end", "Drivers can spot you on early-morning and "
+     "late-evening runs."),
 ]  # fmt: skip
 
 
@@ -183,6 +211,9 @@ def test_the_corrected_copy_has_no_slip_left(
         (AgreementCheck(), EARBUDS, "sms", "text", "The case is small. It fits a pocket? Yes."),
         (AgreementCheck(), DUVET, "sms", "text", "It has envelope pillowcases. Discover it."),
         (NameFidelityCheck(), RUNNER, "search_ad", "headline", "TRAIL RUNNER X: GRIP"),
+        (BenefitsCheck(), {**TOP, "benefits": {"thumb loops": "it keeps your wrists covered when "
+         "you run"}}, "sms", "text", "They keep your wrists covered when you run."),
+        (HashtagCheck(), TOP, "social_post", "post", "Made for #runningtop fans. #style"),
     ],
 )  # fmt: skip
 def test_right_copy_is_left_alone(
@@ -266,3 +297,17 @@ def test_an_article_inside_a_slip_corrected_with_its_verb_is_not_corrected_twice
     item = _item(NOTEBOOK, "sms", {"text": "It is an acid-free paper."})
     fixes = [(p.kind, p.fix) for p in ArticlesCheck().problems(item)]
     assert fixes == [("substance_as_product", "It is made of acid-free paper")]
+
+
+def test_a_field_cut_in_a_phrase_too_long_for_its_limit_even_by_the_short_name_is_redrawn() -> None:
+    long = {**PAD, "features": ["glow ring"], "benefits": {"glow ring": "it shows charging status "
+            "without lighting up the bedroom, the hallway or the car on a long drive"}}  # fmt: skip
+    text = "The Lumolane Clarity Wireless Charging Pad: it shows charging status without lighting"
+    (problem,) = TruncationCheck().problems(_item(long, "search_ad", {"description": text}))
+    assert (problem.kind, problem.fix) == ("no_sentence_end", None)
+
+
+def test_a_field_that_stops_in_words_of_its_own_is_redrawn_not_completed() -> None:
+    text = "The Lumolane Clarity Wireless Charging Pad keeps your desk tidy and your phone"
+    (problem,) = TruncationCheck().problems(_item(PAD, "search_ad", {"description": text}))
+    assert (problem.kind, problem.fix) == ("no_sentence_end", None)

