@@ -1,24 +1,21 @@
 """Completion: the correction of a field that stops inside, or right after, a phrase of the facts.
 
 A small model writing "The {name}: {benefit}." into a 90-character search-ad description runs
-out of room inside the benefit ("The Lumolane Clarity Wireless Charging Pad: it shows charging
-status without lighting up"), or ends a finished benefit without its full stop ("Drivers can
-spot you on early-morning and late-evening runs"). Both are cut copy, yet the words the reader
-was about to get are known: they are the rest of that phrase of the facts. The correction says
-the phrase whole and ends the sentence; where that would not fit the field's limit, it names the
-product by its short form (a configured `short_name`, else its brand and model, the name without
-the words of its `product_type`: "The Lumolane Clarity"), and where it still would not fit there
-is no correction and the draft is written again.
+out of room inside the benefit ("The Elmlane Contour Trail Running Shoe: drivers can spot you on
+early-morning and"), or ends a finished benefit without its full stop ("Drivers can spot you on
+early-morning and late-evening runs"). Both are cut copy, yet the words the reader was about to
+get are known: they are the rest of that phrase of the facts. The correction says the phrase
+whole and ends the sentence when that fits the field's limit; where it would not, there is no
+correction and the draft is written again. Naming the product by its brand and model instead, to
+make room ("The Lumolane Clarity: it shows charging status ..."), was tried and graded unusable
+in a blind review ("product name cut"), so the name is never shortened.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from contentgen.checks.name_fidelity import short_forms
 
 MIN_WORDS = 3  # the words of a phrase a field must end on before its rest is taken as meant
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -33,11 +30,9 @@ class Completion:
     text: str
 
 
-def completion(
-    value: str, phrases: Iterable[str], product: Mapping[str, Any], limit: int | None
-) -> Completion | None:
+def completion(value: str, phrases: Iterable[str], limit: int | None) -> Completion | None:
     """The field ended as the phrase it stops in or after, within `limit` characters (None when
-    it ends in no phrase of the facts, or when even the short name leaves too little room)."""
+    it ends in no phrase of the facts, or when the whole phrase does not fit)."""
     end = len(value.rstrip())
     lowered = value[:end].lower()
     wanted = {p.strip().rstrip(".") for p in phrases if p.strip()}
@@ -47,11 +42,8 @@ def completion(
             continue
         said = value[start:end]
         finished = said + phrase[len(said) :] + "."
-        for name in (None, *_short_names(product)):
-            head = value[:start] if name is None else _renamed(value[:start], product, name)
-            if head is not None and (limit is None or len(head) + len(finished) <= limit):
-                cut = _first_difference(value, head)
-                return Completion(cut, end, head[cut:] + finished)
+        if limit is None or start + len(finished) <= limit:
+            return Completion(start, end, finished)
     return None
 
 
@@ -63,30 +55,3 @@ def _start_of_prefix(lowered: str, phrase: str) -> int | None:
         if phrase.startswith(tail) and len(_WORD.findall(tail)) >= MIN_WORDS:
             return match.start()
     return None
-
-
-def _short_names(product: Mapping[str, Any]) -> list[str]:
-    """The product's short forms, shortest last: configured ones, then brand and model."""
-    name = str(product.get("name") or "")
-    kind = {w.lower() for w in _WORD.findall(str(product.get("product_type") or ""))}
-    words = name.split()
-    while words and words[-1].lower() in kind:
-        words.pop()
-    model = [" ".join(words)] if 2 <= len(words) < len(name.split()) else []
-    return sorted({*short_forms(dict(product)), *model}, key=len, reverse=True)
-
-
-def _renamed(head: str, product: Mapping[str, Any], short: str) -> str | None:
-    """The text with the product's full name replaced by `short` (None when it has no name)."""
-    name = str(product.get("name") or "")
-    if not name or name not in head:
-        return None
-    return head.replace(name, short)
-
-
-def _first_difference(old: str, new: str) -> int:
-    """The first index at which two texts differ (the edit starts there)."""
-    for i, (a, b) in enumerate(zip(old, new, strict=False)):
-        if a != b:
-            return i
-    return min(len(old), len(new))

@@ -103,9 +103,8 @@ class TruncationCheck(Detector):
         facts (a headline-like field is a label, never finished with a sentence)."""
         if problem.kind not in COMPLETED_KINDS or problem.field in HEADLINE_FIELDS:
             return problem
-        product = product_facts(item)
-        phrases = [*fact_leaves, *(said for _, said in fact_benefits(product))]
-        done = completion(written, phrases, product, _limit(item.channel, problem.field))
+        phrases = [*fact_leaves, *(said for _, said in fact_benefits(product_facts(item)))]
+        done = completion(written, phrases, _limit(item.channel, problem.field))
         if done is None:
             return problem
         return replace(problem, evidence=written[done.start : done.end], start=done.start,

@@ -152,12 +152,12 @@ SLIPS = [
      "invented_hashtag", "Your wrists stay covered. Order now. #runningtop"),
     (HashtagCheck(), TOP, "social_post", "post", "Your wrists stay covered. #style #workouts",
      "invented_hashtag", "Your wrists stay covered. #style"),
-    (TruncationCheck(), PAD, "search_ad", "description", "The Lumolane Clarity Wireless Charging "
-     "Pad: it shows charging status without lighting up", "no_sentence_end", "The Lumolane "
-     "Clarity: it shows charging status without lighting up the bedroom."),
-    (TruncationCheck(), SHOE, "search_ad", "description", "The Elmlane Contour Trail Running Shoe: "
-     "drivers can spot you on early-morning and", "dangling_word", "The Elmlane Contour: drivers "
-     "can spot you on early-morning and late-evening runs."),
+    (TruncationCheck(), PAD, "sms", "text", "The Lumolane Clarity Wireless Charging Pad: it shows "
+     "charging status without lighting up", "no_sentence_end", "The Lumolane Clarity Wireless "
+     "Charging Pad: it shows charging status without lighting up the bedroom."),
+    (TruncationCheck(), SHOE, "push", "body", "The Elmlane Contour Trail Running Shoe: drivers can "
+     "spot you on early-morning and", "dangling_word", "The Elmlane Contour Trail Running Shoe: "
+     "drivers can spot you on early-morning and late-evening runs."),
     (TruncationCheck(), SHOE, "search_ad", "description", "Drivers can spot you on early-morning "
      "and late-evening runs", "no_sentence_end", "Drivers can spot you on early-morning and "
      "late-evening runs."),
@@ -299,11 +299,11 @@ def test_an_article_inside_a_slip_corrected_with_its_verb_is_not_corrected_twice
     assert fixes == [("substance_as_product", "It is made of acid-free paper")]
 
 
-def test_a_field_cut_in_a_phrase_too_long_for_its_limit_even_by_the_short_name_is_redrawn() -> None:
-    long = {**PAD, "features": ["glow ring"], "benefits": {"glow ring": "it shows charging status "
-            "without lighting up the bedroom, the hallway or the car on a long drive"}}  # fmt: skip
-    text = "The Lumolane Clarity Wireless Charging Pad: it shows charging status without lighting"
-    (problem,) = TruncationCheck().problems(_item(long, "search_ad", {"description": text}))
+def test_a_field_cut_in_a_phrase_too_long_for_its_limit_is_redrawn_never_renamed() -> None:
+    """A blind review graded the product named by brand and model ("The Lumolane Clarity: ...")
+    unusable, so a phrase that does not fit beside the full name is not completed."""
+    text = "The Lumolane Clarity Wireless Charging Pad: it shows charging status without lighting up"
+    (problem,) = TruncationCheck().problems(_item(PAD, "search_ad", {"description": text}))
     assert (problem.kind, problem.fix) == ("no_sentence_end", None)
 
 
