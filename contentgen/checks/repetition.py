@@ -101,8 +101,7 @@ class RepetitionCheck(Detector):
     name = "repetition"
 
     def problems(self, item: EvalInput) -> list[Problem]:
-        """Every repetition in every field, and an email body that opens with its preheader or
-        subject."""
+        """Every repetition in every field, and an email body opening with another field."""
         product = product_facts(item)
         name_words = set(_WORD.findall(str(product.get("name", "")).lower()))
         # A stated benefit is what the copy should say, not a fact to explain.
