@@ -46,7 +46,7 @@ class Edit(NamedTuple):
     start: int
     end: int
     fix: str
-    about: str  # the fact whose benefit is at stake
+    about: str  # the fact whose benefit is at stake, or the phrase of the facts it completes
 
 
 def spliced(text: str, benefits: Mapping[str, str]) -> list[Edit]:

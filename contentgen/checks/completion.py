@@ -15,24 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from contentgen.checks.benefit_edits import Edit
 
 MIN_WORDS = 3  # the words of a phrase a field must end on before its rest is taken as meant
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-@dataclass(frozen=True)
-class Completion:
-    """The span [start, end) of a field and the words that replace it."""
-
-    start: int
-    end: int
-    text: str
-
-
-def completion(value: str, phrases: Iterable[str], limit: int | None) -> Completion | None:
-    """The field ended as the phrase it stops in or after, within `limit` characters (None when
-    it ends in no phrase of the facts, or when the whole phrase does not fit)."""
+def completion(value: str, phrases: Iterable[str], limit: int | None) -> Edit | None:
+    """The edit that ends the field as the phrase it stops in or after, within `limit` characters
+    (None when it ends in no phrase of the facts, or when the whole phrase does not fit)."""
     end = len(value.rstrip())
     lowered = value[:end].lower()
     wanted = {p.strip().rstrip(".") for p in phrases if p.strip()}
@@ -43,7 +35,7 @@ def completion(value: str, phrases: Iterable[str], limit: int | None) -> Complet
         said = value[start:end]
         finished = said + phrase[len(said) :] + "."
         if limit is None or start + len(finished) <= limit:
-            return Completion(start, end, finished)
+            return Edit(start, end, finished, phrase)
     return None
 
 

@@ -43,17 +43,17 @@ def english_words() -> Container[str]:
     with _lock:
         if _english is None:
             _english = frozenset(common_words())
-        return _Either(cmu, _english)
+        return WordLists(cmu, _english)
 
 
-class _Either(Container[str]):
-    """Membership in either of two word collections (no 180k-word union built per process)."""
+class WordLists(Container[str]):
+    """Membership in any of several word collections (no union of 180k words built per use)."""
 
-    def __init__(self, first: Container[str], second: Container[str]) -> None:
-        self.first, self.second = first, second
+    def __init__(self, *lists: Container[str]) -> None:
+        self.lists = lists
 
     def __contains__(self, word: object) -> bool:
-        return word in self.first or word in self.second
+        return any(word in words for words in self.lists)
 
 
 def common_words() -> list[str]:

@@ -60,10 +60,11 @@ class SpellingCheck(Detector):
 
     def problems(self, item: EvalInput) -> list[Problem]:
         """One Problem per unknown word, per field."""
-        dictionary = _dictionary()
-        if dictionary is None:
+        english_words = _dictionary()
+        if english_words is None:
             return []
-        own = _request_words(item.facts) | _house_words() | CURRENCY_CODES
+        dictionary = english.WordLists(english_words, _house_words())
+        own = _request_words(item.facts)
         found: list[Problem] = []
         for field, value in text_fields(item).items():
             read = _blanked(value)
@@ -91,8 +92,8 @@ def _log_off(reason: str) -> None:
 
 @cache
 def _house_words() -> frozenset[str]:
-    """The corpus's own words (data/house_words.json)."""
-    return frozenset(read_json(HOUSE_WORDS_FILE))
+    """The corpus's own words (data/house_words.json) and the currency codes, read once."""
+    return frozenset(read_json(HOUSE_WORDS_FILE)) | CURRENCY_CODES
 
 
 def _blanked(text: str) -> str:
@@ -114,7 +115,7 @@ def _known(word: str, dictionary: Container[str], own: frozenset[str]) -> bool:
     lowered = word.lower().replace("’", "'")
 
     def known(part: str) -> bool:
-        forms = (part, part.removesuffix("'s"), fold(part), _plain_plural(part))
+        forms = (part, part.removesuffix("'s"), fold(part))
         return any(form in dictionary or form in own for form in forms)
 
     def derived(part: str) -> bool:
@@ -134,8 +135,3 @@ def _stems(word: str) -> list[str]:
         if word.endswith(suffix):
             stems.append(word[: -len(suffix)] + base)
     return stems
-
-
-def _plain_plural(word: str) -> str:
-    """A longer word without its plural "s" ("hoodies" -> "hoodie"; "tos" stays "tos")."""
-    return word[:-1] if len(word) > 4 and word.endswith("s") else word

@@ -108,7 +108,7 @@ class TruncationCheck(Detector):
         if done is None:
             return problem
         return replace(problem, evidence=written[done.start : done.end], start=done.start,
-                       end=done.end, fix=done.text)  # fmt: skip
+                       end=done.end, fix=done.fix)  # fmt: skip
 
     def _end(
         self,
