@@ -36,8 +36,15 @@ from typing import Any
 
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefit_edits import OWNING
-from contentgen.checks.benefits import FACT_KEYS, fact_texts
-from contentgen.checks.detector import Detector, leaves, product_facts, text_fields, word_set
+from contentgen.checks.detector import (
+    FACT_KEYS,
+    Detector,
+    fact_texts,
+    leaves,
+    product_facts,
+    text_fields,
+    word_set,
+)
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
@@ -281,13 +288,21 @@ def _one_thing(key: str, text: str) -> bool:
     """Whether a feature, or a material, names one countable thing that takes "a"/"an"."""
     if key in ("features", "feature"):
         return _countable(text)
-    return key in ("material", "materials") and _countable_material(text)
+    return key in ("material", "materials") and countable_material(text)
 
 
-def _countable_material(text: str) -> bool:
+def countable_material(text: str) -> bool:
     """Whether a material is one countable part ("linen-cotton blend", "aluminium shell"), not
     a substance ("oak veneer", "welded tarpaulin"): its head word must be a known part's."""
     return _countable(text) and _head(text) in _COUNTABLE_MATERIAL_HEADS
+
+
+def with_article(key: str, fact: str) -> str:
+    """A fact of the brief's `key` as the object of "has": "a"/"an" before one countable thing
+    ("a mesh inner", "an aluminium shell"), none before plural facts and substances."""
+    if not is_plural(fact.lower()) and _one_thing(key, fact):
+        return f"{'an' if vowel_sound(fact) else 'a'} {fact}"
+    return fact
 
 
 def _countable(text: str) -> bool:

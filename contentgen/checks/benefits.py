@@ -1,7 +1,7 @@
 """Benefits (rubric U6): what the copy says a product fact does for the buyer.
 
 Marketing copy only. A benefit is read where the copy links a clause to a fact: "Thanks to F, B",
-"With F, B", "B, thanks to F", "... F, so B", "F means B", "... F: B". Eight kinds of Problem:
+"With F, B", "B, thanks to F", "... F, so B", "F means B", "... F: B". Twelve kinds of Problem:
 
 - `false_causality`: the benefit clause is another product fact, as if one fact caused the
   other ("The desk has a height-adjustable frame, thanks to a cable management tray").
@@ -22,9 +22,10 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
   Of 360 blind-graded outputs of the copywriter it rejects 57, all graded unusable (nonsense
   for the product) and none graded light edit or publishable. A clause that starts with a price
   ("in enamelled cast iron: 71.20 EUR, down from 89 EUR") is no benefit.
-- `benefit_as_fact`: a stated benefit put where a fact belongs, after "With" or "Thanks to": "With
-  moving photos to your laptop takes no extra adapter, ...", "With each shade glows with a soft,
-  even light, ..." (broken sentences; the blind review graded each unusable).
+- `benefit_as_fact`: a stated benefit put where a fact belongs, after "With", "Thanks to" or
+  "has (a)": "With moving photos to your laptop takes no extra adapter, ...", "With each shade
+  glows with a soft, even light, ...", "It has an ice cubes go in easily" (broken sentences;
+  the blind review graded each unusable).
 - `comma_splice`: a fact the product has and its stated benefit joined by a bare comma, "It has
   envelope pillowcases, pillows stay tucked in all night" (corrected to ", so pillows ...").
 - `bare_fact`: a sentence that ends on a fact whose stated benefit the copy never says, "It is
@@ -37,14 +38,26 @@ Marketing copy only. A benefit is read where the copy links a clause to a fact: 
   sentence's end is left alone.
 - `misinflected_benefit`: a stated benefit said word for word but for a participle without its
   ending, "your wrists stay cover when you pick up the pace" (corrected to "covered").
+- `echoed_fact`: the fact's head noun said again as the subject of what it does, "It has
+  adjustable shelves, so the shelves adapt" (corrected to "adjustable shelves that adapt"),
+  "The seat supports your baby's hips, thanks to an adjustable seat." (corrected to "The
+  adjustable seat supports your baby's hips."); 9 of the 60-product round's 24 outputs graded
+  below publishable had it or its cousins.
+- `pasted_fact`: a fact pasted as a label before what it does, "PFAS-free: the water repellency
+  is made without PFAS chemicals." (corrected to "It is PFAS-free, so the water ..."); graded
+  unusable ("the fact line copied in as is").
+- `included_fact`: a fact named "X included" said as a thing the product has, "It has a
+  converter included" (corrected to "It comes with a converter").
+- `repeated_link`: a sentence that opens "Thanks to" right after one that links a fact with
+  "thanks to" too (corrected to "With"); 21 of 27 graded outputs with it were unusable.
 - `no_benefit`: the brief states what its facts do, and the copy says none of it, in any field:
   a bare feature list ("It has a hidden drawer. €701.90. Shop now."), which the blind review
   sent back every time (rubric: say what a fact means for the buyer). A stated benefit is said
   when `MIN_SAID` of its content stems are in the copy, in any wording.
 
-The four corrections (`comma_splice`, `bare_fact`, `garbled_benefit`, `misinflected_benefit`)
-are found by
-contentgen.checks.benefit_edits.
+The eight corrections are found by contentgen.checks.benefit_edits (`comma_splice`,
+`bare_fact`, `garbled_benefit`, `misinflected_benefit`) and contentgen.checks.fact_links
+(`echoed_fact`, `pasted_fact`, `included_fact`, `repeated_link`).
 """
 
 from __future__ import annotations
@@ -55,9 +68,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from contentgen.checks import benefit_edits, benefit_lexicon
+from contentgen.checks import benefit_edits, benefit_lexicon, fact_links
 from contentgen.checks.base import EvalInput
-from contentgen.checks.detector import Detector, product_facts, text_fields, word_set
+from contentgen.checks.detector import (
+    Detector,
+    fact_texts,
+    product_facts,
+    text_fields,
+    word_set,
+)
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 
@@ -65,7 +84,6 @@ MIN_SHARED = 0.5  # of a benefit clause's content words, the share the stated be
 LEXICON_SHARED = 2  # stems a clause shares with a lexicon benefit to say it ("feet", "dry")
 MIN_SAID = 0.6  # of a stated benefit's content stems, the share the copy must hold to say it
 CLAUSE_START_WORDS = 4  # words of a stated benefit that, after "With", show it used as a thing
-FACT_KEYS = ("features", "feature", "material", "materials", "certifications")
 _SENTENCE = re.compile(r"[^.!?\n]+")
 _DIGIT = re.compile(r"\d")
 _PRICE_FIRST = re.compile(r"\s*(?:[€$£]\s*)?\d")  # a clause that starts with a price or a number
@@ -122,6 +140,7 @@ class BenefitsCheck(Detector):
             return len(stems & said) >= MIN_SHARED * len(stems)
 
         for field, value in fields.items():
+            echoed = fact_links.echoed_heads(value, product)
             found += [
                 self.problem(kind, field, value[e.start : e.end], limit=e.about, start=e.start,
                              end=e.end, fix=e.fix)
@@ -130,6 +149,10 @@ class BenefitsCheck(Detector):
                     ("bare_fact", benefit_edits.bare_facts(value, benefits, says)),
                     ("garbled_benefit", benefit_edits.garbled_benefits(value, benefits)),
                     ("misinflected_benefit", benefit_edits.misinflected(value, benefits)),
+                    ("echoed_fact", echoed),
+                    ("pasted_fact", fact_links.pasted_facts(value, product)),
+                    ("included_fact", fact_links.included_facts(value, product)),
+                    ("repeated_link", fact_links.repeated_links(value, echoed)),
                 )
                 for e in edits
             ]  # fmt: skip
@@ -191,24 +214,18 @@ def _links(sentence: str) -> Iterator[tuple[frozenset[str], str, bool]]:
 
 
 def _benefit_as_cause(benefits: Iterable[str]) -> re.Pattern[str] | None:
-    """ "With"/"Thanks to" before the first words of a stated benefit, which is a clause, not a
-    thing: "With moving photos to your laptop takes no extra adapter, ...", "With each shade
-    glows with a soft, even light, ..."."""
+    """ "With"/"Thanks to"/"has (a)" before the first words of a stated benefit, which is a
+    clause, not a thing: "With moving photos to your laptop takes no extra adapter, ...", "With
+    each shade glows with a soft, even light, ...", "It has an ice cubes go in easily", "With ice
+    cubes going in easily ..."."""
     starts = [b.split()[:CLAUSE_START_WORDS] for b in benefits]
-    heads = [r"\s+".join(map(re.escape, w)) for w in starts if len(w) == CLAUSE_START_WORDS]
+    # Each word with any ending: "With ice cubes going in easily" for "ice cubes go in easily".
+    heads = [r"\s+".join(re.escape(word) + r"\w*" for word in w) for w in starts
+             if len(w) == CLAUSE_START_WORDS]  # fmt: skip
     if not heads:
         return None
-    return re.compile(rf"\b(?:with|thanks to)\s+(?:{'|'.join(heads)})\b", re.I)
-
-
-def fact_texts(product: Mapping[str, Any]) -> list[str]:
-    """The product's features, materials and certifications, each once, in brief order."""
-    texts: list[str] = []
-    for key in FACT_KEYS:
-        value = product.get(key)
-        values = value if isinstance(value, list | tuple) else [value]
-        texts += [str(v) for v in values if isinstance(v, str) and v.strip()]
-    return list(dict.fromkeys(texts))
+    owned = r"(?:with|thanks to|(?:has|have|comes with|come with)(?:\s+an?)?)"
+    return re.compile(rf"\b{owned}\s+(?:{'|'.join(heads)})\b", re.I)
 
 
 def stated_benefits(product: Mapping[str, Any]) -> dict[str, str]:

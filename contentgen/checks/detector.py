@@ -12,6 +12,7 @@ from contentgen.checks.grounding import INSTRUCTION_KEYS
 from contentgen.checks.problems import Problem, unique, verdict
 from contentgen.types import TEXT_TASKS, Evaluation, Task
 
+FACT_KEYS = ("features", "feature", "material", "materials", "certifications")
 FREE_TEXT_FIELD = {Task.NEWS_SUMMARY: "summary", Task.CUSTOMER_SERVICE: "reply"}
 
 
@@ -58,6 +59,16 @@ def text_fields(item: EvalInput) -> dict[str, str]:
 def fact_values(item: EvalInput) -> dict[str, Any]:
     """The request's facts: its task's fact fields, else all but the variables that steer."""
     return item.fact_values(INSTRUCTION_KEYS)
+
+
+def fact_texts(product: Mapping[str, Any]) -> list[str]:
+    """The product's features, materials and certifications, each once, in brief order."""
+    texts: list[str] = []
+    for key in FACT_KEYS:
+        value = product.get(key)
+        values = value if isinstance(value, list | tuple) else [value]
+        texts += [str(v) for v in values if isinstance(v, str) and v.strip()]
+    return list(dict.fromkeys(texts))
 
 
 def product_facts(item: EvalInput) -> Mapping[str, Any]:

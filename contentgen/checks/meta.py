@@ -7,7 +7,9 @@ write", "I have included the price"), the output describing itself ("This email 
 "In this post, I ..."), counts of its own words or characters, and variant labels ("Option 2:").
 Patterns that would also match a normal customer-service reply ("I hope this helps", "I have
 included the details below", "Thank you for this message, we ...") are checked on marketing copy
-and news only.
+and news only. Marketing copy never says "message" unless the request does: "Thanks for your
+message, expecting parents." (a service reply's opener in an ad), "Colour-coded poles and a
+message for campers." (all 5 blind-graded outputs with it were unusable).
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], frozenset[Task] | None], ...] = (
             re.I,
         ),
         _COPY_TASKS,
+    ),
+    (  # ad copy that calls itself or its reader's mail a message (graded unusable 5 of 5 times)
+        "message",
+        re.compile(r"\bmessages?\b", re.I),
+        frozenset({Task.MARKETING}),
     ),
 )
 

@@ -1,7 +1,7 @@
 """Name fidelity: marketing copy names the product, and spells it as the facts do.
 
 The product is `product.name` (or `title`); `product.short_name` (a string or a list) gives
-short forms the copy may use instead. Eight kinds of Problem:
+short forms the copy may use instead. Nine kinds of Problem:
 
 - `misspelt`: a near-miss of a name word ("Nordys" for "Nordis"; difflib similarity >= 0.8, not
   an inflection, not a word of the facts) next to another name word, or capitalised and one
@@ -31,6 +31,9 @@ short forms the copy may use instead. Eight kinds of Problem:
   headline is a label and an email's body names the product again after its subject): the
   blind review marked it clumsy every time ("Meet the Torand Honey Baby Carrier, a baby
   carrier. The Torand Honey Baby Carrier has ..."). The next mention says "it" or the kind.
+- `brand_as_name`: a sentence that opens with the brand alone as the product's name and a verb
+  ("James has a water-repellent shell" for the James Wildfell Sleeping Bag: graded unusable,
+  "reads like a person"). Its `fix` is "The" and the full name, which the engine applies.
 - `name_missing`: the fields that carry the message (see NAMING_FIELDS) never name the product:
   neither the name, a short form, two or more consecutive words of the name ("Hiking Boots"
   for the "Alpine Hiking Boot"), nor its first word when that word is the brand (capitalised,
@@ -45,7 +48,7 @@ from difflib import SequenceMatcher
 
 from contentgen.checks.articles import is_plural
 from contentgen.checks.base import EvalInput
-from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
+from contentgen.checks.detector import Detector, fact_texts, leaves, product_facts, text_fields
 from contentgen.checks.names import COMMON_WORDS
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
@@ -101,6 +104,7 @@ class NameFidelityCheck(Detector):
         found: list[Problem] = []
         fields = text_fields(item)
         kind = {w.lower() for w in _WORD.findall(str(product.get("product_type") or ""))}
+        facts = {w.lower() for fact in fact_texts(product) for w in _WORD.findall(fact)}
         for field, value in fields.items():
             found += self._misspelt(field, value, name_words, known)
             found += self._wrong_name(field, value, name_words, known)
@@ -111,6 +115,11 @@ class NameFidelityCheck(Detector):
                              end=m.end(), fix=name)
                 for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", value, re.I)
                 if m.group(0) != name and not m.group(0).isupper()
+            ]  # fmt: skip
+            found += [
+                self.problem("brand_as_name", field, m.group("brand"), limit=name, start=m.start(),
+                             end=m.end("brand"), fix=f"The {name}")
+                for m in _brand_alone(value, str(product.get("brand") or ""), kind | facts)
             ]  # fmt: skip
             found += [
                 self.problem("plural_name", field, m.group(0), limit=name, start=m.start(),
@@ -243,6 +252,23 @@ class NameFidelityCheck(Detector):
                     evidence = " ".join(words[i - 1 : i + len(part)])
                     found.append(self.problem("wrong_name", field, evidence))
         return found
+
+
+def _brand_alone(text: str, brand: str, own: set[str]) -> list[re.Match[str]]:
+    """Sentences that open with the brand alone as the product's name, a verb after it ("James
+    has a water-repellent shell"); the brand before a word of the product's kind or facts names
+    a range ("Burton tote bags with ...") and passes."""
+    if not brand.strip():
+        return []
+    pattern = (
+        rf"(?m)(?:^|(?<=[.!?] ))(?P<brand>{re.escape(brand.strip())})\s+(?P<next>[a-z][\w'-]*)"
+    )
+    return [
+        m
+        for m in re.finditer(pattern, text)
+        if not {(w := m.group("next").lower()), w.removesuffix("s"), w.removesuffix("es"),
+                w.split("-")[0]} & own  # fmt: skip
+    ]
 
 
 def reading_groups(channel: str, fields: list[str]) -> list[list[str]]:

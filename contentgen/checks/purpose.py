@@ -47,9 +47,9 @@ from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import content_stems, fact_benefits, fact_texts
+from contentgen.checks.benefits import content_stems, fact_benefits
 from contentgen.checks.data_files import read_json
-from contentgen.checks.detector import Detector, product_facts, text_fields
+from contentgen.checks.detector import Detector, fact_texts, product_facts, text_fields
 from contentgen.checks.problems import Problem
 from contentgen.types import Task
 

@@ -30,7 +30,9 @@ Four kinds of Problem:
   temperatures of 220 °C".
 - `renamed_spec`: the measure of such a linked sentence names the value as something neither the
   spec, its meaning nor the request says, in at most three words and no clause ("With 80 kg of
-  luggage, ..." for a desk's maximum load, "IP55 protection means your phone handles are ...").
+  luggage, ..." for a desk's maximum load, "IP55 protection means your phone handles are ..."),
+  or with the words of another fact's benefit ("With 5,000 mm of air flowing through, ..." for
+  a tent's hydrostatic head: the mesh inner's "air flows through"; graded unusable).
 - `pasted_label`: the brief's "label: value" in the copy ("It has an oven safe to: 220 °C."), or
   the label and value after an article, as if the label named a thing ("an oven-safe to 220 °C").
   Where the product "has" a label that says what it is ("oven safe to"), the record carries its
@@ -63,9 +65,9 @@ from typing import Any
 
 from contentgen.checks import benefit_lexicon
 from contentgen.checks.base import EvalInput
-from contentgen.checks.benefits import content_stems, fact_benefits, fact_texts, name_stems
+from contentgen.checks.benefits import content_stems, fact_benefits, name_stems
 from contentgen.checks.data_files import read_json
-from contentgen.checks.detector import Detector, leaves, product_facts, text_fields
+from contentgen.checks.detector import Detector, fact_texts, leaves, product_facts, text_fields
 from contentgen.checks.problems import Problem
 from contentgen.checks.purpose import audience_uses
 from contentgen.checks.vocabulary import FUNCTION_WORDS
@@ -91,22 +93,24 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CURRENCIES = frozenset({"eur", "euro", "euros", "usd", "gbp"})
 # A measure, then what it means: "At 80 kg, C", "With up to 40 litres of space, C", "It weighs
 # 2.3 kg, so C", "The 80 kg maximum load means C".
+# A part of a clause: no comma, but the one inside a number ("5,000 mm").
+_P = r"(?:[^,]|(?<=\d),(?=\d))"
 _LINKS = (
-    re.compile(r"^\s*(?:at|with)\s+(?P<measure>[^,]*\d[^,]*?),\s*(?P<claim>.+)$", re.I),
-    re.compile(r"^\s*(?P<measure>[^,]*\d[^,]*?),?\s+so(?: that)?\s+(?P<claim>.+)$", re.I),
-    re.compile(r"^\s*(?P<measure>[^,]*\d[^,]*?)\s+means?(?: that)?\s+(?P<claim>.+)$", re.I),
+    re.compile(rf"^\s*(?:at|with)\s+(?P<measure>{_P}*\d{_P}*?),\s*(?P<claim>.+)$", re.I),
+    re.compile(rf"^\s*(?P<measure>{_P}*\d{_P}*?),?\s+so(?: that)?\s+(?P<claim>.+)$", re.I),
+    re.compile(rf"^\s*(?P<measure>{_P}*\d{_P}*?)\s+means?(?: that)?\s+(?P<claim>.+)$", re.I),
     # The measure as the subject of what it withstands or holds: "IP55 handles rain, shower and
     # dripping", "The 80 kg maximum load fits everything you need". What it makes or keeps
     # ("Its 400 lumens make the dining table glow") is the copywriter's own words: not judged.
     # What the product has or holds, then what that means: "It has 160 pages, enough for a
     # quick order of notes".
     re.compile(
-        r"^\s*(?P<measure>(?:it|they)\s+(?:has|have|holds?|weighs?|measures?)\s+[^,]*\d[^,]*?),"
+        rf"^\s*(?P<measure>(?:it|they)\s+(?:has|have|holds?|weighs?|measures?)\s+{_P}*\d{_P}*?),"
         r"\s*(?P<claim>.+)$",
         re.I,
     ),
     re.compile(
-        r"^\s*(?:the\s+|its\s+)?(?P<measure>[^,]*\d[^,]*?)\s+(?:handles?|supports?|resists?"
+        rf"^\s*(?:the\s+|its\s+)?(?P<measure>{_P}*\d{_P}*?)\s+(?:handles?|supports?|resists?"
         r"|protects?|copes?|fits?|withstands?)\s+(?P<claim>.+)$",
         re.I,
     ),
@@ -179,7 +183,22 @@ class _Request:
             return "unfit_spec"
         if claim - meaning and self._borrowed(sentence, claim):
             return "borrowed_benefit"
-        return "renamed_spec" if _renamed(sentence, said, self.named | self.known) else None
+        renamed = _renamed(sentence, said, self.named | self.known)
+        return "renamed_spec" if renamed or self._named_by_other(sentence, said) else None
+
+    def _named_by_other(self, sentence: str, said: list[_Spec]) -> bool:
+        """Whether a linked sentence's measure is named with the words of another fact's benefit,
+        one the sentence does not name: "With 5,000 mm of air flowing through" (a tent's
+        hydrostatic head, named with the mesh inner's "air flows through")."""
+        for pattern in _LINKS:
+            match = pattern.match(sentence)
+            if match and any(spec.stated_in(match.group("measure")) for spec in said):
+                words = _measure_words(match.group("measure")) - self.named - _spec_stems(said)
+                lower = sentence.lower()
+                return bool(words) and any(
+                    fact not in lower and words <= says for fact, says in self.benefits
+                )
+        return False
 
     def _borrowed(self, sentence: str, claim: frozenset[str]) -> bool:
         """Whether the claim is mostly the benefit of another fact, one the sentence does not

@@ -12,7 +12,9 @@ within 10% of its channel's limit, on a word cut short (a strict prefix of a wor
 
 A field that stops inside or right after a phrase of the facts (a stated benefit, what the
 product is made for) carries a correction: the phrase said whole with its full stop, within the
-field's limit (see `completion`).
+field's limit (see `completion`). A headline-like field that ends on a dangling word carries
+another: the dangling words cut off, where two or more words stay ("Wireless Charging Pads at"
+-> "Wireless Charging Pads", a "{kind} at {price}" headline whose price did not fit).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from contentgen.checks.problems import Problem
 
 NEAR_LIMIT = 0.9  # a field this close to its channel's limit may have been cut by it
 COMPLETED_KINDS = frozenset({"no_sentence_end", "dangling_word", "cut_word"})
+TRIMMED_MIN_WORDS = 2  # words a headline must keep when its dangling end is cut off
 HEADLINE_FIELDS = frozenset({"headline", "subject", "preheader", "title", "cta"})
 # Never the last word of a finished sentence, even before a full stop.
 ALWAYS_DANGLING = word_set(
@@ -46,12 +49,13 @@ ALWAYS_DANGLING = word_set(
 )
 # Fine before a full stop ("what it's made for."), never as the bare end of a field.
 OPEN_ENDED = ALWAYS_DANGLING | word_set(
-    "with for of to at by from into onto via per without is are was were will can has have"
+    "with for of to at by from in on into onto via per without is are was were will can has have"
 )
 _TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]*)$")
 _BAD_END = re.compile(r"[,;:&(\-–—/+]$")
 _TAIL = re.compile(r"(?:\s*(?:[#@][\w-]+|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+))+\s*$")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_LAST_WORD = re.compile(r"(?:^|\s)([^\W_]+(?:['’][^\W_]+)*)\W*$")
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("«", "»"))
 _STRAIGHT_QUOTE = re.compile(r'(?<!\d)"')
 _CLOSING = re.compile(
@@ -101,6 +105,8 @@ class TruncationCheck(Detector):
     ) -> Problem:
         """The problem with its correction when a prose field stops in or after a phrase of the
         facts (a headline-like field is a label, never finished with a sentence)."""
+        if problem.kind == "dangling_word" and problem.field in HEADLINE_FIELDS:
+            return _trimmed(problem, written)
         if problem.kind not in COMPLETED_KINDS or problem.field in HEADLINE_FIELDS:
             return problem
         phrases = [*fact_leaves, *(said for _, said in fact_benefits(product_facts(item)))]
@@ -147,6 +153,19 @@ class TruncationCheck(Detector):
         if len(_STRAIGHT_QUOTE.findall(value)) % 2:
             return [self.problem("unbalanced", field, value[-40:], limit='""')]
         return []
+
+
+def _trimmed(problem: Problem, written: str) -> Problem:
+    """A headline-like field that ends on a dangling word, with the words cut off after its
+    last complete phrase ("Wireless Charging Pads at" -> "Wireless Charging Pads": the price did
+    not fit); a label of one word left, or none, is drawn again."""
+    kept = written.rstrip()
+    while (last := _LAST_WORD.search(kept)) and last.group(1).lower() in OPEN_ENDED:
+        kept = kept[: last.start()].rstrip(" ,;:&-–—/+")
+    if len(_WORD.findall(kept)) < TRIMMED_MIN_WORDS:
+        return problem
+    return replace(problem, evidence=written[len(kept) :], start=len(kept), end=len(written),
+                   fix="")  # fmt: skip
 
 
 def _without_signoff(text: str) -> str:

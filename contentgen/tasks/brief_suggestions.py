@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from contentgen.checks.benefit_lexicon import for_category
-from contentgen.checks.benefits import fact_texts, stated_benefits
+from contentgen.checks.benefits import stated_benefits
+from contentgen.checks.detector import fact_texts
 from contentgen.checks.purpose import MADE_FOR, audience_uses
 
 SUGGESTION_SOURCES = ("lexicon", "off")

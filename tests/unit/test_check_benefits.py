@@ -73,7 +73,7 @@ def test_a_misstated_benefit_is_named(product: dict[str, Any], text: str, kind: 
         (SHIRT, "Thanks to a chest pocket, sunglasses or a pen are always within reach."),
         (SHIRT, "The shirt has a relaxed fit, so it moves with you and never clings."),
         (SHIRT, "Made from a linen-cotton blend: it breathes like linen, soft like cotton."),
-        (TOP, "With flatlock seams, the seams never rub, even under a backpack strap."),
+        (TOP, "With flatlock seams, nothing rubs, even under a backpack strap."),
         # facts listed, not linked as cause and effect
         (DESK, "The Altavik Mira Desk has a height-adjustable frame and a hidden drawer."),
         (DESK, "Altavik Mira Desk: a height-adjustable frame, a hidden drawer. 701.90 EUR."),
@@ -152,6 +152,8 @@ HUB = {"name": "Gordon Vector USB-C Hub", "features": ["SD card reader", "4K HDM
         "With moving photos to your laptop takes no extra adapter, you can plug straight into a "
         "large monitor or TV.",
         "Thanks to moving photos to your laptop takes no extra adapter, it is ready to travel.",
+        "It has a moving photos to your laptop takes no extra adapter.",
+        "With moving photos to your laptop taking no extra adapter, the damage is inevitable.",
     ],
 )
 def test_a_stated_benefit_put_where_a_fact_belongs_is_a_broken_sentence(text: str) -> None:

@@ -75,6 +75,17 @@ def test_a_post_left_with_no_good_hashtag_ends_with_the_products_kind() -> None:
     )
 
 
+def test_one_kind_of_the_categorys_products_is_no_hashtag_for_another() -> None:
+    # "#phonecase" on a charging pad: both blind-graded outputs with it were unusable
+    pad = {"name": "Lumolane Clarity Wireless Charging Pad", "category": "phone accessories",
+           "product_type": "wireless charging pad"}  # fmt: skip
+    case = {**pad, "name": "Osborne Grip Phone Case", "product_type": "phone case"}
+    assert _corrected("It charges overnight. #phonecase", pad) == (
+        "It charges overnight. #wirelesschargingpad"
+    )
+    assert _tags("It grips. #phonecase #phoneaccessories", case) == []
+
+
 def test_a_hashtag_inside_a_sentence_is_rejected_without_a_correction() -> None:
     item = EvalInput(task=Task.MARKETING, text="", channel="social_post",
                      fields={"post": "Made for #workouts and more. #style"},

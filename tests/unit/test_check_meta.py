@@ -36,6 +36,8 @@ def _kinds(text: str, task: Task = Task.MARKETING, facts: dict | None = None) ->
         ("In this post, I focus on family dinners.", "self_reference"),
         ("Bake it tonight. (18 words)", "self_reference"),
         ("Option 2: Bake it tonight.", "variant_label"),
+        ("Thanks for your message, home cooks. The Fjellvik Dish is here.", "message"),
+        ("A cast iron lid and a message for home cooks. Get yours now.", "message"),
     ],
 )
 def test_meta_commentary_is_rejected(text: str, kind: str) -> None:
@@ -66,6 +68,12 @@ def test_a_customer_service_reply_may_hope_it_helps_and_include_details() -> Non
     assert _kinds("Sure! Here is a reply to the customer: sorry.", Task.CUSTOMER_SERVICE) == {
         "assistant_chatter"
     }
+
+
+def test_a_message_the_request_speaks_of_is_the_products_not_the_copys() -> None:
+    facts = {"product": {"name": "Marberg Pad", "benefits": {"non-slip surface": "the phone will "
+             "not slide off when a message buzzes"}}}  # fmt: skip
+    assert _kinds("It stays put when a message buzzes.", facts=facts) == set()
 
 
 def test_a_bracket_the_facts_contain_is_data_not_a_note() -> None:

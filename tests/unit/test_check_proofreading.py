@@ -16,6 +16,7 @@ from contentgen.checks.attributes import AttributeCheck
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefits import BenefitsCheck
 from contentgen.checks.detector import Detector
+from contentgen.checks.fact_links import without_fact_slips
 from contentgen.checks.form import FormCheck, one_exclamation, spelled_ranges
 from contentgen.checks.hashtags import HashtagCheck
 from contentgen.checks.name_fidelity import NameFidelityCheck
@@ -70,6 +71,18 @@ NECKLACE = {"name": "Leonard Nova Pendant Necklace", "product_type": "pendant ne
             "benefits": {"adjustable chain": "it sits just where you want it, from collarbone to "
                          "neckline"}}  # fmt: skip
 RUNNER = {"name": "Trail Runner X", "product_type": "trail running shoe"}
+SHELVES = {"name": "Wrenum Alba Shelving Unit", "product_type": "shelving unit",
+           "features": ["adjustable shelves", "wall anchor kit"]}  # fmt: skip
+BABY_CARRIER = {"name": "Altaora Acorn Baby Carrier", "product_type": "baby carrier",
+                "features": ["adjustable seat", "padded shoulder straps"]}  # fmt: skip
+PILLOW = {"name": "Elmum Nomad Travel Pillow", "product_type": "travel pillow",
+          "features": ["washable cover"], "certifications": ["FSC-certified wood"]}  # fmt: skip
+TENT = {"name": "Kestrand Lakeside Tent", "brand": "Kestrand", "product_type": "tent",
+        "features": ["mesh inner"], "certifications": ["PFAS-free", "energy class A"]}  # fmt: skip
+PEN = {"name": "Marum Draft Fountain Pen", "product_type": "fountain pen",
+       "features": ["converter included", "screw cap"]}  # fmt: skip
+BAG = {"name": "James Wildfell Sleeping Bag", "brand": "James", "product_type": "sleeping bag",
+       "features": ["water-repellent shell"]}  # fmt: skip
 EARBUDS = {"name": "Barker Cadence Wireless Earbuds", "product_type": "wireless earbuds",
            "price_eur": "139.00"}  # fmt: skip
 
@@ -161,6 +174,42 @@ SLIPS = [
     (TruncationCheck(), SHOE, "search_ad", "description", "Drivers can spot you on early-morning "
      "and late-evening runs", "no_sentence_end", "Drivers can spot you on early-morning and "
      "late-evening runs."),
+    (TruncationCheck(), PAD, "search_ad", "headline", "Wireless Charging Pads at", "dangling_word",
+     "Wireless Charging Pads"),
+    (TruncationCheck(), NOTEBOOK, "push", "title", "Dotted Notebooks, Sorted and", "dangling_word",
+     "Dotted Notebooks, Sorted"),
+    (BenefitsCheck(), SHELVES, "sms", "text", "It has adjustable shelves, so the shelves adapt as "
+     "your collection grows.", "echoed_fact", "It has adjustable shelves that adapt as your "
+     "collection grows."),
+    (BenefitsCheck(), SHELVES, "push", "body", "It has a wall anchor kit: the kit fixes it to the "
+     "wall.", "echoed_fact", "It has a wall anchor kit that fixes it to the wall."),
+    (BenefitsCheck(), BABY_CARRIER, "push", "body", "The seat supports your baby's hips, thanks "
+     "to an adjustable seat. Order today.", "echoed_fact", "The adjustable seat supports your "
+     "baby's hips. Order today."),
+    (BenefitsCheck(), PILLOW, "email", "body", "Meet it.\n\nThanks to a washable cover, the cover "
+     "can go in the wash.", "echoed_fact", "Meet it.\n\nThe washable cover can go in the wash."),
+    (BenefitsCheck(), TENT, "product_description", "description", "It has a mesh inner. "
+     "PFAS-free: the water repellency is made without PFAS chemicals.", "pasted_fact", "It has a "
+     "mesh inner. It is PFAS-free, so the water repellency is made without PFAS chemicals."),
+    (BenefitsCheck(), TENT, "product_description", "description", "Mesh inner: air flows "
+     "through on warm nights.", "pasted_fact", "It has a mesh inner, so air flows through on "
+     "warm nights."),
+    (BenefitsCheck(), TENT, "sms", "text", "Energy class A: It uses little power.",
+     "pasted_fact", "It is in energy class A, so it uses little power."),
+    (BenefitsCheck(), PILLOW, "sms", "text", "FSC-certified wood: the wood comes from managed "
+     "forests.", "pasted_fact", "It has FSC-certified wood that comes from managed forests."),
+    (BenefitsCheck(), PEN, "push", "body", "It has a converter included: you can use bottled "
+     "ink.", "included_fact", "It comes with a converter: you can use bottled ink."),
+    (BenefitsCheck(), HUB, "product_description", "description", "It copes with life in a "
+     "laptop bag, thanks to a braided cable. Thanks to an aluminium shell, it stays cool.",
+     "repeated_link", "It copes with life in a laptop bag, thanks to a braided cable. With an "
+     "aluminium shell, it stays cool."),
+    (BenefitsCheck(), PILLOW, "email", "body", "Thanks to a soft fill, it is comfy.\n\nThanks to a "
+     "washable cover, the cover can go in the wash.", "echoed_fact", "Thanks to a soft fill, it is "
+     "comfy.\n\nThe washable cover can go in the wash."),
+    (NameFidelityCheck(), BAG, "search_ad", "description", "James has a water-repellent shell, "
+     "so damp walls do not soak through.", "brand_as_name", "The James Wildfell Sleeping Bag "
+     "has a water-repellent shell, so damp walls do not soak through."),
 ]  # fmt: skip
 
 
@@ -214,6 +263,20 @@ def test_the_corrected_copy_has_no_slip_left(
         (BenefitsCheck(), {**TOP, "benefits": {"thumb loops": "it keeps your wrists covered when "
          "you run"}}, "sms", "text", "They keep your wrists covered when you run."),
         (HashtagCheck(), TOP, "social_post", "post", "Made for #runningtop fans. #style"),
+        (BenefitsCheck(), SHELVES, "sms", "text", "It has adjustable shelves that adapt as you go."),
+        (BenefitsCheck(), SHELVES, "sms", "text", "It has adjustable shelves, so the shelves' "
+         "height suits tall books."),
+        (BenefitsCheck(), PILLOW, "sms", "text", "Thanks to a washable cover, the pillow stays "
+         "fresh."),
+        (BenefitsCheck(), TENT, "sms", "text", "It is PFAS-free: no PFAS chemicals are used."),
+        (BenefitsCheck(), PEN, "sms", "text", "It comes with a converter and a screw cap."),
+        (BenefitsCheck(), HUB, "sms", "text", "Thanks to a braided cable, it copes. It has an "
+         "aluminium shell, so it stays cool. Thanks to it, it stays cool."),
+        (NameFidelityCheck(), BAG, "search_ad", "description", "James sleeping bags with a "
+         "water-repellent shell."),
+        (NameFidelityCheck(), BAG, "sms", "text", "Sleeping bags by James. Order now."),
+        (NameFidelityCheck(), {**SUITCASE, "brand": "Elmmark"}, "search_ad", "description",
+         "Elmmark carry-on suitcases with a telescopic handle."),
     ],
 )  # fmt: skip
 def test_right_copy_is_left_alone(
@@ -227,6 +290,17 @@ def test_a_name_without_its_kind_cannot_tell_a_model_word_and_is_not_judged() ->
     cover = {"name": "Frost Shield Windscreen Cover"}
     item = _item(cover, "search_ad", {"headline": "Frost Shield Cover"})
     assert [p.kind for p in NameFidelityCheck().problems(item)] == []
+
+
+@pytest.mark.parametrize(
+    ("product", "text", "fixed"),
+    [(product, text, fixed) for _, product, _, _, text, kind, fixed in SLIPS
+     if kind in ("echoed_fact", "pasted_fact", "included_fact", "repeated_link")],
+)  # fmt: skip
+def test_the_corpus_writer_joins_facts_to_benefits_as_the_engine_does(
+    product: dict[str, Any], text: str, fixed: str
+) -> None:
+    assert without_fact_slips(text, product) == fixed
 
 
 def test_the_corpus_writer_spells_ranges_out_as_the_engine_does() -> None:

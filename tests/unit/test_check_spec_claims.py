@@ -190,6 +190,26 @@ def test_a_spec_credited_with_another_facts_benefit_is_a_borrowed_benefit() -> N
                    NOTEBOOK) == []  # fmt: skip
 
 
+TENT = {"name": "Kestrand Lakeside Tent", "category": "outdoor and camping", "product_type": "tent",
+        "features": ["mesh inner"], "specs": {"hydrostatic head": "5,000 mm"},
+        "benefits": {"mesh inner": "air flows through on warm nights while insects stay out"}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # verbatim outputs of the 60-product round, both graded unusable
+        "With 5,000 mm of air flowing through, it breathes in on warm nights.",
+        "With 5,000 mm of rain run, it drops down to the ground quickly.",
+    ],
+)
+def test_a_measure_named_with_another_facts_benefit_or_made_up_words_is_renamed(text: str) -> None:
+    assert _claims(text, TENT) == ["renamed_spec"]
+
+
+def test_a_thousands_separator_is_part_of_the_measure_not_the_end_of_it() -> None:
+    assert _claims("It has a hydrostatic head of 5,000 mm.", TENT) == []
+
+
 def test_what_the_product_has_then_a_claim_is_a_linked_claim_too() -> None:
     assert _claims("It has 160 pages, enough for a quick order of notes.", NOTEBOOK) == [
         "unfit_spec"

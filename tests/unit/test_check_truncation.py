@@ -66,6 +66,14 @@ def test_headline_like_fields_may_end_without_a_full_stop_but_not_mid_phrase() -
     assert _kinds(
         {"headline": "Stay Dry With The", "description": "Light and ready."}, "search_ad"
     ) == ["dangling_word"]
+    # "{kind} in {Colour}" cut before its colour (graded unusable at 60 products): the words
+    # before it stay as the headline, a one-word label is drawn again
+    assert _kinds(
+        {"headline": "Insulated Water Bottles in", "description": "Light and ready."}, "search_ad"
+    ) == ["dangling_word"]
+    assert _kinds({"headline": "Pads at", "description": "Light and ready."}, "search_ad") == [
+        "dangling_word"
+    ]
 
 
 def test_a_word_cut_short_by_the_channel_limit_is_rejected() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from contentgen.checks.agreement import agreed
 from contentgen.checks.channels import CHANNELS
 from contentgen.checks.detector import word_set
+from contentgen.checks.fact_links import without_fact_slips
 from contentgen.checks.form import one_exclamation, spelled_ranges
 from contentgen.checks.name_fidelity import reading_groups
 from contentgen.checks.repetition import without_name_echoes, without_repeated_yours
@@ -275,11 +276,12 @@ def repeats(fields: Mapping[str, str], channel: str, product: Mapping[str, Any])
 
 def _proofread(fields: Mapping[str, str], product: Mapping[str, Any]) -> dict[str, str]:
     """The fields with the edits the engine makes to a draft (contentgen.checks' fixes): a name
-    echo, a dashed range, a repeated "yours" offer, "it" for a plural product."""
+    echo, a dashed range, a repeated "yours" offer, a fact's head noun echoed or a fact pasted
+    as a label ("CE marked: it meets ..."), "it" for a plural product."""
     name = str(product["name"])
     return {
-        key: agreed(without_repeated_yours(spelled_ranges(without_name_echoes(value, name)), name),
-                    product)
+        key: agreed(without_fact_slips(without_repeated_yours(spelled_ranges(
+            without_name_echoes(value, name)), name), product), product)
         for key, value in fields.items()
     }  # fmt: skip
 
