@@ -37,9 +37,9 @@ from typing import Any
 from contentgen.checks.base import EvalInput
 from contentgen.checks.benefit_edits import OWNING
 from contentgen.checks.detector import (
-    FACT_KEYS,
     Detector,
     fact_texts,
+    facts_by_key,
     leaves,
     product_facts,
     text_fields,
@@ -271,16 +271,12 @@ def _countable_facts(product: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     or activity ("active noise cancelling")."""
     plurals: list[str] = []
     singulars: list[str] = []
-    for key in FACT_KEYS:
-        value = product.get(key)
-        for raw in value if isinstance(value, list | tuple) else [value]:
-            if not isinstance(raw, str) or not raw.strip():
-                continue
-            text = raw.strip()
-            if is_plural(text.lower()):
-                plurals.append(text.lower())
-            elif _one_thing(key, text):
-                singulars.append(text.lower())
+    for key, raw in facts_by_key(product):
+        text = raw.strip()
+        if is_plural(text.lower()):
+            plurals.append(text.lower())
+        elif _one_thing(key, text):
+            singulars.append(text.lower())
     return plurals, singulars
 
 

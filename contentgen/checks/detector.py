@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -61,14 +61,17 @@ def fact_values(item: EvalInput) -> dict[str, Any]:
     return item.fact_values(INSTRUCTION_KEYS)
 
 
-def fact_texts(product: Mapping[str, Any]) -> list[str]:
-    """The product's features, materials and certifications, each once, in brief order."""
-    texts: list[str] = []
+def facts_by_key(product: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key, text) for each feature, material and certification of the brief, in brief order."""
     for key in FACT_KEYS:
         value = product.get(key)
         values = value if isinstance(value, list | tuple) else [value]
-        texts += [str(v) for v in values if isinstance(v, str) and v.strip()]
-    return list(dict.fromkeys(texts))
+        yield from ((key, v) for v in values if isinstance(v, str) and v.strip())
+
+
+def fact_texts(product: Mapping[str, Any]) -> list[str]:
+    """The product's features, materials and certifications, each once, in brief order."""
+    return list(dict.fromkeys(text for _, text in facts_by_key(product)))
 
 
 def product_facts(item: EvalInput) -> Mapping[str, Any]:

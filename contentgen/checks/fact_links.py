@@ -30,7 +30,7 @@ from typing import Any
 from contentgen.checks.agreement import plural_product
 from contentgen.checks.articles import countable_material, with_article
 from contentgen.checks.benefit_edits import Edit
-from contentgen.checks.detector import FACT_KEYS
+from contentgen.checks.detector import facts_by_key
 
 # Certifications said as what the product is ("It is PFAS-free"), not as a thing it has.
 _ADJECTIVE_ENDS = ("free", "certified", "tested", "approved", "rated", "insulated", "marked",
@@ -45,21 +45,12 @@ _THANKS = re.compile(r"\bthanks to\b", re.I)
 _THANKS_FIRST = re.compile(r"\s*(Thanks to)\b")
 
 
-def product_facts_by_key(product: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(key, fact) for each feature, material and certification of the brief."""
-    for key in FACT_KEYS:
-        value = product.get(key)
-        for fact in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(fact, str) and fact.strip():
-                yield key, fact.strip()
-
-
 def echoed_heads(text: str, product: Mapping[str, Any]) -> list[Edit]:
     """A fact's head noun said again as the subject of its benefit: "has adjustable shelves, so
     the shelves adapt" -> "that adapt"; "Thanks to a F, the H ..." and "The H ..., thanks to a
     F." -> "The F ..."."""
     found = []
-    for _, fact in product_facts_by_key(product):
+    for _, fact in _facts(product):
         f, h = re.escape(fact), re.escape(_head(fact))
         for m in re.finditer(
             rf"{_OWNED}(?P<fact>{f}){_LINK}\s+the\s+{h}\b{_NEXT_WORD}", text, re.I
@@ -79,7 +70,7 @@ def pasted_facts(text: str, product: Mapping[str, Any]) -> list[Edit]:
     """A sentence that opens with a fact and a colon ("CE marked: it meets European safety
     requirements."): the sentence said with its verb ("It is CE marked, so it meets ...")."""
     found = []
-    for key, fact in product_facts_by_key(product):
+    for key, fact in _facts(product):
         pattern = rf"(?m){_SENTENCE_START}{re.escape(fact)}\s*:\s+(?P<does>[^.!?\n]+[.!?])"
         for m in re.finditer(pattern, text, re.I):
             found.append(Edit(m.start(), m.end(), _said(key, fact, m.group("does"), product), fact))
@@ -89,17 +80,16 @@ def pasted_facts(text: str, product: Mapping[str, Any]) -> list[Edit]:
 def included_facts(text: str, product: Mapping[str, Any]) -> list[Edit]:
     """ "has a converter included" for the fact "converter included": "comes with a converter"."""
     found = []
-    for _, fact in product_facts_by_key(product):
+    for _, fact in _facts(product):
         thing = re.match(r"(?P<thing>.+?)\s+included$", fact, re.I)
         if thing is None:
             continue
         pattern = (
-            rf"\b(?P<verb>has|have)\s+(?P<article>an?\s+)?{re.escape(thing['thing'])}\s+included\b"
+            rf"\b(?P<verb>has|have)\s+(?P<said>(?:an?\s+)?{re.escape(thing['thing'])})\s+included\b"
         )
         for m in re.finditer(pattern, text, re.I):
             verb = "comes" if m.group("verb").lower() == "has" else "come"
-            said = text[m.end("verb") : m.end()].rsplit(" included", 1)[0].lstrip()
-            found.append(Edit(m.start(), m.end(), f"{verb} with {said}", fact))
+            found.append(Edit(m.start(), m.end(), f"{verb} with {m.group('said')}", fact))
     return found
 
 
@@ -148,6 +138,11 @@ def _said(key: str, fact: str, does: str, product: Mapping[str, Any]) -> str:
     owned = f"{subject} {has} {with_article(key, fact)}"
     echo = re.match(rf"the\s+{re.escape(_head(fact))}\s+(?=[a-z])", does, re.I)
     return f"{owned} that {does[echo.end() :]}" if echo else f"{owned}, so {_lower_first(does)}"
+
+
+def _facts(product: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key, fact) for each feature, material and certification, spaces around it left out."""
+    return ((key, text.strip()) for key, text in facts_by_key(product))
 
 
 def _head(fact: str) -> str:

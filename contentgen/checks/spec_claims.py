@@ -183,22 +183,19 @@ class _Request:
             return "unfit_spec"
         if claim - meaning and self._borrowed(sentence, claim):
             return "borrowed_benefit"
-        renamed = _renamed(sentence, said, self.named | self.known)
-        return "renamed_spec" if renamed or self._named_by_other(sentence, said) else None
+        measure = _linked_measure(sentence, said)
+        if measure is None:
+            return None
+        renamed = _renamed(measure, said, self.named | self.known)
+        return "renamed_spec" if renamed or self._named_by_other(sentence, measure, said) else None
 
-    def _named_by_other(self, sentence: str, said: list[_Spec]) -> bool:
+    def _named_by_other(self, sentence: str, measure: str, said: list[_Spec]) -> bool:
         """Whether a linked sentence's measure is named with the words of another fact's benefit,
         one the sentence does not name: "With 5,000 mm of air flowing through" (a tent's
         hydrostatic head, named with the mesh inner's "air flows through")."""
-        for pattern in _LINKS:
-            match = pattern.match(sentence)
-            if match and any(spec.stated_in(match.group("measure")) for spec in said):
-                words = _measure_words(match.group("measure")) - self.named - _spec_stems(said)
-                lower = sentence.lower()
-                return bool(words) and any(
-                    fact not in lower and words <= says for fact, says in self.benefits
-                )
-        return False
+        words = _measure_words(measure) - self.named - _spec_stems(said)
+        lower = sentence.lower()
+        return bool(words) and any(f not in lower and words <= b for f, b in self.benefits)
 
     def _borrowed(self, sentence: str, claim: frozenset[str]) -> bool:
         """Whether the claim is mostly the benefit of another fact, one the sentence does not
@@ -287,18 +284,22 @@ def _claim(sentence: str, said: list[_Spec], name: frozenset[str]) -> frozenset[
     return frozenset()
 
 
-def _renamed(sentence: str, said: list[_Spec], known: frozenset[str]) -> bool:
+def _renamed(measure: str, said: list[_Spec], known: frozenset[str]) -> bool:
     """Whether a linked sentence's measure calls the value something neither the spec, its
     meaning nor the request says: "With 80 kg of luggage, ..." for a desk's maximum load."""
+    words = _measure_words(measure)
+    if len(words) > _RENAMING_WORDS or _PRONOUN.search(measure):  # a clause, not a name
+        return False
+    return bool(words - known - _spec_stems(said))
+
+
+def _linked_measure(sentence: str, said: list[_Spec]) -> str | None:
+    """The measure of a linked sentence ("At V, C", ...) stating one of these specs, or None."""
     for pattern in _LINKS:
         match = pattern.match(sentence)
         if match and any(spec.stated_in(match.group("measure")) for spec in said):
-            measure = match.group("measure")
-            words = _measure_words(measure)
-            if len(words) > _RENAMING_WORDS or _PRONOUN.search(measure):  # a clause, not a name
-                return False
-            return bool(words - known - _spec_stems(said))
-    return False
+            return match.group("measure")
+    return None
 
 
 def _only_states(measure: str, said: list[_Spec], name: frozenset[str]) -> bool:

@@ -103,8 +103,8 @@ class TruncationCheck(Detector):
     def _completed(
         self, problem: Problem, written: str, item: EvalInput, fact_leaves: list[str]
     ) -> Problem:
-        """The problem with its correction when a prose field stops in or after a phrase of the
-        facts (a headline-like field is a label, never finished with a sentence)."""
+        """The problem with its correction: a prose field that stops in or after a phrase of the
+        facts is finished with it; a headline-like field, a label, only loses a dangling end."""
         if problem.kind == "dangling_word" and problem.field in HEADLINE_FIELDS:
             return _trimmed(problem, written)
         if problem.kind not in COMPLETED_KINDS or problem.field in HEADLINE_FIELDS:
